@@ -1,0 +1,83 @@
+//! The registry of diagnostic codes. A code, once published, keeps its
+//! meaning; `glhac explain CODE` prints the explanation.
+
+/// A diagnostic code and what it means.
+#[derive(Debug)]
+pub struct Code {
+    /// The stable identifier, `E….` for errors, `W….` for warnings, `N….` for notes.
+    pub id: &'static str,
+    /// A short title.
+    pub title: &'static str,
+    /// What it means and how to fix it.
+    pub explain: &'static str,
+}
+
+macro_rules! codes {
+    ($( $name:ident = $id:literal, $title:literal, $explain:literal; )*) => {
+        $(
+            #[doc = $title]
+            pub const $name: Code = Code { id: $id, title: $title, explain: $explain };
+        )*
+        /// Every code, in order.
+        pub static CODES: &[&Code] = &[$(&$name),*];
+    };
+}
+
+codes! {
+    IO = "E0000", "a file could not be read",
+        "glhac could not read the spec or one of its imports. Check the path and permissions.";
+    SYNTAX = "E0001", "syntax error",
+        "The spec does not follow the .glha grammar. A spec is a list of `key = value` attributes, `key \"text\"` directives and `key label { ... }` blocks. Values are strings in double quotes, numbers, durations (30s, 2m), addresses (10.0.0.11/24), lists [a, b], references (vip.internal), secrets (secret env \"NAME\") and agents (ocf \"openstack\" \"glance-api\").";
+    UNKNOWN_IMPORT = "E0002", "unknown stdlib module",
+        "`import` names a module of glha's standard library (std/glance-api, std/nova, std/cinder). Run `glhac explain E0002` for the list, or remove the import.";
+    DUPLICATE = "E0003", "declared twice",
+        "A name, block or attribute is declared more than once in the same scope. Names must be unique per kind (two `vip internal` blocks are an error); remove or rename one.";
+    UNKNOWN_REFERENCE = "E0004", "unknown reference",
+        "A reference such as `vip.internal` must name something declared in the spec. Declare it, or fix the spelling.";
+    UNKNOWN_KEY = "E0005", "unknown key or block",
+        "The key or block is not part of the .glha language at this place. The help lists the keys that are allowed.";
+    WRONG_TYPE = "E0006", "wrong kind of value",
+        "The value is of the wrong kind for this key, e.g. a number where a string is expected, or a duration without a unit.";
+    MISSING = "E0007", "missing required setting",
+        "A required key or block is absent. Add it; the help says what it is for.";
+    BAD_ADDRESS = "E0101", "invalid IP address",
+        "An address must be a valid IPv4 (10.0.0.11) or IPv6 (2001:db8::11) address. Each IPv4 part is 0 to 255.";
+    BAD_PREFIX = "E0102", "invalid prefix length",
+        "A VIP needs a prefix length (10.0.0.11/24): 1 to 32 for IPv4, 1 to 128 for IPv6. IPaddr2 uses it as cidr_netmask.";
+    VIP_IS_NODE = "E0103", "VIP equals a node address",
+        "A virtual IP moves between nodes; if it equals a node's own address, taking it down on failover cuts the node off. Pick a free address in the nodes' subnet.";
+    VIP_SUBNET = "W0104", "VIP outside every node's subnet",
+        "IPaddr2 brings the VIP up on an interface whose subnet contains it. If no node address lies in the VIP's subnet, the VIP needs an explicit nic, and clients may not reach it.";
+    FEW_NODES = "W0105", "fewer than two nodes",
+        "High availability needs at least two nodes; with one, failover has nowhere to go.";
+    BAD_PORT = "E0106", "port out of range",
+        "A TCP port is 1 to 65535.";
+    BAD_DURATION = "E0107", "invalid duration",
+        "Durations need a unit (ms, s, m, h) and must be positive; Pacemaker reads a bare number as seconds and an invalid one as 0.";
+    SHORT_TIMEOUT = "W0108", "timeout shorter than the agent advises",
+        "The resource agent's metadata advises a minimum timeout for this operation. A shorter timeout makes Pacemaker treat a slow but healthy start, stop or monitor as a failure and fence or move the service.";
+    NO_FENCING = "E0109", "no fencing and no waiver",
+        "Pacemaker refuses to start resources while stonith-enabled is true and no fencing device exists, and a cluster without fencing risks data corruption. Declare a device (`fencing ipmi_c1 { agent = stonith \"fence_ipmilan\" ... }`) or waive it explicitly: `fencing = waived \"reason\"`.";
+    UNSAFE_VALUE = "E0110", "value cannot be written safely",
+        "The value contains characters that cannot be represented in one of the files it goes into (crm script, shell script, ini file), e.g. a newline or a control character. glha refuses rather than risk a value that adds a resource, a command or an ini key.";
+    PLAINTEXT_SECRET = "W0111", "plaintext password",
+        "The password is written into the spec, so it lands in the bundle and in version control. Use `secret env \"NAME\"` or `secret file \"/path\"`; the bundle then carries a placeholder and MANIFEST.json lists what must be supplied.";
+    UNKNOWN_RELEASE = "E0112", "unknown OpenStack release",
+        "glha knows the releases from Ocata to 2026.2 by their series names (ocata, pike, ..., zed, 2023.1, ..., 2026.2).";
+    NO_RELEASE = "N0113", "no release given",
+        "The spec has no `release` directive, so glha uses the newest release it knows. Add `release \"NAME\"` to pin it.";
+    BAD_VALUE = "E0114", "invalid value",
+        "The value is not one of those allowed for this key; the help lists them.";
+    SEED_DIFFERENCE = "W0201", "glha writes a different setting than the seed guide",
+        "The OpenStack HA guide's settings are stale for most releases. glha writes what the selected release really reads and says here what it wrote instead, and why.";
+    RELEASE_REMOVED = "E0202", "not available in this release",
+        "The spec asks for something the selected OpenStack release no longer has (or does not have yet). The help names the replacement.";
+    RELEASE_DEPRECATED = "W0203", "deprecated in this release",
+        "The spec asks for a form that the selected release still reads but has deprecated. The help names the replacement.";
+    RETIRED_AGENT = "W0204", "retired resource agent",
+        "ocf:openstack:glance-api comes from openstack-resource-agents, retired in 2019; no distribution packages it, and its monitor only checks that the process runs. Prefer `agent = systemd \"glance-api\"` (Debian, Ubuntu) or `systemd \"openstack-glance-api\"` (RHEL family).";
+    UNKNOWN_PARAM = "E0205", "unknown agent parameter",
+        "crmsh and pcs reject parameters the agent's metadata does not declare. The help lists the agent's parameters.";
+    MODE_CONFLICT = "E0301", "setting conflicts with the mode",
+        "Active/passive runs one glance-api behind a VIP; active/active clones it on every node behind HAProxy. Some settings only make sense in one of them.";
+}

@@ -1,0 +1,103 @@
+//! glha compiles a declarative spec of a highly available OpenStack Image
+//! API (`*.glha`) into a bundle: the Pacemaker configuration (crm script and
+//! pcs commands), the ini settings of glance-api and its consumers, and the
+//! Keystone endpoint commands.
+//!
+//! The pipeline, one module per phase:
+//!
+//! 1. [`syntax`]: parse `.glha` text into a syntax tree with spans;
+//! 2. [`resolve`]: load imports, merge stdlib defaults under the spec;
+//! 3. [`check`]: validate everything, collecting every diagnostic, into a
+//!    typed [`model::Spec`];
+//! 4. [`plan`]: lower the spec to the semantic [`plan::Plan`] for one release;
+//! 5. [`emit`]: render the plan into a [`bundle::Bundle`] (path → bytes);
+//! 6. [`bundle`]: write it atomically.
+//!
+//! The library never prints: it returns values and [`diagnostic`]s.
+
+pub mod bundle;
+pub mod check;
+pub mod diagnostic;
+pub mod emit;
+pub mod model;
+pub mod plan;
+pub mod release;
+pub mod resolve;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;
+
+use camino::Utf8Path;
+use diagnostic::Diagnostics;
+use source::SourceMap;
+
+pub use emit::{Backend, EmitOptions, SecretMode};
+pub use release::Release;
+pub use resolve::SearchPath;
+
+/// How to compile.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Overrides the spec's `release`.
+    pub release: Option<Release>,
+    /// Where `import` looks besides the embedded stdlib.
+    pub search: SearchPath,
+    /// What to emit and how secrets appear.
+    pub emit: EmitOptions,
+}
+
+/// The outcome of a compilation: every diagnostic, and the plan and bundle
+/// when there was no error.
+#[derive(Debug)]
+pub struct Compilation {
+    /// Every file read (the spec and its imports).
+    pub sources: SourceMap,
+    /// Every diagnostic, sorted.
+    pub diagnostics: Diagnostics,
+    /// The semantic plan, if the spec has no errors.
+    pub plan: Option<plan::Plan>,
+    /// The rendered bundle, if the spec has no errors.
+    pub bundle: Option<bundle::Bundle>,
+}
+
+/// Compiles the spec at `path`. Only an unreadable spec is an `Err`; every
+/// problem inside it is a diagnostic.
+pub fn compile_file(path: &Utf8Path, opts: &Options) -> std::io::Result<Compilation> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(compile_source(path.as_str(), Some(path), text, opts))
+}
+
+/// Compiles spec text; `name` is what diagnostics call the file.
+pub fn compile_str(name: &str, text: &str, opts: &Options) -> Compilation {
+    compile_source(name, None, text.to_string(), opts)
+}
+
+fn compile_source(
+    name: &str,
+    path: Option<&Utf8Path>,
+    text: String,
+    opts: &Options,
+) -> Compilation {
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::default();
+    let root = sources.add(name, path, text);
+    let root_text = sources.get(root).text.clone();
+    let (mut plan, mut bundle) = (None, None);
+    if let Some(items) = syntax::parse(root, &root_text, &mut diags) {
+        let resolved = resolve::resolve(&mut sources, root, items, &opts.search, &mut diags);
+        let spec = check::check(&resolved, &mut sources, opts.release, &mut diags);
+        if let (Some(spec), false) = (spec, diags.has_errors()) {
+            let p = plan::lower(&spec, &mut diags);
+            let digest = emit::digest(sources.get(root).text.as_bytes());
+            bundle = Some(emit::emit(&p, &opts.emit, &digest));
+            plan = Some(p);
+        }
+    }
+    diags.sort();
+    Compilation {
+        sources,
+        diagnostics: diags,
+        plan,
+        bundle,
+    }
+}

@@ -1,0 +1,335 @@
+//! The checked spec: every reference resolved, every value validated. Spans
+//! are kept so later phases can still point at the spec.
+
+use crate::release::Release;
+use crate::source::Span;
+use std::net::IpAddr;
+
+/// A string from the spec with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The text.
+    pub value: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A password: a reference to where it lives, or (warned) the value itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Secret {
+    /// Written into the spec.
+    Literal(Text),
+    /// `secret env "NAME"`.
+    Env(Text),
+    /// `secret file "/path"`.
+    File(Text),
+}
+
+/// A host: an address (often a VIP's) or a DNS name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Host {
+    /// The address or name as it goes into a URL host (IPv6 without brackets).
+    pub name: String,
+    /// The parsed address, if it is one.
+    pub ip: Option<IpAddr>,
+    /// The VIP it came from, if any.
+    pub vip: Option<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl Host {
+    /// The host as written in a URL authority (IPv6 in brackets).
+    pub fn url_host(&self) -> String {
+        match self.ip {
+            Some(IpAddr::V6(v6)) => format!("[{v6}]"),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+/// A cluster node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// Its name in the cluster (uname).
+    pub name: Text,
+    /// Its address.
+    pub address: IpAddr,
+    /// Where the address was written.
+    pub address_span: Span,
+}
+
+/// A virtual IP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vip {
+    /// Its name in the spec.
+    pub name: Text,
+    /// The address.
+    pub address: IpAddr,
+    /// The prefix length.
+    pub prefix: u8,
+    /// The interface IPaddr2 should use, if fixed.
+    pub nic: Option<Text>,
+    /// Where the address was written.
+    pub address_span: Span,
+}
+
+/// A value of a resource parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Param {
+    /// Plain text.
+    Text(Text),
+    /// A secret.
+    Secret(Secret),
+}
+
+/// How the cluster is fenced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fencing {
+    /// Explicitly waived, with the operator's reason.
+    Waived(Text),
+    /// Fencing devices.
+    Devices(Vec<FenceDevice>),
+}
+
+/// A fencing device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FenceDevice {
+    /// Resource id.
+    pub name: Text,
+    /// The stonith agent (`fence_ipmilan`).
+    pub agent: Text,
+    /// Its parameters.
+    pub params: Vec<(String, Param)>,
+    /// The nodes it fences (pcmk_host_list); it is kept off them.
+    pub targets: Vec<String>,
+    /// Monitor interval.
+    pub monitor_interval_ms: u64,
+}
+
+/// The database glance-api uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Database {
+    /// Database name.
+    pub name: Text,
+    /// SQLAlchemy driver (`mysql`, `mysql+pymysql`).
+    pub driver: Text,
+    /// Server.
+    pub host: Host,
+    /// Port, if not the driver's default.
+    pub port: Option<u16>,
+    /// User.
+    pub user: Text,
+    /// Password.
+    pub password: Secret,
+}
+
+/// The RabbitMQ cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rabbit {
+    /// Brokers.
+    pub hosts: Vec<Host>,
+    /// Port.
+    pub port: u16,
+    /// User, if not the broker default.
+    pub user: Option<Text>,
+    /// Password.
+    pub password: Option<Secret>,
+    /// Virtual host.
+    pub vhost: Option<Text>,
+    /// Where the block starts.
+    pub span: Span,
+}
+
+/// Keystone settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keystone {
+    /// The identity URL (`http://10.0.0.11:5000/v3`).
+    pub auth_url: Text,
+    /// Region.
+    pub region: Text,
+    /// User for the service and the agent's monitor.
+    pub username: Text,
+    /// Its password.
+    pub password: Secret,
+    /// Project (tenant).
+    pub project: Text,
+    /// User domain (v3).
+    pub user_domain: Text,
+    /// Project domain (v3).
+    pub project_domain: Text,
+}
+
+/// Active/passive or active/active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// One instance that follows the VIP (the seed's mode).
+    ActivePassive,
+    /// Cloned on every node behind HAProxy on the VIP.
+    ActiveActive,
+}
+
+/// A resource agent, e.g. `ocf:openstack:glance-api`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    /// `ocf`, `systemd`, `lsb`, `stonith`.
+    pub class: String,
+    /// The OCF provider.
+    pub provider: Option<String>,
+    /// The agent or unit name.
+    pub kind: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl Agent {
+    /// Pacemaker's notation.
+    pub fn pacemaker(&self) -> String {
+        match &self.provider {
+            Some(p) => format!("{}:{}:{}", self.class, p, self.kind),
+            None => format!("{}:{}", self.class, self.kind),
+        }
+    }
+}
+
+/// What the stdlib (or spec) says about an agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentInfo {
+    /// Parameters its metadata declares.
+    pub params: Vec<String>,
+    /// Advised (operation, timeout ms, interval ms).
+    pub advise: Vec<(String, Option<u64>, Option<u64>)>,
+    /// Whether upstream retired it.
+    pub retired: bool,
+}
+
+/// A resource operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Op {
+    /// `monitor`, `start`, `stop`.
+    pub name: String,
+    /// Interval, ms.
+    pub interval_ms: Option<u64>,
+    /// Timeout, ms.
+    pub timeout_ms: Option<u64>,
+    /// Where the op block starts.
+    pub span: Span,
+}
+
+/// The glance-api service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    /// Its name; the Pacemaker ids derive from it (`p_glance-api`).
+    pub name: Text,
+    /// The agent.
+    pub agent: Agent,
+    /// Facts about the agent, if known.
+    pub agent_info: Option<AgentInfo>,
+    /// glance-api.conf path.
+    pub config: Text,
+    /// The VIPs it follows (indexes into [`Spec::vips`]).
+    pub vips: Vec<usize>,
+    /// Mode.
+    pub mode: Mode,
+    /// API port.
+    pub port: u16,
+    /// Operations.
+    pub ops: Vec<Op>,
+    /// Meta attributes.
+    pub meta: Vec<(String, Text)>,
+    /// Extra agent parameters.
+    pub params: Vec<(String, Param)>,
+}
+
+/// One Image API endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// Host.
+    pub host: Host,
+    /// Port.
+    pub port: u16,
+}
+
+impl Endpoint {
+    /// The URL.
+    pub fn url(&self) -> String {
+        format!("{}://{}:{}", self.scheme, self.host.url_host(), self.port)
+    }
+}
+
+/// The Image API in the Keystone catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    /// Service name (`glance`).
+    pub service_name: String,
+    /// Region.
+    pub region: Text,
+    /// Public endpoint.
+    pub public: Endpoint,
+    /// Internal endpoint.
+    pub internal: Endpoint,
+    /// Admin endpoint (Keystone v3 no longer needs one; the seed has it).
+    pub admin: Option<Endpoint>,
+}
+
+/// A service that calls the Image API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsumerKind {
+    /// nova.
+    Nova,
+    /// cinder.
+    Cinder,
+}
+
+/// How a consumer finds the Image API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Discovery {
+    /// A fixed list of URLs (`api_servers`, `glance_api_servers`).
+    ApiServers,
+    /// The Keystone catalog, internal interface first.
+    Catalog,
+}
+
+/// A consumer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consumer {
+    /// Which service.
+    pub kind: ConsumerKind,
+    /// Its config file.
+    pub config: Text,
+    /// How it finds glance; `None` lets the release decide.
+    pub discovery: Option<(Discovery, Span)>,
+    /// Where the block starts.
+    pub span: Span,
+}
+
+/// A whole checked spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spec {
+    /// The release, and where it was given.
+    pub release: Release,
+    /// Where `release` was written, if it was.
+    pub release_span: Option<Span>,
+    /// Cluster nodes.
+    pub nodes: Vec<Node>,
+    /// VIPs.
+    pub vips: Vec<Vip>,
+    /// Fencing.
+    pub fencing: Fencing,
+    /// Extra cluster properties.
+    pub properties: Vec<(String, Text)>,
+    /// Database.
+    pub database: Option<Database>,
+    /// RabbitMQ.
+    pub rabbit: Option<Rabbit>,
+    /// Keystone.
+    pub keystone: Option<Keystone>,
+    /// glance-api.
+    pub service: Service,
+    /// Catalog entries.
+    pub endpoints: Option<Endpoints>,
+    /// Consumers.
+    pub consumers: Vec<Consumer>,
+}

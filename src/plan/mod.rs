@@ -1,0 +1,250 @@
+//! Phase 4, plan: the semantic IR every emitter renders and `diff` compares
+//! with the live system. Nothing here is text of an output language yet.
+
+mod lower;
+
+pub use lower::lower;
+
+use crate::release::Release;
+use serde::Serialize;
+
+/// Everything a bundle configures.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Plan {
+    /// The OpenStack release the settings are named for.
+    pub release: Release,
+    /// The cluster configuration.
+    pub pacemaker: Pacemaker,
+    /// The ini files, one per target path, in a stable order.
+    pub ini: Vec<IniFile>,
+    /// The Keystone catalog entries for the Image API.
+    pub catalog: Option<Catalog>,
+    /// Every secret a value refers to.
+    pub secrets: Vec<SecretRef>,
+}
+
+/// A value that may embed secrets. Emitters decide how to write each part
+/// (quoting, URL encoding, placeholder or real value).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", content = "parts", rename_all = "lowercase")]
+pub enum Value {
+    /// Plain text.
+    Plain(String),
+    /// Text with secrets spliced in.
+    Template(Vec<Part>),
+}
+
+/// A piece of a [`Value::Template`].
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Part {
+    /// Literal text.
+    Lit(String),
+    /// A secret by id, written as is.
+    Secret(String),
+    /// A secret by id, percent-encoded as URL userinfo.
+    UrlSecret(String),
+}
+
+impl Value {
+    /// A plain value.
+    pub fn plain(s: impl Into<String>) -> Self {
+        Value::Plain(s.into())
+    }
+    /// A whole value that is one secret.
+    pub fn secret(id: impl Into<String>) -> Self {
+        Value::Template(vec![Part::Secret(id.into())])
+    }
+    /// Whether any part is a secret.
+    pub fn is_sensitive(&self) -> bool {
+        match self {
+            Value::Plain(_) => false,
+            Value::Template(parts) => parts.iter().any(|p| !matches!(p, Part::Lit(_))),
+        }
+    }
+    /// The ids of the secrets in the value.
+    pub fn secret_ids(&self) -> Vec<&str> {
+        match self {
+            Value::Plain(_) => Vec::new(),
+            Value::Template(parts) => parts
+                .iter()
+                .filter_map(|p| match p {
+                    Part::Lit(_) => None,
+                    Part::Secret(id) | Part::UrlSecret(id) => Some(id.as_str()),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Where a secret's value comes from.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "from", content = "name", rename_all = "lowercase")]
+pub enum SecretSource {
+    /// An environment variable at apply time.
+    Env(String),
+    /// A file at apply time (first line, trailing newline removed).
+    File(String),
+    /// Written in the spec (the checker warned about it).
+    Literal(#[serde(skip)] String),
+}
+
+/// A secret a plan refers to.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SecretRef {
+    /// Stable id, e.g. `keystone.password`.
+    pub id: String,
+    /// Where its value comes from.
+    pub source: SecretSource,
+}
+
+/// The Pacemaker configuration.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Pacemaker {
+    /// Primitive resources, fencing devices included, in dependency order.
+    pub primitives: Vec<Primitive>,
+    /// Groups: members start in order and run together.
+    pub groups: Vec<Group>,
+    /// Clones: a resource (or group) running on every node.
+    pub clones: Vec<Clone>,
+    /// Location constraints.
+    pub locations: Vec<Location>,
+    /// Colocation constraints (mandatory).
+    pub colocations: Vec<Colocation>,
+    /// Order constraints (mandatory).
+    pub orders: Vec<Order>,
+    /// Cluster properties (crm_config).
+    pub properties: Vec<(String, String)>,
+    /// Lines of explanation written as comments at the top of scripts.
+    pub comments: Vec<String>,
+}
+
+/// One primitive resource.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Primitive {
+    /// Resource id.
+    pub id: String,
+    /// Agent in Pacemaker's notation: `ocf:heartbeat:IPaddr2`, `systemd:glance-api`, `stonith:fence_ipmilan`.
+    pub agent: String,
+    /// Instance attributes, in spec order.
+    pub params: Vec<(String, Value)>,
+    /// Meta attributes.
+    pub meta: Vec<(String, String)>,
+    /// Operations, exactly as given (no defaults added).
+    pub ops: Vec<Op>,
+}
+
+/// A resource operation.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Op {
+    /// `monitor`, `start`, `stop`.
+    pub name: String,
+    /// Interval in Pacemaker notation (`30s`); `0s` for start/stop.
+    pub interval: String,
+    /// Timeout in Pacemaker notation, if given.
+    pub timeout: Option<String>,
+}
+
+/// A group.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Group {
+    /// Group id.
+    pub id: String,
+    /// Member resource ids, in start order.
+    pub members: Vec<String>,
+    /// Meta attributes.
+    pub meta: Vec<(String, String)>,
+}
+
+/// A clone.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Clone {
+    /// Clone id.
+    pub id: String,
+    /// The cloned resource or group.
+    pub resource: String,
+    /// Meta attributes (e.g. interleave).
+    pub meta: Vec<(String, String)>,
+}
+
+/// A location constraint with a score for one node.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Location {
+    /// Constraint id.
+    pub id: String,
+    /// The resource.
+    pub resource: String,
+    /// The node.
+    pub node: String,
+    /// `-INFINITY`, `INFINITY` or a number.
+    pub score: String,
+}
+
+/// `resource` runs where `with` runs.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Colocation {
+    /// Constraint id.
+    pub id: String,
+    /// The dependent resource.
+    pub resource: String,
+    /// The resource it follows.
+    pub with: String,
+}
+
+/// `then` starts after `first`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Order {
+    /// Constraint id.
+    pub id: String,
+    /// Started first.
+    pub first: String,
+    /// Started after.
+    pub then: String,
+}
+
+/// The managed settings of one ini file.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IniFile {
+    /// Which service reads it: `glance-api`, `nova`, `cinder`.
+    pub service: String,
+    /// For per-node files (active/active), the node; `None` for every node.
+    pub node: Option<String>,
+    /// Absolute path on the target host.
+    pub target: String,
+    /// Settings glha writes, in section then key order of appearance.
+    pub settings: Vec<IniSetting>,
+    /// Stale settings that must not stay in the live file (replaced by one
+    /// of `settings`): section, key, and why.
+    pub remove: Vec<(String, String, String)>,
+}
+
+/// One `key = value` in a section.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IniSetting {
+    /// Section name (`DEFAULT`, `database`).
+    pub section: String,
+    /// Option name.
+    pub key: String,
+    /// The value; several for a multi-valued option (repeated key).
+    pub values: Vec<Value>,
+}
+
+/// The Image API's Keystone catalog entries.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Catalog {
+    /// Service name (`glance`).
+    pub service_name: String,
+    /// Service type (`image`).
+    pub service_type: String,
+    /// Region.
+    pub region: String,
+    /// Interface (`public`, `internal`, `admin`) and URL, in that order.
+    pub endpoints: Vec<(String, String)>,
+}
+
+impl Plan {
+    /// The secret with this id.
+    pub fn secret(&self, id: &str) -> Option<&SecretRef> {
+        self.secrets.iter().find(|s| s.id == id)
+    }
+}
