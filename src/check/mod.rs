@@ -1,15 +1,156 @@
-//! Phase 3, check (being written).
-use crate::diagnostic::Diagnostics;
-use crate::model::Spec;
+//! Phase 3, check: turn the resolved syntax tree into a typed [`Spec`],
+//! reporting every problem at its span (never just the first).
+
+mod cluster;
+mod fields;
+mod release;
+mod services;
+mod values;
+
+
+
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::model::{Node, Spec, Vip};
 use crate::release::Release;
 use crate::resolve::Resolved;
-use crate::source::SourceMap;
-/// Checks a resolved spec.
-pub fn check(
-    _r: &Resolved,
-    _s: &mut SourceMap,
-    _rel: Option<Release>,
-    _d: &mut Diagnostics,
-) -> Option<Spec> {
-    None
+use crate::source::{SourceMap, Span};
+use crate::syntax::{Item, ItemKind, Value, ValueKind};
+use fields::{suggest, Fields};
+
+/// Top-level blocks a spec may have.
+const TOP_BLOCKS: &[&str] = &["cluster", "vip", "database", "rabbitmq", "keystone", "service", "endpoints", "consumer"];
+
+/// What references can name.
+pub(crate) struct Scope {
+    pub(crate) vips: Vec<Vip>,
+    pub(crate) nodes: Vec<Node>,
+}
+
+impl Scope {
+    fn lookup(&self, v: &Value, kind: &str, names: Vec<&str>, diags: &mut Diagnostics) -> Option<usize> {
+        let ValueKind::Ref(parts) = &v.kind else {
+            diags.push(fields::wrong(v.span, kind, &format!("a reference such as {kind}.NAME"), &v.kind));
+            return None;
+        };
+        let shown: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+        if parts.len() != 2 || parts[0].name != kind {
+            diags.push(
+                Diagnostic::error(&codes::UNKNOWN_REFERENCE, v.span, format!("`{}` is not a {kind} reference", shown.join(".")))
+                    .help(format!("write `{kind}.NAME` with the name of a declared {kind}")),
+            );
+            return None;
+        }
+        let name = &parts[1];
+        if let Some(i) = names.iter().position(|n| *n == name.name) {
+            return Some(i);
+        }
+        let mut d = Diagnostic::error(&codes::UNKNOWN_REFERENCE, name.span, format!("no {kind} named `{}`", name.name));
+        if let Some(s) = suggest(&name.name, &names) {
+            d = d.label(format!("did you mean `{kind}.{s}`?"));
+        }
+        d = if names.is_empty() {
+            d.help(format!("declare it: `{kind} {} {{ … }}`", name.name))
+        } else {
+            d.help(format!("declared: {}", names.iter().map(|n| format!("{kind}.{n}")).collect::<Vec<_>>().join(", ")))
+        };
+        diags.push(d);
+        None
+    }
+
+    /// Resolves `vip.NAME` to an index into `vips`.
+    pub(crate) fn vip(&self, v: &Value, diags: &mut Diagnostics) -> Option<usize> {
+        self.lookup(v, "vip", self.vips.iter().map(|x| x.name.value.as_str()).collect(), diags)
+    }
+
+    /// Resolves `node.NAME` to an index into `nodes`.
+    pub(crate) fn node(&self, v: &Value, diags: &mut Diagnostics) -> Option<usize> {
+        self.lookup(v, "node", self.nodes.iter().map(|x| x.name.value.as_str()).collect(), diags)
+    }
+}
+
+/// Checks a resolved spec. Returns the model when it could be built; the
+/// caller must still look at `diags` for errors.
+pub fn check(resolved: &Resolved, sources: &mut SourceMap, release_override: Option<Release>, diags: &mut Diagnostics) -> Option<Spec> {
+    let items = &resolved.items;
+    let whole = items
+        .first()
+        .map(|i| Span { end: items.last().map_or(i.span.end, |l| l.span.end), ..i.span })
+        .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
+
+    let (release, release_span) = release_of(items, release_override, whole, diags);
+    let rest: Vec<Item> = items.iter().filter(|i| !is_release(i)).cloned().collect();
+    let top = Fields::new("the spec", whole, &rest, &[], TOP_BLOCKS, diags);
+
+    let vips = cluster::vips(&top, diags);
+    let cluster = cluster::cluster(&top, &vips, diags, sources);
+    let scope = Scope { vips, nodes: cluster.as_ref().map(|c| c.nodes.clone()).unwrap_or_default() };
+    let agents = services::agents(&resolved.agents, diags);
+
+    let database = services::database(&top, &scope, sources, diags);
+    let rabbit = services::rabbit(&top, &scope, sources, diags);
+    let keystone = services::keystone(&top, sources, diags);
+    let service = services::service(&top, &scope, &agents, sources, diags);
+    let endpoints = services::endpoints(&top, &scope, keystone.as_ref(), service.as_ref(), diags);
+    let consumers = services::consumers(&top, diags);
+
+    let cluster = cluster?;
+    let service = service?;
+    let spec = Spec {
+        release,
+        release_span,
+        nodes: scope.nodes,
+        vips: scope.vips,
+        fencing: cluster.fencing,
+        properties: cluster.properties,
+        database,
+        rabbit,
+        keystone,
+        service,
+        endpoints,
+        consumers,
+    };
+    cluster::cross_check(&spec, diags);
+    services::cross_check(&spec, diags);
+    release::check(&spec, diags);
+    Some(spec)
+}
+
+fn is_release(i: &Item) -> bool {
+    i.key.name == "release" && matches!(i.kind, ItemKind::Directive(..))
+}
+
+fn release_of(items: &[Item], over: Option<Release>, whole: Span, diags: &mut Diagnostics) -> (Release, Option<Span>) {
+    let mut found: Option<(Release, Span)> = None;
+    for i in items.iter().filter(|i| is_release(i)) {
+        let ItemKind::Directive(name, span) = &i.kind else { continue };
+        if let Some((_, first)) = found {
+            diags.push(Diagnostic::error(&codes::DUPLICATE, i.key.span, "`release` is given twice").with_secondary(first, "first given here"));
+            continue;
+        }
+        match Release::parse(name) {
+            Some(r) => found = Some((r, *span)),
+            None => {
+                let names: Vec<&str> = Release::ALL.iter().map(|r| r.name()).collect();
+                let mut d = Diagnostic::error(&codes::UNKNOWN_RELEASE, *span, format!("unknown release `{name}`"));
+                if let Some(s) = suggest(&name.to_ascii_lowercase(), &names) {
+                    d = d.label(format!("did you mean `{s}`?"));
+                }
+                diags.push(d.help(format!("glha knows {}", names.join(", "))));
+                found = Some((Release::NEWEST, *span));
+            }
+        }
+    }
+    match (over, found) {
+        (Some(r), f) => (r, f.map(|(_, s)| s)),
+        (None, Some((r, s))) => (r, Some(s)),
+        (None, None) => {
+            if !items.is_empty() {
+                diags.push(
+                    Diagnostic::note(&codes::NO_RELEASE, Span { end: whole.start, ..whole }, format!("no `release` given; using the newest, {}", Release::NEWEST))
+                        .help(format!("pin it with `release \"{}\"` so a newer glha does not change the output", Release::NEWEST)),
+                );
+            }
+            (Release::NEWEST, None)
+        }
+    }
 }

@@ -1,0 +1,187 @@
+//! Reading the items of one block: unknown and duplicate keys, and typed
+//! access that reports the wrong kind of value at its span.
+
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::source::Span;
+use crate::syntax::{Ident, Item, ItemKind, Value, ValueKind};
+
+/// The items of one block, checked against what the block allows.
+pub(crate) struct Fields<'a> {
+    items: &'a [Item],
+    /// Where the block is, for "missing" diagnostics.
+    pub(crate) span: Span,
+    /// What the block is called in messages (`vip internal`).
+    pub(crate) what: String,
+}
+
+impl<'a> Fields<'a> {
+    /// Checks `items` against the allowed attribute and block keys.
+    pub(crate) fn new(
+        what: impl Into<String>,
+        span: Span,
+        items: &'a [Item],
+        attrs: &[&str],
+        blocks: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Self {
+        let what = what.into();
+        for (i, item) in items.iter().enumerate() {
+            let name = item.key.name.as_str();
+            let allowed = match item.kind {
+                ItemKind::Attribute(_) => attrs.contains(&name),
+                ItemKind::Block { .. } => blocks.contains(&name),
+                ItemKind::Directive(..) => false,
+            };
+            if !allowed {
+                let all: Vec<&str> = attrs.iter().chain(blocks).copied().collect();
+                let shape = match item.kind {
+                    ItemKind::Attribute(_) => "key",
+                    ItemKind::Block { .. } => "block",
+                    ItemKind::Directive(..) => "directive",
+                };
+                let mut d = Diagnostic::error(
+                    &codes::UNKNOWN_KEY,
+                    item.key.span,
+                    format!("unknown {shape} `{name}` in {what}"),
+                );
+                d = match suggest(name, &all) {
+                    Some(s) if attrs.contains(&s) && !matches!(item.kind, ItemKind::Attribute(_)) => {
+                        d.help(format!("`{s}` is a key: write `{s} = …`"))
+                    }
+                    Some(s) if blocks.contains(&s) && !matches!(item.kind, ItemKind::Block { .. }) => {
+                        d.help(format!("`{s}` is a block: write `{s} {{ … }}`"))
+                    }
+                    Some(s) => d.label(format!("did you mean `{s}`?")).help(allowed_list(&all)),
+                    None => d.help(allowed_list(&all)),
+                };
+                diags.push(d);
+                continue;
+            }
+            if let ItemKind::Attribute(_) = item.kind {
+                if let Some(first) = items[..i].iter().find(|o| o.key.name == name && matches!(o.kind, ItemKind::Attribute(_))) {
+                    diags.push(
+                        Diagnostic::error(&codes::DUPLICATE, item.key.span, format!("`{name}` is set twice in {what}"))
+                            .with_secondary(first.key.span, "first set here")
+                            .help("remove one of them"),
+                    );
+                }
+            }
+        }
+        Fields { items, span, what }
+    }
+
+    /// The value of an attribute (the first, if duplicated).
+    pub(crate) fn value(&self, key: &str) -> Option<&'a Value> {
+        self.items.iter().find_map(|i| match &i.kind {
+            ItemKind::Attribute(v) if i.key.name == key => Some(v),
+            _ => None,
+        })
+    }
+
+    /// Every block with this keyword: its labels, items and span.
+    pub(crate) fn blocks(&self, key: &'a str) -> impl Iterator<Item = (&'a [Ident], &'a [Item], &'a Item)> + 'a {
+        self.items.iter().filter_map(move |i| match &i.kind {
+            ItemKind::Block { labels, items } if i.key.name == key => Some((labels.as_slice(), items.as_slice(), i)),
+            _ => None,
+        })
+    }
+
+    /// Reports a missing required key.
+    pub(crate) fn missing(&self, key: &str, help: &str, diags: &mut Diagnostics) {
+        diags.push(
+            Diagnostic::error(&codes::MISSING, self.span, format!("{} has no `{key}`", self.what))
+                .label(format!("`{key}` is required here"))
+                .help(help.to_string()),
+        );
+    }
+
+    /// A string attribute.
+    pub(crate) fn string(&self, key: &str, diags: &mut Diagnostics) -> Option<(String, Span)> {
+        let v = self.value(key)?;
+        match &v.kind {
+            ValueKind::Str(s) => Some((s.clone(), v.span)),
+            other => {
+                diags.push(wrong(v.span, key, "a string in double quotes", other));
+                None
+            }
+        }
+    }
+
+    /// A bare-word attribute (`mode = active_passive`), from a fixed set.
+    pub(crate) fn word(&self, key: &str, allowed: &[&str], diags: &mut Diagnostics) -> Option<(String, Span)> {
+        let v = self.value(key)?;
+        let word = match &v.kind {
+            ValueKind::Ref(parts) if parts.len() == 1 => parts[0].name.clone(),
+            ValueKind::Str(s) => s.clone(),
+            other => {
+                diags.push(wrong(v.span, key, "one of the words listed in the help", other).help(format!("write one of: {}", allowed.join(", "))));
+                return None;
+            }
+        };
+        if allowed.contains(&word.as_str()) {
+            Some((word, v.span))
+        } else {
+            let mut d = Diagnostic::error(&codes::BAD_VALUE, v.span, format!("`{word}` is not a valid {key}"));
+            if let Some(s) = suggest(&word, allowed) {
+                d = d.label(format!("did you mean `{s}`?"));
+            }
+            diags.push(d.help(format!("write one of: {}", allowed.join(", "))));
+            None
+        }
+    }
+
+    /// A number attribute.
+    pub(crate) fn number(&self, key: &str, diags: &mut Diagnostics) -> Option<(u64, Span)> {
+        let v = self.value(key)?;
+        match &v.kind {
+            ValueKind::Int(n) => Some((*n, v.span)),
+            other => {
+                diags.push(wrong(v.span, key, "a number", other));
+                None
+            }
+        }
+    }
+
+    /// A boolean attribute (`true` / `false`).
+    pub(crate) fn boolean(&self, key: &str, diags: &mut Diagnostics) -> Option<bool> {
+        self.word(key, &["true", "false"], diags).map(|(w, _)| w == "true")
+    }
+}
+
+/// "expected X, found Y".
+pub(crate) fn wrong(span: Span, key: &str, expected: &str, found: &ValueKind) -> Diagnostic {
+    Diagnostic::error(&codes::WRONG_TYPE, span, format!("`{key}` takes {expected}, not {}", found.describe()))
+        .label(format!("this is {}", found.describe()))
+}
+
+fn allowed_list(all: &[&str]) -> String {
+    if all.is_empty() {
+        "this block takes no keys".to_string()
+    } else {
+        format!("allowed here: {}", all.join(", "))
+    }
+}
+
+/// The allowed name closest to `name`, if close enough to be a typo.
+pub(crate) fn suggest<'b>(name: &str, candidates: &[&'b str]) -> Option<&'b str> {
+    candidates
+        .iter()
+        .map(|c| (distance(name, c), *c))
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
