@@ -16,18 +16,37 @@ pub(crate) struct Cluster {
 }
 
 /// The one label a named block must have (`vip internal { … }`).
-pub(crate) fn name_of(kind: &str, labels: &[Ident], item: &Item, diags: &mut Diagnostics) -> Option<Text> {
+pub(crate) fn name_of(
+    kind: &str,
+    labels: &[Ident],
+    item: &Item,
+    diags: &mut Diagnostics,
+) -> Option<Text> {
     match labels {
-        [one] => Some(Text { value: one.name.clone(), span: one.span }),
+        [one] => Some(Text {
+            value: one.name.clone(),
+            span: one.span,
+        }),
         [] => {
             diags.push(
-                Diagnostic::error(&codes::MISSING, item.key.span, format!("`{kind}` needs a name"))
-                    .help(format!("write `{kind} NAME {{ … }}`")),
+                Diagnostic::error(
+                    &codes::MISSING,
+                    item.key.span,
+                    format!("`{kind}` needs a name"),
+                )
+                .help(format!("write `{kind} NAME {{ … }}`")),
             );
             None
         }
         [_, extra, ..] => {
-            diags.push(Diagnostic::error(&codes::SYNTAX, extra.span, format!("`{kind}` takes one name")).help(format!("write `{kind} NAME {{ … }}`")));
+            diags.push(
+                Diagnostic::error(
+                    &codes::SYNTAX,
+                    extra.span,
+                    format!("`{kind}` takes one name"),
+                )
+                .help(format!("write `{kind} NAME {{ … }}`")),
+            );
             None
         }
     }
@@ -38,9 +57,13 @@ pub(crate) fn no_duplicate_names(kind: &str, names: &[Text], diags: &mut Diagnos
     for (i, n) in names.iter().enumerate() {
         if let Some(first) = names[..i].iter().find(|o| o.value == n.value) {
             diags.push(
-                Diagnostic::error(&codes::DUPLICATE, n.span, format!("{kind} `{}` is declared twice", n.value))
-                    .with_secondary(first.span, "first declared here")
-                    .help(format!("give each {kind} its own name")),
+                Diagnostic::error(
+                    &codes::DUPLICATE,
+                    n.span,
+                    format!("{kind} `{}` is declared twice", n.value),
+                )
+                .with_secondary(first.span, "first declared here")
+                .help(format!("give each {kind} its own name")),
             );
         }
     }
@@ -49,10 +72,23 @@ pub(crate) fn no_duplicate_names(kind: &str, names: &[Text], diags: &mut Diagnos
 pub(crate) fn vips(top: &Fields, diags: &mut Diagnostics) -> Vec<Vip> {
     let mut out: Vec<Vip> = Vec::new();
     for (labels, items, item) in top.blocks("vip") {
-        let Some(name) = name_of("vip", labels, item, diags) else { continue };
-        let f = Fields::new(format!("vip {}", name.value), item.span, items, &["address", "nic"], &[], diags);
+        let Some(name) = name_of("vip", labels, item, diags) else {
+            continue;
+        };
+        let f = Fields::new(
+            format!("vip {}", name.value),
+            item.span,
+            items,
+            &["address", "nic"],
+            &[],
+            diags,
+        );
         let Some(v) = f.value("address") else {
-            f.missing("address", "give the VIP's address with its prefix, e.g. `address = 10.0.0.11/24`", diags);
+            f.missing(
+                "address",
+                "give the VIP's address with its prefix, e.g. `address = 10.0.0.11/24`",
+                diags,
+            );
             continue;
         };
         let nic = values::text(&f, "nic", diags);
@@ -62,71 +98,169 @@ pub(crate) fn vips(top: &Fields, diags: &mut Diagnostics) -> Vec<Vip> {
             }
         }
         let ValueKind::Address { addr, prefix } = &v.kind else {
-            diags.push(wrong(v.span, "address", "an address with a prefix such as 10.0.0.11/24", &v.kind));
+            diags.push(wrong(
+                v.span,
+                "address",
+                "an address with a prefix such as 10.0.0.11/24",
+                &v.kind,
+            ));
             continue;
         };
-        let Some(address) = ip(addr, v.span, diags) else { continue };
+        let Some(address) = ip(addr, v.span, diags) else {
+            continue;
+        };
         let max = if address.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => {
                 diags.push(
-                    Diagnostic::error(&codes::BAD_PREFIX, v.span, format!("VIP `{}` has no prefix length", name.value))
-                        .label("add /PREFIX")
-                        .help(format!("write e.g. `{addr}/{}`; IPaddr2 needs it as cidr_netmask", if address.is_ipv4() { 24 } else { 64 })),
+                    Diagnostic::error(
+                        &codes::BAD_PREFIX,
+                        v.span,
+                        format!("VIP `{}` has no prefix length", name.value),
+                    )
+                    .label("add /PREFIX")
+                    .help(format!(
+                        "write e.g. `{addr}/{}`; IPaddr2 needs it as cidr_netmask",
+                        if address.is_ipv4() { 24 } else { 64 }
+                    )),
                 );
                 continue;
             }
             Some((p, ps)) if *p == 0 || *p > max => {
-                diags.push(Diagnostic::error(&codes::BAD_PREFIX, *ps, format!("prefix /{p} is out of range")).help(format!("a prefix length is 1 to {max} for this address")));
+                diags.push(
+                    Diagnostic::error(
+                        &codes::BAD_PREFIX,
+                        *ps,
+                        format!("prefix /{p} is out of range"),
+                    )
+                    .help(format!("a prefix length is 1 to {max} for this address")),
+                );
                 continue;
             }
             Some((p, _)) => *p as u8,
         };
-        out.push(Vip { name, address, prefix, nic, address_span: v.span });
+        out.push(Vip {
+            name,
+            address,
+            prefix,
+            nic,
+            address_span: v.span,
+        });
     }
-    no_duplicate_names("vip", &out.iter().map(|v| v.name.clone()).collect::<Vec<_>>(), diags);
+    no_duplicate_names(
+        "vip",
+        &out.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
+        diags,
+    );
     out
 }
 
-pub(crate) fn cluster(top: &Fields, vips: &[Vip], diags: &mut Diagnostics, sources: &mut SourceMap) -> Option<Cluster> {
+pub(crate) fn cluster(
+    top: &Fields,
+    vips: &[Vip],
+    diags: &mut Diagnostics,
+    sources: &mut SourceMap,
+) -> Option<Cluster> {
     let mut blocks = top.blocks("cluster");
     let Some((labels, items, item)) = blocks.next() else {
         diags.push(
-            Diagnostic::error(&codes::MISSING, Span { end: top.span.start, ..top.span }, "the spec has no `cluster`")
-                .help("declare the nodes: `cluster { node controller1 { address = 10.0.0.12 } … }`"),
+            Diagnostic::error(
+                &codes::MISSING,
+                Span {
+                    end: top.span.start,
+                    ..top.span
+                },
+                "the spec has no `cluster`",
+            )
+            .help("declare the nodes: `cluster { node controller1 { address = 10.0.0.12 } … }`"),
         );
         return None;
     };
     for (_, _, extra) in blocks {
-        diags.push(Diagnostic::error(&codes::DUPLICATE, extra.key.span, "`cluster` is declared twice").with_secondary(item.key.span, "first declared here"));
+        diags.push(
+            Diagnostic::error(
+                &codes::DUPLICATE,
+                extra.key.span,
+                "`cluster` is declared twice",
+            )
+            .with_secondary(item.key.span, "first declared here"),
+        );
     }
     if let Some(l) = labels.first() {
-        diags.push(Diagnostic::error(&codes::SYNTAX, l.span, "`cluster` takes no name").help("write `cluster { … }`"));
+        diags.push(
+            Diagnostic::error(&codes::SYNTAX, l.span, "`cluster` takes no name")
+                .help("write `cluster { … }`"),
+        );
     }
-    let f = Fields::new("cluster", item.span, items, &["fencing"], &["node", "fencing", "property"], diags);
+    let f = Fields::new(
+        "cluster",
+        item.span,
+        items,
+        &["fencing"],
+        &["node", "fencing", "property"],
+        diags,
+    );
 
     let mut nodes = Vec::new();
     for (labels, items, item) in f.blocks("node") {
-        let Some(name) = name_of("node", labels, item, diags) else { continue };
+        let Some(name) = name_of("node", labels, item, diags) else {
+            continue;
+        };
         id_like(&name.value, name.span, diags);
-        let nf = Fields::new(format!("node {}", name.value), item.span, items, &["address"], &[], diags);
+        let nf = Fields::new(
+            format!("node {}", name.value),
+            item.span,
+            items,
+            &["address"],
+            &[],
+            diags,
+        );
         match values::plain_address(&nf, "address", diags) {
-            Some((address, address_span)) => nodes.push(Node { name, address, address_span }),
-            None if nf.value("address").is_none() => nf.missing("address", "give the node's own address, e.g. `address = 10.0.0.12`", diags),
+            Some((address, address_span)) => nodes.push(Node {
+                name,
+                address,
+                address_span,
+            }),
+            None if nf.value("address").is_none() => nf.missing(
+                "address",
+                "give the node's own address, e.g. `address = 10.0.0.12`",
+                diags,
+            ),
             None => {}
         }
     }
-    no_duplicate_names("node", &nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>(), diags);
+    no_duplicate_names(
+        "node",
+        &nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>(),
+        diags,
+    );
     for (i, n) in nodes.iter().enumerate() {
         if let Some(o) = nodes[..i].iter().find(|o| o.address == n.address) {
-            diags.push(Diagnostic::error(&codes::DUPLICATE, n.address_span, format!("nodes `{}` and `{}` have the same address", o.name.value, n.name.value)).with_secondary(o.address_span, "also here"));
+            diags.push(
+                Diagnostic::error(
+                    &codes::DUPLICATE,
+                    n.address_span,
+                    format!(
+                        "nodes `{}` and `{}` have the same address",
+                        o.name.value, n.name.value
+                    ),
+                )
+                .with_secondary(o.address_span, "also here"),
+            );
         }
     }
     if nodes.is_empty() {
-        f.missing("node", "declare at least two nodes: `node controller1 { address = 10.0.0.12 }`", diags);
+        f.missing(
+            "node",
+            "declare at least two nodes: `node controller1 { address = 10.0.0.12 }`",
+            diags,
+        );
     }
 
-    let scope = Scope { vips: vips.to_vec(), nodes: nodes.clone() };
+    let scope = Scope {
+        vips: vips.to_vec(),
+        nodes: nodes.clone(),
+    };
     let fencing = fencing(&f, &scope, sources, diags);
 
     let mut properties = Vec::new();
@@ -137,13 +271,21 @@ pub(crate) fn cluster(top: &Fields, vips: &[Vip], diags: &mut Diagnostics, sourc
             }
         }
     }
-    Some(Cluster { nodes, fencing: fencing.unwrap_or(Fencing::Devices(Vec::new())), properties })
+    Some(Cluster {
+        nodes,
+        fencing: fencing.unwrap_or(Fencing::Devices(Vec::new())),
+        properties,
+    })
 }
 
 /// A `key = "text"` item in a free-form block (properties, meta).
 pub(crate) fn free_text(it: &Item, diags: &mut Diagnostics) -> Option<Text> {
     let ItemKind::Attribute(v) = &it.kind else {
-        diags.push(Diagnostic::error(&codes::UNKNOWN_KEY, it.key.span, format!("`{}` must be `key = value` here", it.key.name)));
+        diags.push(Diagnostic::error(
+            &codes::UNKNOWN_KEY,
+            it.key.span,
+            format!("`{}` must be `key = value` here", it.key.name),
+        ));
         return None;
     };
     let value = match &v.kind {
@@ -151,21 +293,38 @@ pub(crate) fn free_text(it: &Item, diags: &mut Diagnostics) -> Option<Text> {
         ValueKind::Int(n) => n.to_string(),
         ValueKind::Ref(p) if p.len() == 1 => p[0].name.clone(),
         other => {
-            diags.push(wrong(v.span, &it.key.name, "a string, a number or a word", other));
+            diags.push(wrong(
+                v.span,
+                &it.key.name,
+                "a string, a number or a word",
+                other,
+            ));
             return None;
         }
     };
-    safe(&value, v.span, &format!("`{}`", it.key.name), diags).then_some(Text { value, span: v.span })
+    safe(&value, v.span, &format!("`{}`", it.key.name), diags).then_some(Text {
+        value,
+        span: v.span,
+    })
 }
 
-fn fencing(f: &Fields, scope: &Scope, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Fencing> {
+fn fencing(
+    f: &Fields,
+    scope: &Scope,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Fencing> {
     let waiver = f.value("fencing");
     let devices: Vec<_> = f.blocks("fencing").collect();
     if let (Some(w), Some((_, _, d))) = (waiver, devices.first()) {
         diags.push(
-            Diagnostic::error(&codes::BAD_VALUE, w.span, "fencing is both waived and declared")
-                .with_secondary(d.key.span, "device declared here")
-                .help("keep the devices and remove the waiver, or the other way round"),
+            Diagnostic::error(
+                &codes::BAD_VALUE,
+                w.span,
+                "fencing is both waived and declared",
+            )
+            .with_secondary(d.key.span, "device declared here")
+            .help("keep the devices and remove the waiver, or the other way round"),
         );
         return None;
     }
@@ -175,7 +334,12 @@ fn fencing(f: &Fields, scope: &Scope, sources: &mut SourceMap, diags: &mut Diagn
                 diags.push(Diagnostic::error(&codes::MISSING, w.span, "a fencing waiver needs a reason").help("say why, e.g. `fencing = waived \"lab: nodes are VMs fenced by the hypervisor\"`"));
                 None
             }
-            ValueKind::Waiver(reason) => safe(reason, w.span, "the waiver", diags).then(|| Fencing::Waived(Text { value: reason.clone(), span: w.span })),
+            ValueKind::Waiver(reason) => safe(reason, w.span, "the waiver", diags).then(|| {
+                Fencing::Waived(Text {
+                    value: reason.clone(),
+                    span: w.span,
+                })
+            }),
             other => {
                 diags.push(wrong(w.span, "fencing", "`waived \"reason\"`", other).help("declare a device with `fencing NAME { … }` or write `fencing = waived \"reason\"`"));
                 None
@@ -192,19 +356,46 @@ fn fencing(f: &Fields, scope: &Scope, sources: &mut SourceMap, diags: &mut Diagn
     }
     let mut out = Vec::new();
     for (labels, items, item) in devices {
-        let Some(name) = name_of("fencing", labels, item, diags) else { continue };
+        let Some(name) = name_of("fencing", labels, item, diags) else {
+            continue;
+        };
         id_like(&name.value, name.span, diags);
-        let df = Fields::new(format!("fencing {}", name.value), item.span, items, &["agent", "targets", "monitor"], &["params"], diags);
+        let df = Fields::new(
+            format!("fencing {}", name.value),
+            item.span,
+            items,
+            &["agent", "targets", "monitor"],
+            &["params"],
+            diags,
+        );
         let agent = match df.value("agent") {
             None => {
-                df.missing("agent", "name the stonith agent, e.g. `agent = stonith \"fence_ipmilan\"`", diags);
+                df.missing(
+                    "agent",
+                    "name the stonith agent, e.g. `agent = stonith \"fence_ipmilan\"`",
+                    diags,
+                );
                 None
             }
             Some(v) => match &v.kind {
-                ValueKind::Agent { class, parts } if class == "stonith" && parts.len() == 1 && id_like(&parts[0], v.span, diags) => Some(Text { value: parts[0].clone(), span: v.span }),
+                ValueKind::Agent { class, parts }
+                    if class == "stonith"
+                        && parts.len() == 1
+                        && id_like(&parts[0], v.span, diags) =>
+                {
+                    Some(Text {
+                        value: parts[0].clone(),
+                        span: v.span,
+                    })
+                }
                 ValueKind::Agent { class, parts } if class == "stonith" && parts.len() == 1 => None,
                 other => {
-                    diags.push(wrong(v.span, "agent", "a stonith agent such as stonith \"fence_ipmilan\"", other));
+                    diags.push(wrong(
+                        v.span,
+                        "agent",
+                        "a stonith agent such as stonith \"fence_ipmilan\"",
+                        other,
+                    ));
                     None
                 }
             },
@@ -226,15 +417,30 @@ fn fencing(f: &Fields, scope: &Scope, sources: &mut SourceMap, diags: &mut Diagn
                 }
             }
         } else {
-            df.missing("targets", "list the nodes this device fences: `targets = [node.controller1]`", diags);
+            df.missing(
+                "targets",
+                "list the nodes this device fences: `targets = [node.controller1]`",
+                diags,
+            );
         }
         let monitor_interval_ms = values::duration(&df, "monitor", diags).unwrap_or(60_000);
         let mut params = Vec::new();
         for (_, items, _) in df.blocks("params") {
-            params.extend(params_of(items, &format!("fencing {}", name.value), sources, diags));
+            params.extend(params_of(
+                items,
+                &format!("fencing {}", name.value),
+                sources,
+                diags,
+            ));
         }
         if let Some(agent) = agent {
-            out.push(FenceDevice { name, agent, params, targets, monitor_interval_ms });
+            out.push(FenceDevice {
+                name,
+                agent,
+                params,
+                targets,
+                monitor_interval_ms,
+            });
         }
     }
     Some(Fencing::Devices(out))
@@ -242,27 +448,56 @@ fn fencing(f: &Fields, scope: &Scope, sources: &mut SourceMap, diags: &mut Diagn
 
 /// Agent parameters: free keys, text or secret values. A key that names a
 /// password takes a secret.
-pub(crate) fn params_of(items: &[Item], what: &str, sources: &mut SourceMap, diags: &mut Diagnostics) -> Vec<(String, Param)> {
+pub(crate) fn params_of(
+    items: &[Item],
+    what: &str,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Param)> {
     let mut out: Vec<(String, Param)> = Vec::new();
     for it in items {
         if let Some((first, _)) = out.iter().find(|(k, _)| *k == it.key.name) {
-            diags.push(Diagnostic::error(&codes::DUPLICATE, it.key.span, format!("parameter `{first}` is set twice in {what}")));
+            diags.push(Diagnostic::error(
+                &codes::DUPLICATE,
+                it.key.span,
+                format!("parameter `{first}` is set twice in {what}"),
+            ));
             continue;
         }
         let ItemKind::Attribute(v) = &it.kind else {
-            diags.push(Diagnostic::error(&codes::UNKNOWN_KEY, it.key.span, format!("`{}` must be `key = value` here", it.key.name)));
+            diags.push(Diagnostic::error(
+                &codes::UNKNOWN_KEY,
+                it.key.span,
+                format!("`{}` must be `key = value` here", it.key.name),
+            ));
             continue;
         };
-        let secretish = ["password", "passwd", "secret"].iter().any(|w| it.key.name.contains(w));
+        let secretish = ["password", "passwd", "secret"]
+            .iter()
+            .any(|w| it.key.name.contains(w));
         match &v.kind {
             ValueKind::Secret { .. } => {
-                let f = Fields::new(what, it.span, std::slice::from_ref(it), &[it.key.name.as_str()], &[], diags);
+                let f = Fields::new(
+                    what,
+                    it.span,
+                    std::slice::from_ref(it),
+                    &[it.key.name.as_str()],
+                    &[],
+                    diags,
+                );
                 if let Some(s) = values::secret(&f, &it.key.name, sources, diags) {
                     out.push((it.key.name.clone(), Param::Secret(s)));
                 }
             }
             ValueKind::Str(_) if secretish => {
-                let f = Fields::new(what, it.span, std::slice::from_ref(it), &[it.key.name.as_str()], &[], diags);
+                let f = Fields::new(
+                    what,
+                    it.span,
+                    std::slice::from_ref(it),
+                    &[it.key.name.as_str()],
+                    &[],
+                    diags,
+                );
                 if let Some(s) = values::secret(&f, &it.key.name, sources, diags) {
                     out.push((it.key.name.clone(), Param::Secret(s)));
                 }
@@ -299,9 +534,21 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
                     .with_secondary(n.address_span, "the node's address")
                     .help("a VIP must be a free address that moves between nodes; pick another one in the same subnet"),
             );
-        } else if !spec.nodes.is_empty() && !spec.nodes.iter().any(|n| in_subnet(n.address, vip.address, vip.prefix)) {
-            let mut d = Diagnostic::warning(&codes::VIP_SUBNET, vip.address_span, format!("VIP `{}` is outside every node's subnet", vip.name.value))
-                .label(format!("no node address is in {}/{}", vip.address, vip.prefix));
+        } else if !spec.nodes.is_empty()
+            && !spec
+                .nodes
+                .iter()
+                .any(|n| in_subnet(n.address, vip.address, vip.prefix))
+        {
+            let mut d = Diagnostic::warning(
+                &codes::VIP_SUBNET,
+                vip.address_span,
+                format!("VIP `{}` is outside every node's subnet", vip.name.value),
+            )
+            .label(format!(
+                "no node address is in {}/{}",
+                vip.address, vip.prefix
+            ));
             d = if vip.nic.is_none() {
                 d.help("IPaddr2 cannot pick an interface for it: set `nic = \"…\"`, or check the address and prefix")
             } else {
@@ -313,8 +560,12 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
     if spec.nodes.len() == 1 {
         let n = &spec.nodes[0];
         diags.push(
-            Diagnostic::warning(&codes::FEW_NODES, n.name.span, "the cluster has only one node")
-                .help("high availability needs at least two nodes; add another `node` block"),
+            Diagnostic::warning(
+                &codes::FEW_NODES,
+                n.name.span,
+                "the cluster has only one node",
+            )
+            .help("high availability needs at least two nodes; add another `node` block"),
         );
     }
 }

@@ -45,24 +45,37 @@ impl<'a> Fields<'a> {
                     format!("unknown {shape} `{name}` in {what}"),
                 );
                 d = match suggest(name, &all) {
-                    Some(s) if attrs.contains(&s) && !matches!(item.kind, ItemKind::Attribute(_)) => {
+                    Some(s)
+                        if attrs.contains(&s) && !matches!(item.kind, ItemKind::Attribute(_)) =>
+                    {
                         d.help(format!("`{s}` is a key: write `{s} = …`"))
                     }
-                    Some(s) if blocks.contains(&s) && !matches!(item.kind, ItemKind::Block { .. }) => {
+                    Some(s)
+                        if blocks.contains(&s) && !matches!(item.kind, ItemKind::Block { .. }) =>
+                    {
                         d.help(format!("`{s}` is a block: write `{s} {{ … }}`"))
                     }
-                    Some(s) => d.label(format!("did you mean `{s}`?")).help(allowed_list(&all)),
+                    Some(s) => d
+                        .label(format!("did you mean `{s}`?"))
+                        .help(allowed_list(&all)),
                     None => d.help(allowed_list(&all)),
                 };
                 diags.push(d);
                 continue;
             }
             if let ItemKind::Attribute(_) = item.kind {
-                if let Some(first) = items[..i].iter().find(|o| o.key.name == name && matches!(o.kind, ItemKind::Attribute(_))) {
+                if let Some(first) = items[..i]
+                    .iter()
+                    .find(|o| o.key.name == name && matches!(o.kind, ItemKind::Attribute(_)))
+                {
                     diags.push(
-                        Diagnostic::error(&codes::DUPLICATE, item.key.span, format!("`{name}` is set twice in {what}"))
-                            .with_secondary(first.key.span, "first set here")
-                            .help("remove one of them"),
+                        Diagnostic::error(
+                            &codes::DUPLICATE,
+                            item.key.span,
+                            format!("`{name}` is set twice in {what}"),
+                        )
+                        .with_secondary(first.key.span, "first set here")
+                        .help("remove one of them"),
                     );
                 }
             }
@@ -79,9 +92,14 @@ impl<'a> Fields<'a> {
     }
 
     /// Every block with this keyword: its labels, items and span.
-    pub(crate) fn blocks(&self, key: &'a str) -> impl Iterator<Item = (&'a [Ident], &'a [Item], &'a Item)> + 'a {
+    pub(crate) fn blocks(
+        &self,
+        key: &'a str,
+    ) -> impl Iterator<Item = (&'a [Ident], &'a [Item], &'a Item)> + 'a {
         self.items.iter().filter_map(move |i| match &i.kind {
-            ItemKind::Block { labels, items } if i.key.name == key => Some((labels.as_slice(), items.as_slice(), i)),
+            ItemKind::Block { labels, items } if i.key.name == key => {
+                Some((labels.as_slice(), items.as_slice(), i))
+            }
             _ => None,
         })
     }
@@ -89,9 +107,13 @@ impl<'a> Fields<'a> {
     /// Reports a missing required key.
     pub(crate) fn missing(&self, key: &str, help: &str, diags: &mut Diagnostics) {
         diags.push(
-            Diagnostic::error(&codes::MISSING, self.span, format!("{} has no `{key}`", self.what))
-                .label(format!("`{key}` is required here"))
-                .help(help.to_string()),
+            Diagnostic::error(
+                &codes::MISSING,
+                self.span,
+                format!("{} has no `{key}`", self.what),
+            )
+            .label(format!("`{key}` is required here"))
+            .help(help.to_string()),
         );
     }
 
@@ -108,20 +130,32 @@ impl<'a> Fields<'a> {
     }
 
     /// A bare-word attribute (`mode = active_passive`), from a fixed set.
-    pub(crate) fn word(&self, key: &str, allowed: &[&str], diags: &mut Diagnostics) -> Option<(String, Span)> {
+    pub(crate) fn word(
+        &self,
+        key: &str,
+        allowed: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Option<(String, Span)> {
         let v = self.value(key)?;
         let word = match &v.kind {
             ValueKind::Ref(parts) if parts.len() == 1 => parts[0].name.clone(),
             ValueKind::Str(s) => s.clone(),
             other => {
-                diags.push(wrong(v.span, key, "one of the words listed in the help", other).help(format!("write one of: {}", allowed.join(", "))));
+                diags.push(
+                    wrong(v.span, key, "one of the words listed in the help", other)
+                        .help(format!("write one of: {}", allowed.join(", "))),
+                );
                 return None;
             }
         };
         if allowed.contains(&word.as_str()) {
             Some((word, v.span))
         } else {
-            let mut d = Diagnostic::error(&codes::BAD_VALUE, v.span, format!("`{word}` is not a valid {key}"));
+            let mut d = Diagnostic::error(
+                &codes::BAD_VALUE,
+                v.span,
+                format!("`{word}` is not a valid {key}"),
+            );
             if let Some(s) = suggest(&word, allowed) {
                 d = d.label(format!("did you mean `{s}`?"));
             }
@@ -144,14 +178,19 @@ impl<'a> Fields<'a> {
 
     /// A boolean attribute (`true` / `false`).
     pub(crate) fn boolean(&self, key: &str, diags: &mut Diagnostics) -> Option<bool> {
-        self.word(key, &["true", "false"], diags).map(|(w, _)| w == "true")
+        self.word(key, &["true", "false"], diags)
+            .map(|(w, _)| w == "true")
     }
 }
 
 /// "expected X, found Y".
 pub(crate) fn wrong(span: Span, key: &str, expected: &str, found: &ValueKind) -> Diagnostic {
-    Diagnostic::error(&codes::WRONG_TYPE, span, format!("`{key}` takes {expected}, not {}", found.describe()))
-        .label(format!("this is {}", found.describe()))
+    Diagnostic::error(
+        &codes::WRONG_TYPE,
+        span,
+        format!("`{key}` takes {expected}, not {}", found.describe()),
+    )
+    .label(format!("this is {}", found.describe()))
 }
 
 fn allowed_list(all: &[&str]) -> String {

@@ -7,8 +7,6 @@ mod release;
 mod services;
 mod values;
 
-
-
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::{Node, Spec, Vip};
 use crate::release::Release;
@@ -18,7 +16,16 @@ use crate::syntax::{Item, ItemKind, Value, ValueKind};
 use fields::{suggest, Fields};
 
 /// Top-level blocks a spec may have.
-const TOP_BLOCKS: &[&str] = &["cluster", "vip", "database", "rabbitmq", "keystone", "service", "endpoints", "consumer"];
+const TOP_BLOCKS: &[&str] = &[
+    "cluster",
+    "vip",
+    "database",
+    "rabbitmq",
+    "keystone",
+    "service",
+    "endpoints",
+    "consumer",
+];
 
 /// What references can name.
 pub(crate) struct Scope {
@@ -27,16 +34,33 @@ pub(crate) struct Scope {
 }
 
 impl Scope {
-    fn lookup(&self, v: &Value, kind: &str, names: Vec<&str>, diags: &mut Diagnostics) -> Option<usize> {
+    fn lookup(
+        &self,
+        v: &Value,
+        kind: &str,
+        names: Vec<&str>,
+        diags: &mut Diagnostics,
+    ) -> Option<usize> {
         let ValueKind::Ref(parts) = &v.kind else {
-            diags.push(fields::wrong(v.span, kind, &format!("a reference such as {kind}.NAME"), &v.kind));
+            diags.push(fields::wrong(
+                v.span,
+                kind,
+                &format!("a reference such as {kind}.NAME"),
+                &v.kind,
+            ));
             return None;
         };
         let shown: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
         if parts.len() != 2 || parts[0].name != kind {
             diags.push(
-                Diagnostic::error(&codes::UNKNOWN_REFERENCE, v.span, format!("`{}` is not a {kind} reference", shown.join(".")))
-                    .help(format!("write `{kind}.NAME` with the name of a declared {kind}")),
+                Diagnostic::error(
+                    &codes::UNKNOWN_REFERENCE,
+                    v.span,
+                    format!("`{}` is not a {kind} reference", shown.join(".")),
+                )
+                .help(format!(
+                    "write `{kind}.NAME` with the name of a declared {kind}"
+                )),
             );
             return None;
         }
@@ -44,14 +68,25 @@ impl Scope {
         if let Some(i) = names.iter().position(|n| *n == name.name) {
             return Some(i);
         }
-        let mut d = Diagnostic::error(&codes::UNKNOWN_REFERENCE, name.span, format!("no {kind} named `{}`", name.name));
+        let mut d = Diagnostic::error(
+            &codes::UNKNOWN_REFERENCE,
+            name.span,
+            format!("no {kind} named `{}`", name.name),
+        );
         if let Some(s) = suggest(&name.name, &names) {
             d = d.label(format!("did you mean `{kind}.{s}`?"));
         }
         d = if names.is_empty() {
             d.help(format!("declare it: `{kind} {} {{ … }}`", name.name))
         } else {
-            d.help(format!("declared: {}", names.iter().map(|n| format!("{kind}.{n}")).collect::<Vec<_>>().join(", ")))
+            d.help(format!(
+                "declared: {}",
+                names
+                    .iter()
+                    .map(|n| format!("{kind}.{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
         };
         diags.push(d);
         None
@@ -59,22 +94,40 @@ impl Scope {
 
     /// Resolves `vip.NAME` to an index into `vips`.
     pub(crate) fn vip(&self, v: &Value, diags: &mut Diagnostics) -> Option<usize> {
-        self.lookup(v, "vip", self.vips.iter().map(|x| x.name.value.as_str()).collect(), diags)
+        self.lookup(
+            v,
+            "vip",
+            self.vips.iter().map(|x| x.name.value.as_str()).collect(),
+            diags,
+        )
     }
 
     /// Resolves `node.NAME` to an index into `nodes`.
     pub(crate) fn node(&self, v: &Value, diags: &mut Diagnostics) -> Option<usize> {
-        self.lookup(v, "node", self.nodes.iter().map(|x| x.name.value.as_str()).collect(), diags)
+        self.lookup(
+            v,
+            "node",
+            self.nodes.iter().map(|x| x.name.value.as_str()).collect(),
+            diags,
+        )
     }
 }
 
 /// Checks a resolved spec. Returns the model when it could be built; the
 /// caller must still look at `diags` for errors.
-pub fn check(resolved: &Resolved, sources: &mut SourceMap, release_override: Option<Release>, diags: &mut Diagnostics) -> Option<Spec> {
+pub fn check(
+    resolved: &Resolved,
+    sources: &mut SourceMap,
+    release_override: Option<Release>,
+    diags: &mut Diagnostics,
+) -> Option<Spec> {
     let items = &resolved.items;
     let whole = items
         .first()
-        .map(|i| Span { end: items.last().map_or(i.span.end, |l| l.span.end), ..i.span })
+        .map(|i| Span {
+            end: items.last().map_or(i.span.end, |l| l.span.end),
+            ..i.span
+        })
         .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
 
     let (release, release_span) = release_of(items, release_override, whole, diags);
@@ -83,7 +136,13 @@ pub fn check(resolved: &Resolved, sources: &mut SourceMap, release_override: Opt
 
     let vips = cluster::vips(&top, diags);
     let cluster = cluster::cluster(&top, &vips, diags, sources);
-    let scope = Scope { vips, nodes: cluster.as_ref().map(|c| c.nodes.clone()).unwrap_or_default() };
+    let scope = Scope {
+        vips,
+        nodes: cluster
+            .as_ref()
+            .map(|c| c.nodes.clone())
+            .unwrap_or_default(),
+    };
     let agents = services::agents(&resolved.agents, diags);
 
     let database = services::database(&top, &scope, sources, diags);
@@ -119,19 +178,33 @@ fn is_release(i: &Item) -> bool {
     i.key.name == "release" && matches!(i.kind, ItemKind::Directive(..))
 }
 
-fn release_of(items: &[Item], over: Option<Release>, whole: Span, diags: &mut Diagnostics) -> (Release, Option<Span>) {
+fn release_of(
+    items: &[Item],
+    over: Option<Release>,
+    whole: Span,
+    diags: &mut Diagnostics,
+) -> (Release, Option<Span>) {
     let mut found: Option<(Release, Span)> = None;
     for i in items.iter().filter(|i| is_release(i)) {
-        let ItemKind::Directive(name, span) = &i.kind else { continue };
+        let ItemKind::Directive(name, span) = &i.kind else {
+            continue;
+        };
         if let Some((_, first)) = found {
-            diags.push(Diagnostic::error(&codes::DUPLICATE, i.key.span, "`release` is given twice").with_secondary(first, "first given here"));
+            diags.push(
+                Diagnostic::error(&codes::DUPLICATE, i.key.span, "`release` is given twice")
+                    .with_secondary(first, "first given here"),
+            );
             continue;
         }
         match Release::parse(name) {
             Some(r) => found = Some((r, *span)),
             None => {
                 let names: Vec<&str> = Release::ALL.iter().map(|r| r.name()).collect();
-                let mut d = Diagnostic::error(&codes::UNKNOWN_RELEASE, *span, format!("unknown release `{name}`"));
+                let mut d = Diagnostic::error(
+                    &codes::UNKNOWN_RELEASE,
+                    *span,
+                    format!("unknown release `{name}`"),
+                );
                 if let Some(s) = suggest(&name.to_ascii_lowercase(), &names) {
                     d = d.label(format!("did you mean `{s}`?"));
                 }
@@ -146,8 +219,18 @@ fn release_of(items: &[Item], over: Option<Release>, whole: Span, diags: &mut Di
         (None, None) => {
             if !items.is_empty() {
                 diags.push(
-                    Diagnostic::note(&codes::NO_RELEASE, Span { end: whole.start, ..whole }, format!("no `release` given; using the newest, {}", Release::NEWEST))
-                        .help(format!("pin it with `release \"{}\"` so a newer glha does not change the output", Release::NEWEST)),
+                    Diagnostic::note(
+                        &codes::NO_RELEASE,
+                        Span {
+                            end: whole.start,
+                            ..whole
+                        },
+                        format!("no `release` given; using the newest, {}", Release::NEWEST),
+                    )
+                    .help(format!(
+                        "pin it with `release \"{}\"` so a newer glha does not change the output",
+                        Release::NEWEST
+                    )),
                 );
             }
             (Release::NEWEST, None)

@@ -14,7 +14,11 @@ pub(crate) fn ip(addr: &str, span: Span, diags: &mut Diagnostics) -> Option<IpAd
     match addr.parse::<IpAddr>() {
         Ok(ip) => Some(ip),
         Err(_) => {
-            let mut d = Diagnostic::error(&codes::BAD_ADDRESS, span, format!("`{addr}` is not a valid IP address"));
+            let mut d = Diagnostic::error(
+                &codes::BAD_ADDRESS,
+                span,
+                format!("`{addr}` is not a valid IP address"),
+            );
             if !addr.contains(':') {
                 if let Some(bad) = addr.split('.').find(|p| p.parse::<u8>().is_err()) {
                     d = d.label(format!("`{bad}` is not 0 to 255"));
@@ -30,14 +34,22 @@ pub(crate) fn ip(addr: &str, span: Span, diags: &mut Diagnostics) -> Option<IpAd
 }
 
 /// An address attribute without prefix (a node's).
-pub(crate) fn plain_address(f: &Fields, key: &str, diags: &mut Diagnostics) -> Option<(IpAddr, Span)> {
+pub(crate) fn plain_address(
+    f: &Fields,
+    key: &str,
+    diags: &mut Diagnostics,
+) -> Option<(IpAddr, Span)> {
     let v = f.value(key)?;
     match &v.kind {
         ValueKind::Address { addr, prefix } => {
             if let Some((_, ps)) = prefix {
                 diags.push(
-                    Diagnostic::error(&codes::BAD_PREFIX, *ps, format!("`{key}` takes an address without a prefix"))
-                        .help("remove `/…`; a prefix belongs to a VIP"),
+                    Diagnostic::error(
+                        &codes::BAD_PREFIX,
+                        *ps,
+                        format!("`{key}` takes an address without a prefix"),
+                    )
+                    .help("remove `/…`; a prefix belongs to a VIP"),
                 );
             }
             ip(addr, v.span, diags).map(|a| (a, v.span))
@@ -78,15 +90,24 @@ pub(crate) fn duration(f: &Fields, key: &str, diags: &mut Diagnostics) -> Option
         }
         // Pacemaker keeps durations as milliseconds in a 32-bit int.
         ValueKind::Duration(ms) if *ms > u64::from(u32::MAX / 2) => {
-            diags.push(Diagnostic::error(&codes::BAD_DURATION, v.span, format!("`{key}` is too long")).help("durations are limited to 24 days"));
+            diags.push(
+                Diagnostic::error(&codes::BAD_DURATION, v.span, format!("`{key}` is too long"))
+                    .help("durations are limited to 24 days"),
+            );
             None
         }
         ValueKind::Duration(ms) => Some(*ms),
         ValueKind::Int(n) => {
             diags.push(
-                Diagnostic::error(&codes::BAD_DURATION, v.span, format!("`{key}` needs a unit"))
-                    .label("a number without a unit")
-                    .help(format!("write {n}s (seconds), {n}m (minutes) or {n}ms (milliseconds)")),
+                Diagnostic::error(
+                    &codes::BAD_DURATION,
+                    v.span,
+                    format!("`{key}` needs a unit"),
+                )
+                .label("a number without a unit")
+                .help(format!(
+                    "write {n}s (seconds), {n}m (minutes) or {n}ms (milliseconds)"
+                )),
             );
             None
         }
@@ -127,7 +148,12 @@ pub(crate) fn text(f: &Fields, key: &str, diags: &mut Diagnostics) -> Option<Tex
 }
 
 /// A required text attribute.
-pub(crate) fn required_text(f: &Fields, key: &str, help: &str, diags: &mut Diagnostics) -> Option<Text> {
+pub(crate) fn required_text(
+    f: &Fields,
+    key: &str,
+    help: &str,
+    diags: &mut Diagnostics,
+) -> Option<Text> {
     if f.value(key).is_none() {
         f.missing(key, help, diags);
         return None;
@@ -137,12 +163,21 @@ pub(crate) fn required_text(f: &Fields, key: &str, help: &str, diags: &mut Diagn
 
 /// A name that becomes part of a Pacemaker id or a file name.
 pub(crate) fn id_like(name: &str, span: Span, diags: &mut Diagnostics) -> bool {
-    let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if !ok {
         diags.push(
-            Diagnostic::error(&codes::BAD_VALUE, span, format!("`{name}` cannot be used as a Pacemaker id"))
-                .help("use letters, digits, `_`, `-` and `.`, starting with a letter"),
+            Diagnostic::error(
+                &codes::BAD_VALUE,
+                span,
+                format!("`{name}` cannot be used as a Pacemaker id"),
+            )
+            .help("use letters, digits, `_`, `-` and `.`, starting with a letter"),
         );
     }
     ok
@@ -152,8 +187,12 @@ pub(crate) fn id_like(name: &str, span: Span, diags: &mut Diagnostics) -> bool {
 pub(crate) fn abs_path(t: &Text, diags: &mut Diagnostics) -> bool {
     if !t.value.starts_with('/') || t.value.split('/').any(|c| c == "..") {
         diags.push(
-            Diagnostic::error(&codes::BAD_VALUE, t.span, format!("`{}` is not an absolute path", t.value))
-                .help("write the full path, e.g. \"/etc/glance/glance-api.conf\", without `..`"),
+            Diagnostic::error(
+                &codes::BAD_VALUE,
+                t.span,
+                format!("`{}` is not an absolute path", t.value),
+            )
+            .help("write the full path, e.g. \"/etc/glance/glance-api.conf\", without `..`"),
         );
         return false;
     }
@@ -161,13 +200,24 @@ pub(crate) fn abs_path(t: &Text, diags: &mut Diagnostics) -> bool {
 }
 
 /// A password attribute: a secret reference, or a literal (warned).
-pub(crate) fn secret(f: &Fields, key: &str, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Secret> {
+pub(crate) fn secret(
+    f: &Fields,
+    key: &str,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Secret> {
     let v = f.value(key)?;
     match &v.kind {
         ValueKind::Secret { source, name } => {
-            let t = Text { value: name.clone(), span: v.span };
+            let t = Text {
+                value: name.clone(),
+                span: v.span,
+            };
             if source == "env" {
-                let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                let ok = name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                     && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                 if !ok {
                     diags.push(
@@ -189,10 +239,20 @@ pub(crate) fn secret(f: &Fields, key: &str, sources: &mut SourceMap, diags: &mut
                     .label("the value lands in the bundle and in version control")
                     .help("use `secret env \"NAME\"` or `secret file \"/path\"`; the bundle then holds a placeholder"),
             );
-            safe(s, v.span, &format!("`{key}`"), diags).then(|| Secret::Literal(Text { value: s.clone(), span: v.span }))
+            safe(s, v.span, &format!("`{key}`"), diags).then(|| {
+                Secret::Literal(Text {
+                    value: s.clone(),
+                    span: v.span,
+                })
+            })
         }
         other => {
-            diags.push(wrong(v.span, key, "a secret (secret env \"NAME\" or secret file \"/path\") or a string", other));
+            diags.push(wrong(
+                v.span,
+                key,
+                "a secret (secret env \"NAME\" or secret file \"/path\") or a string",
+                other,
+            ));
             None
         }
     }
@@ -204,19 +264,41 @@ pub(crate) fn host(v: &Value, key: &str, scope: &Scope, diags: &mut Diagnostics)
         ValueKind::Ref(_) => {
             let vip = scope.vip(v, diags)?;
             let addr = scope.vips[vip].address;
-            Some(Host { name: addr.to_string(), ip: Some(addr), vip: Some(scope.vips[vip].name.value.clone()), span: v.span })
+            Some(Host {
+                name: addr.to_string(),
+                ip: Some(addr),
+                vip: Some(scope.vips[vip].name.value.clone()),
+                span: v.span,
+            })
         }
         ValueKind::Address { addr, prefix } => {
             if let Some((_, ps)) = prefix {
-                diags.push(Diagnostic::error(&codes::BAD_PREFIX, *ps, format!("`{key}` takes a host, not a network")).help("remove `/…`"));
+                diags.push(
+                    Diagnostic::error(
+                        &codes::BAD_PREFIX,
+                        *ps,
+                        format!("`{key}` takes a host, not a network"),
+                    )
+                    .help("remove `/…`"),
+                );
             }
             let ip = ip(addr, v.span, diags)?;
-            Some(Host { name: ip.to_string(), ip: Some(ip), vip: None, span: v.span })
+            Some(Host {
+                name: ip.to_string(),
+                ip: Some(ip),
+                vip: None,
+                span: v.span,
+            })
         }
         ValueKind::Str(s) => {
             let ok = !s.is_empty()
                 && s.len() <= 253
-                && s.split('.').all(|l| !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !l.starts_with('-'));
+                && s.split('.').all(|l| {
+                    !l.is_empty()
+                        && l.len() <= 63
+                        && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                        && !l.starts_with('-')
+                });
             if !ok {
                 diags.push(
                     Diagnostic::error(&codes::BAD_VALUE, v.span, format!("`{s}` is not a host name"))
@@ -224,10 +306,20 @@ pub(crate) fn host(v: &Value, key: &str, scope: &Scope, diags: &mut Diagnostics)
                 );
                 return None;
             }
-            Some(Host { name: s.clone(), ip: None, vip: None, span: v.span })
+            Some(Host {
+                name: s.clone(),
+                ip: None,
+                vip: None,
+                span: v.span,
+            })
         }
         other => {
-            diags.push(wrong(v.span, key, "a VIP reference, an address or a host name", other));
+            diags.push(wrong(
+                v.span,
+                key,
+                "a VIP reference, an address or a host name",
+                other,
+            ));
             None
         }
     }

@@ -4,6 +4,9 @@
 //! proc macro) decides how to show them.
 
 pub mod codes;
+mod render;
+
+pub use render::{one_line, render};
 
 pub use codes::{Code, CODES};
 
