@@ -793,7 +793,7 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
 }
 
 /// A duration in Pacemaker's shortest exact notation.
-pub(crate) fn fmt_ms(ms: u64) -> String {
+pub fn fmt_ms(ms: u64) -> String {
     if ms % 3_600_000 == 0 {
         format!("{}h", ms / 3_600_000)
     } else if ms % 60_000 == 0 && ms >= 600_000 {
