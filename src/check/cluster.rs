@@ -536,6 +536,9 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
                     .help("a VIP must be a free address that moves between nodes; pick another one in the same subnet"),
             );
         } else if !spec.nodes.is_empty()
+            // With a nic the operator has said where the VIP goes: a public
+            // network the nodes join without an address of their own.
+            && vip.nic.is_none()
             && !spec
                 .nodes
                 .iter()
@@ -550,11 +553,7 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
                 "no node address is in {}/{}",
                 vip.address, vip.prefix
             ));
-            d = if vip.nic.is_none() {
-                d.help("IPaddr2 cannot pick an interface for it: set `nic = \"…\"`, or check the address and prefix")
-            } else {
-                d.help("check the address and prefix; clients must be able to route to it")
-            };
+            d = d.help("IPaddr2 cannot pick an interface for it: check the address and prefix, or set `nic = \"…\"`");
             diags.push(d);
         }
     }

@@ -284,7 +284,7 @@ pub(crate) fn rabbit(
         user,
         password,
         vhost,
-        span: item.span,
+        span: item.key.span,
     })
 }
 
@@ -719,7 +719,7 @@ pub(crate) fn consumers(top: &Fields, diags: &mut Diagnostics) -> Vec<Consumer> 
                 kind,
                 config,
                 discovery,
-                span: item.span,
+                span: name.span,
             });
         }
     }
