@@ -794,7 +794,9 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
 
 /// A duration in Pacemaker's shortest exact notation.
 pub fn fmt_ms(ms: u64) -> String {
-    if ms % 3_600_000 == 0 {
+    if ms == 0 {
+        "0s".to_string()
+    } else if ms % 3_600_000 == 0 {
         format!("{}h", ms / 3_600_000)
     } else if ms % 60_000 == 0 && ms >= 600_000 {
         format!("{}min", ms / 60_000)

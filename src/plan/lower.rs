@@ -68,6 +68,21 @@ impl Secrets {
     }
 }
 
+/// Ops in one fixed order (monitor, start, stop, then the rest as written):
+/// pcs files a monitor op first whatever order it is given, and both
+/// backends must produce the same CIB.
+fn canonical_ops(ops: &[model::Op]) -> Vec<Op> {
+    let rank = |n: &str| {
+        ["monitor", "start", "stop"]
+            .iter()
+            .position(|o| *o == n)
+            .unwrap_or(3)
+    };
+    let mut v: Vec<&model::Op> = ops.iter().collect();
+    v.sort_by_key(|o| rank(&o.name));
+    v.into_iter().map(op).collect()
+}
+
 fn op(o: &model::Op) -> Op {
     Op {
         name: o.name.clone(),
@@ -195,7 +210,7 @@ fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
             .iter()
             .map(|(k, v)| (k.clone(), v.value.clone()))
             .collect(),
-        ops: svc.ops.iter().map(op).collect(),
+        ops: canonical_ops(&svc.ops),
     });
     match svc.mode {
         Mode::ActivePassive => {

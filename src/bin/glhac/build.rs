@@ -54,7 +54,6 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     else {
         return Ok(EXIT_FINDINGS);
     };
-    #[cfg(any())]
     bundle
         .write_to(&a.output)
         .with_context(|| format!("cannot write the bundle to {}", a.output))?;
