@@ -306,3 +306,11 @@ fn percent_encoding() {
     assert_eq!(percent_encode_userinfo("p@ss:w/d%"), "p%40ss%3Aw%2Fd%25");
     assert_eq!(percent_encode_userinfo("é"), "%C3%A9");
 }
+
+#[test]
+#[ignore = "prints the seed bundle for review"]
+fn print_seed_bundle() {
+    for (p, f) in &placeholder_bundle().files {
+        println!("===== {p} ({:04o})\n{}", f.mode, f.contents);
+    }
+}
