@@ -120,8 +120,10 @@ pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
         let mut body = String::from("On one cluster node, with the cluster running:\n\n");
         if crm {
             body.push_str(&format!(
-                "- crmsh: `crm configure < {CRM_PATH}` (ends with `commit`); to check it\n  \
-                 first on a copy: `crm configure load update FILE` on a shadow CIB.\n"
+                "- crmsh, all or nothing, also to re-apply over existing objects:\n  \
+                 `sed '/^commit$/d' {CRM_PATH} | crm configure load update -`\n  \
+                 (on a cluster without these objects `crm configure < {CRM_PATH}` works too;\n  \
+                 to try it on a copy first: `crm cib new glha` then `crm cib use glha`).\n"
             ));
         }
         if pcs {

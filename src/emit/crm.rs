@@ -27,8 +27,31 @@
 //! they are still written through [`word`], so even a bad one cannot add a
 //! token.
 
-use super::{generated_by, push_comment, FileSecrets, Out, Secrets, CRM_PATH};
+use super::{comment_lines, generated_by, FileSecrets, Out, Secrets, CRM_PATH};
 use crate::plan::{Plan, Primitive};
+
+/// Appends `text` as `#` comments. `crm configure load update` keeps
+/// comments, as XML comments in the CIB, so a line must not contain `--` or
+/// end with `-` (crmsh refuses the whole load otherwise), nor end with `\`
+/// (crmsh would join the next line).
+fn push_comment(out: &mut String, text: &str) {
+    for l in comment_lines(text) {
+        let mut l = l;
+        while l.contains("--") {
+            l = l.replace("--", "- -");
+        }
+        if l.ends_with('-') {
+            l.push_str(" .");
+        }
+        if l.is_empty() {
+            out.push_str("#\n");
+        } else {
+            out.push_str("# ");
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+}
 
 /// The first character of `s` that crmsh cannot carry in a quoted value.
 pub fn crm_unrepresentable(s: &str) -> Option<char> {
@@ -133,7 +156,9 @@ pub(crate) fn render(plan: &Plan, secrets: &Secrets) -> Out {
     push_comment(&mut out, &generated_by(plan));
     push_comment(
         &mut out,
-        "Load with: crm configure < pacemaker/glance-api.crm (ends with commit)",
+        "First load: crm configure < pacemaker/glance-api.crm (ends with commit).\n\
+         Load or re-apply (all or nothing; updates existing objects):\n\
+         sed '/^commit$/d' pacemaker/glance-api.crm | crm configure load update - (reads stdin)",
     );
     for c in &pm.comments {
         push_comment(&mut out, c);
@@ -225,7 +250,7 @@ mod tests {
     #[test]
     fn comment_cannot_continue_into_next_line() {
         let mut s = String::new();
-        push_comment(&mut s, "ends in \\\nprimitive evil");
-        assert_eq!(s, "# ends in \\ .\n# primitive evil\n");
+        push_comment(&mut s, "ends in \\\nprimitive evil\nx -- y -");
+        assert_eq!(s, "# ends in \\ .\n# primitive evil\n# x - - y - .\n");
     }
 }

@@ -45,7 +45,14 @@ pub fn bundle_path(f: &IniFile) -> String {
         .filter(|c| !c.is_empty() && *c != "." && *c != "..")
         .collect();
     match &f.node {
-        Some(n) => format!("files/nodes/{}/{}", n, rel.join("/")),
+        // A node name is one path component, whatever the spec said.
+        Some(n) => {
+            let n = match n.replace('/', "_").as_str() {
+                "" | "." | ".." => "_".to_string(),
+                other => other.to_string(),
+            };
+            format!("files/nodes/{}/{}", n, rel.join("/"))
+        }
         None => format!("files/{}", rel.join("/")),
     }
 }
@@ -152,5 +159,62 @@ mod tests {
         ] {
             assert_eq!(oslo_read(&quote(s)), s, "{s:?}");
         }
+    }
+
+    /// The real oslo.config reads back what we write (skipped without it).
+    #[test]
+    fn oslo_config_reads_values_back() {
+        let py = std::path::Path::new("/usr/bin/python3");
+        let ok = py.exists()
+            && std::process::Command::new(py)
+                .args(["-c", "import oslo_config.cfg"])
+                .output()
+                .is_ok_and(|o| o.status.success());
+        if !ok {
+            let msg = "SKIPPED oslo_config_reads_values_back: no /usr/bin/python3 with oslo_config";
+            if std::env::var("GLHA_REQUIRE_TOOLS").as_deref() == Ok("1") {
+                panic!("{msg}");
+            }
+            eprintln!("{msg}");
+            return;
+        }
+        let values = [
+            "a\"b'c\\d$(x)`e f#g",
+            " lead",
+            "trail\t",
+            "\"quoted\"",
+            "'",
+            "$HOME ${x} $$",
+            "; not a comment",
+            "k = v",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("t.conf");
+        let mut text = String::from("[DEFAULT]\n");
+        for (i, v) in values.iter().enumerate() {
+            text.push_str(&format!("k{i} = {}\n", quote(v)));
+        }
+        std::fs::write(&conf, text).unwrap();
+        let script = format!(
+            "import json,sys\nfrom oslo_config import cfg\nc=cfg.ConfigOpts()\n\
+             c.register_opts([cfg.StrOpt('k%d' % i) for i in range({})])\n\
+             c(['--config-file', sys.argv[1]])\n\
+             print(json.dumps([c['k%d' % i] for i in range({})]))",
+            values.len(),
+            values.len()
+        );
+        let out = std::process::Command::new(py)
+            .arg("-c")
+            .arg(script)
+            .arg(&conf)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(got, values);
     }
 }

@@ -296,3 +296,6 @@ pub(crate) mod testplan;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_tools;

@@ -154,7 +154,8 @@ pub(crate) fn render(plan: &Plan, secrets: &Secrets) -> Out {
             "constraint".into(),
             "order".into(),
             quote(&o.first),
-            "then".into(),
+            // Quoted: a bare `then` reads like shell syntax (shellcheck SC1010).
+            "'then'".into(),
             quote(&o.then),
             kv("kind", "Mandatory"),
             kv("id", &o.id),

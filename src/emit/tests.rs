@@ -93,7 +93,7 @@ fn pcs_script() {
     let pcs = c.get(PCS_PATH).unwrap();
     assert!(pcs.contains("pcs resource clone p_glance-api cl_glance-api meta interleave=true\n"));
     assert!(pcs.contains("pcs constraint colocation add p_ip_glance-api with cl_glance-api INFINITY id=c_ip_with_glance\n"));
-    assert!(pcs.contains("pcs constraint order cl_glance-api then p_ip_glance-api kind=Mandatory id=o_glance_before_ip\n"));
+    assert!(pcs.contains("pcs constraint order cl_glance-api 'then' p_ip_glance-api kind=Mandatory id=o_glance_before_ip\n"));
 }
 
 #[test]
@@ -233,6 +233,7 @@ fn apply_md() {
     let a = b.get(APPLY_PATH).unwrap();
     for needle in [
         "crm configure < pacemaker/glance-api.crm",
+        "sed '/^commit$/d' pacemaker/glance-api.crm | crm configure load update -",
         "sh pacemaker/glance-api.pcs.sh",
         "sh keystone/endpoints.sh",
         "crm_mon -1",
@@ -304,4 +305,12 @@ fn percent_encoding() {
     assert_eq!(percent_encode_userinfo("aZ09-._~"), "aZ09-._~");
     assert_eq!(percent_encode_userinfo("p@ss:w/d%"), "p%40ss%3Aw%2Fd%25");
     assert_eq!(percent_encode_userinfo("é"), "%C3%A9");
+}
+
+#[test]
+#[ignore = "prints the seed bundle for review"]
+fn print_seed_bundle() {
+    for (p, f) in &placeholder_bundle().files {
+        println!("===== {p} ({:04o})\n{}", f.mode, f.contents);
+    }
 }
