@@ -632,6 +632,22 @@ mod tests {
     }
 
     #[test]
+    fn repeated_keys_are_one_multi_valued_setting() {
+        let live = "[DEFAULT]\nx = 1\n# between\nx = 2\n  continued\ny = 3\n";
+        let mut f = file(vec![], vec![]);
+        f.settings.push(IniSetting {
+            section: "DEFAULT".into(),
+            key: "x".into(),
+            values: vec![Value::plain("1"), Value::plain("2\ncontinued")],
+        });
+        assert!(merge(Some(live), &f, &BTreeMap::new()).changes.is_empty());
+        f.settings[0].values.pop();
+        let m = merge(Some(live), &f, &BTreeMap::new());
+        assert_eq!(m.changes[0].kind, ChangeKind::Change);
+        assert_eq!(m.text(), "[DEFAULT]\nx = 1\n# between\ny = 3\n");
+    }
+
+    #[test]
     fn ini_value_quotes_and_escapes() {
         let none = BTreeMap::new();
         assert_eq!(ini_value(&Value::plain(" a"), &none).unwrap(), "\" a\"");
