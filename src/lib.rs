@@ -18,6 +18,7 @@
 pub mod bundle;
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod model;
 pub mod plan;

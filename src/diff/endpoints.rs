@@ -1,0 +1,50 @@
+//! The live Keystone catalog, read from `openstack endpoint list -f json`.
+
+/// One row of `openstack endpoint list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LiveEndpoint {
+    pub id: String,
+    pub region: String,
+    pub service_name: String,
+    pub service_type: String,
+    pub interface: String,
+    pub url: String,
+    pub enabled: bool,
+}
+
+/// Reads the JSON list; column names as the client prints them (`ID`,
+/// `Service Type`) or as the API spells them (`id`, `service_type`).
+pub(crate) fn read(text: &str) -> Result<Vec<LiveEndpoint>, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let rows = v.as_array().ok_or("expected a JSON list of endpoints")?;
+    let mut out = Vec::new();
+    for (n, row) in rows.iter().enumerate() {
+        let get = |names: &[&str]| -> Option<String> {
+            names
+                .iter()
+                .find_map(|k| row.get(*k))
+                .and_then(|x| match x {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Null => Some(String::new()),
+                    _ => None,
+                })
+        };
+        let need =
+            |names: &[&str]| get(names).ok_or_else(|| format!("endpoint #{n}: no `{}`", names[0]));
+        let enabled = ["Enabled", "enabled"]
+            .iter()
+            .find_map(|k| row.get(*k))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true);
+        out.push(LiveEndpoint {
+            id: need(&["ID", "id"])?,
+            region: get(&["Region", "region", "region_id"]).unwrap_or_default(),
+            service_name: get(&["Service Name", "service_name"]).unwrap_or_default(),
+            service_type: get(&["Service Type", "service_type"]).unwrap_or_default(),
+            interface: need(&["Interface", "interface"])?,
+            url: need(&["URL", "url"])?,
+            enabled,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,660 @@
+//! Live ini files: a reader that keeps every line (comments, order, repeated
+//! keys, continuation lines) and the merge of a plan's [`IniFile`] into one.
+//!
+//! Values follow oslo.config's parser: surrounding whitespace and one pair of
+//! matching quotes are stripped, `$` starts a substitution and `$$` is a
+//! literal `$`. Values are compared in that raw form, so a plan value is
+//! `$`-escaped before it is compared.
+
+use super::{is_sensitive_name, ChangeKind, IniChange, SENSITIVE};
+use crate::plan::{IniFile, Part, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One physical line of an ini file, newline included.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub text: String,
+    pub kind: Kind,
+}
+
+/// What a line is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Blank, comment or something oslo ignores.
+    Other,
+    /// `[name]`.
+    Section(String),
+    /// `key = value`; `value_start` is the byte offset of the value.
+    Key {
+        section: String,
+        key: String,
+        value_start: usize,
+    },
+    /// A continuation of the previous key's value (starts with whitespace).
+    Cont { value_start: usize },
+}
+
+/// Splits a file into lines, each classified.
+pub(crate) fn parse(text: &str) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    let mut section = String::new();
+    for raw in text.split_inclusive('\n') {
+        let body = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim();
+        let prev_is_key = matches!(
+            out.last().map(|l| &l.kind),
+            Some(Kind::Key { .. } | Kind::Cont { .. })
+        );
+        let kind = if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+            Kind::Other
+        } else if body.starts_with(char::is_whitespace) && prev_is_key {
+            Kind::Cont {
+                value_start: body.len() - body.trim_start().len(),
+            }
+        } else if trimmed.starts_with('[') && trimmed.ends_with(']') {
+            section = trimmed[1..trimmed.len() - 1].trim().to_string();
+            Kind::Section(section.clone())
+        } else if let Some(sep) = body.find(['=', ':']) {
+            let after = &body[sep + 1..];
+            Kind::Key {
+                section: section.clone(),
+                key: body[..sep].trim().to_string(),
+                value_start: sep + 1 + (after.len() - after.trim_start().len()),
+            }
+        } else {
+            Kind::Other
+        };
+        out.push(Line {
+            text: raw.to_string(),
+            kind,
+        });
+    }
+    out
+}
+
+/// oslo.config treats `-` and `_` in option names alike.
+fn norm_key(k: &str) -> String {
+    k.replace('-', "_")
+}
+
+/// The value of a key line and its continuation lines, as oslo reads it
+/// before substitution: whitespace and one pair of matching quotes stripped.
+fn live_value(lines: &[Line], at: usize) -> String {
+    let Kind::Key { value_start, .. } = lines[at].kind else {
+        return String::new();
+    };
+    let mut v = lines[at].text.trim_end_matches(['\n', '\r'])[value_start..].to_string();
+    for l in &lines[at + 1..] {
+        match l.kind {
+            Kind::Cont { .. } => {
+                v.push('\n');
+                v.push_str(l.text.trim());
+            }
+            _ => break,
+        }
+    }
+    unquote(v.trim())
+}
+
+fn unquote(v: &str) -> String {
+    let b = v.as_bytes();
+    if b.len() >= 2 && b[0] == b[b.len() - 1] && (b[0] == b'"' || b[0] == b'\'') {
+        v[1..v.len() - 1].to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+/// The line range (key line plus continuations) of the entry at `at`.
+fn entry_end(lines: &[Line], at: usize) -> usize {
+    let mut end = at + 1;
+    while end < lines.len() && matches!(lines[end].kind, Kind::Cont { .. }) {
+        end += 1;
+    }
+    end
+}
+
+/// Indices of the key lines for `section`/`key`, in file order.
+fn entries(lines: &[Line], section: &str, key: &str) -> Vec<usize> {
+    let key = norm_key(key);
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| matches!(&l.kind, Kind::Key { section: s, key: k, .. } if s == section && norm_key(k) == key))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Percent-encodes URL userinfo (RFC 3986 unreserved characters stay).
+pub(crate) fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The text of a value with secrets filled from `secrets`; a missing secret
+/// is written `<secret:ID>` and the second result is false.
+pub(crate) fn value_text(v: &Value, secrets: &BTreeMap<String, String>) -> (String, bool) {
+    match v {
+        Value::Plain(s) => (s.clone(), true),
+        Value::Template(parts) => {
+            let mut all = true;
+            let mut out = String::new();
+            for p in parts {
+                match p {
+                    Part::Lit(s) => out.push_str(s),
+                    Part::Secret(id) | Part::UrlSecret(id) => match secrets.get(id) {
+                        Some(val) if matches!(p, Part::UrlSecret(_)) => {
+                            out.push_str(&url_encode(val))
+                        }
+                        Some(val) => out.push_str(val),
+                        None => {
+                            all = false;
+                            out.push_str(&format!("<secret:{id}>"));
+                        }
+                    },
+                }
+            }
+            (out, all)
+        }
+    }
+}
+
+/// Escapes `$` as `$$` (oslo.config substitution).
+fn escape_dollar(s: &str) -> String {
+    s.replace('$', "$$")
+}
+
+/// Quotes a raw (already `$`-escaped) value when oslo would otherwise strip
+/// part of it: surrounding whitespace or a pair of matching quotes.
+fn quote_raw(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let strips_quotes = b.len() >= 2 && b[0] == b[b.len() - 1] && (b[0] == b'"' || b[0] == b'\'');
+    if raw.trim() != raw || strips_quotes {
+        format!("\"{raw}\"")
+    } else {
+        raw.to_string()
+    }
+}
+
+/// Renders a plan value as it is written after `key = ` in an ini file.
+///
+/// Errors name the problem (a missing secret by id, or a line break, which
+/// an ini value cannot hold); they never contain a secret value.
+pub fn ini_value(v: &Value, secrets: &BTreeMap<String, String>) -> Result<String, String> {
+    if let Some(id) = v
+        .secret_ids()
+        .into_iter()
+        .find(|id| !secrets.contains_key(*id))
+    {
+        return Err(format!("secret `{id}` is needed but was not supplied"));
+    }
+    let (text, _) = value_text(v, secrets);
+    if text.contains(['\n', '\r']) {
+        return Err(if v.is_sensitive() {
+            "a sensitive value contains a line break".to_string()
+        } else {
+            format!("value {text:?} contains a line break")
+        });
+    }
+    Ok(quote_raw(&escape_dollar(&text)))
+}
+
+const BOOL_TRUE: [&str; 5] = ["true", "yes", "on", "t", "y"];
+const BOOL_FALSE: [&str; 5] = ["false", "no", "off", "f", "n"];
+
+fn bool_word(s: &str) -> Option<bool> {
+    let l = s.to_ascii_lowercase();
+    if BOOL_TRUE.contains(&l.as_str()) {
+        Some(true)
+    } else if BOOL_FALSE.contains(&l.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether two raw values mean the same: equal text, or the same boolean
+/// written in a different case or word.
+fn same_raw(a: &str, b: &str) -> bool {
+    a == b || matches!((bool_word(a), bool_word(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// What the plan wants for one value, as far as it is known.
+enum Want {
+    /// The raw value.
+    Known(String),
+    /// A secret is missing: the literal pieces around the secrets, raw.
+    Unknown(Vec<String>),
+}
+
+fn want(v: &Value, secrets: &BTreeMap<String, String>) -> Want {
+    let (text, all) = value_text(v, secrets);
+    if all {
+        return Want::Known(escape_dollar(&text));
+    }
+    let Value::Template(parts) = v else {
+        return Want::Known(escape_dollar(&text));
+    };
+    let mut lits = vec![String::new()];
+    for p in parts {
+        match p {
+            Part::Lit(s) => lits.last_mut().unwrap().push_str(&escape_dollar(s)),
+            _ => lits.push(String::new()),
+        }
+    }
+    Want::Unknown(lits)
+}
+
+/// Whether `live` could be the template whose literal pieces are `lits`.
+fn skeleton_matches(live: &str, lits: &[String]) -> bool {
+    let (first, last) = (&lits[0], &lits[lits.len() - 1]);
+    if !live.starts_with(first.as_str())
+        || live.len() < first.len() + last.len()
+        || !live.ends_with(last.as_str())
+    {
+        return false;
+    }
+    let mut rest = &live[first.len()..live.len() - last.len()];
+    for mid in &lits[1..lits.len() - 1] {
+        match rest.find(mid.as_str()) {
+            Some(at) => rest = &rest[at + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// A line of the merged file.
+#[derive(Debug, Clone)]
+pub(crate) struct OutLine {
+    pub text: String,
+    /// For a sensitive key or continuation: where its value starts, and
+    /// whether the merge wrote it.
+    pub mask: Option<(usize, bool)>,
+}
+
+/// The merge of a plan file into a live file.
+#[derive(Debug, Clone)]
+pub(crate) struct Merge {
+    pub changes: Vec<IniChange>,
+    pub lines: Vec<OutLine>,
+    /// The live file with sensitive values masked.
+    pub live_display: String,
+}
+
+impl Merge {
+    /// The merged file.
+    pub fn text(&self) -> String {
+        self.lines.iter().map(|l| l.text.as_str()).collect()
+    }
+    /// The merged file with sensitive values masked.
+    pub fn display(&self) -> String {
+        self.lines
+            .iter()
+            .map(|l| {
+                mask_line(
+                    &l.text,
+                    l.mask.map(|(at, fresh)| {
+                        (
+                            at,
+                            if fresh {
+                                "changed (sensitive)"
+                            } else {
+                                SENSITIVE
+                            },
+                        )
+                    }),
+                )
+            })
+            .collect()
+    }
+}
+
+fn mask_line(text: &str, mask: Option<(usize, &str)>) -> String {
+    match mask {
+        None => text.to_string(),
+        Some((at, word)) => {
+            let nl = if text.ends_with('\n') { "\n" } else { "" };
+            let at = at.min(text.trim_end_matches(['\n', '\r']).len());
+            format!("{}{word}{nl}", &text[..at])
+        }
+    }
+}
+
+fn show(section: &str, key: &str, vals: &[String], sensitive: bool) -> Option<String> {
+    let _ = (section, key);
+    if vals.is_empty() {
+        None
+    } else if sensitive {
+        Some(SENSITIVE.to_string())
+    } else {
+        Some(vals.join(", "))
+    }
+}
+
+/// Merges `file` into the live text (`None`: the file does not exist).
+/// `secrets` fills sensitive values; without them a setting whose live value
+/// could match is left alone and reported [`ChangeKind::Unknown`].
+pub(crate) fn merge(
+    live: Option<&str>,
+    file: &IniFile,
+    secrets: &BTreeMap<String, String>,
+) -> Merge {
+    let lines = parse(live.unwrap_or(""));
+    let sensitive_keys: BTreeSet<(String, String)> = file
+        .settings
+        .iter()
+        .filter(|s| s.values.iter().any(Value::is_sensitive) || is_sensitive_name(&s.key))
+        .map(|s| (s.section.clone(), norm_key(&s.key)))
+        .collect();
+    let is_sens = |section: &str, key: &str| {
+        is_sensitive_name(key) || sensitive_keys.contains(&(section.to_string(), norm_key(key)))
+    };
+    // The mask of each live line.
+    let mut live_mask: Vec<Option<usize>> = Vec::with_capacity(lines.len());
+    let mut owner_sensitive = false;
+    for l in &lines {
+        live_mask.push(match &l.kind {
+            Kind::Key {
+                section,
+                key,
+                value_start,
+            } => {
+                owner_sensitive = is_sens(section, key);
+                owner_sensitive.then_some(*value_start)
+            }
+            Kind::Cont { value_start } => owner_sensitive.then_some(*value_start),
+            _ => None,
+        });
+    }
+    let live_display = lines
+        .iter()
+        .zip(&live_mask)
+        .map(|(l, m)| mask_line(&l.text, m.map(|at| (at, SENSITIVE))))
+        .collect();
+
+    let mut changes = Vec::new();
+    let mut deleted = vec![false; lines.len()];
+    let mut before: BTreeMap<usize, Vec<OutLine>> = BTreeMap::new();
+    let mut new_sections: Vec<(String, Vec<OutLine>)> = Vec::new();
+    for s in &file.settings {
+        let at = entries(&lines, &s.section, &s.key);
+        let live_vals: Vec<String> = at.iter().map(|&i| live_value(&lines, i)).collect();
+        let wants: Vec<Want> = s.values.iter().map(|v| want(v, secrets)).collect();
+        let sensitive = is_sens(&s.section, &s.key);
+        let same_len = live_vals.len() == wants.len();
+        let mut unknown = false;
+        let mut equal = same_len;
+        if same_len {
+            for (l, w) in live_vals.iter().zip(&wants) {
+                match w {
+                    Want::Known(raw) => equal &= same_raw(l, raw),
+                    Want::Unknown(lits) => {
+                        unknown = true;
+                        equal &= skeleton_matches(l, lits);
+                    }
+                }
+            }
+        }
+        let planned: Vec<String> = s.values.iter().map(|v| value_text(v, secrets).0).collect();
+        let kind = if at.is_empty() {
+            ChangeKind::Add
+        } else if equal && unknown {
+            ChangeKind::Unknown
+        } else if equal {
+            continue;
+        } else {
+            ChangeKind::Change
+        };
+        changes.push(IniChange {
+            section: s.section.clone(),
+            key: s.key.clone(),
+            kind,
+            live: show(&s.section, &s.key, &live_vals, sensitive),
+            planned: if kind == ChangeKind::Unknown {
+                None
+            } else {
+                show(&s.section, &s.key, &planned, sensitive)
+            },
+            why: None,
+        });
+        if kind == ChangeKind::Unknown {
+            continue;
+        }
+        let new_lines: Vec<OutLine> = s
+            .values
+            .iter()
+            .map(|v| {
+                let (text, _) = value_text(v, secrets);
+                let raw = quote_raw(&escape_dollar(&text.replace(['\n', '\r'], " ")));
+                let prefix = format!("{} = ", s.key);
+                OutLine {
+                    mask: sensitive.then_some((prefix.len(), true)),
+                    text: format!("{prefix}{raw}\n"),
+                }
+            })
+            .collect();
+        if let Some(&first) = at.first() {
+            for &i in &at {
+                for d in &mut deleted[i..entry_end(&lines, i)] {
+                    *d = true;
+                }
+            }
+            before.entry(first).or_default().extend(new_lines);
+        } else if let Some(pos) = section_end(&lines, &s.section) {
+            before.entry(pos).or_default().extend(new_lines);
+        } else if let Some((_, v)) = new_sections.iter_mut().find(|(n, _)| *n == s.section) {
+            v.extend(new_lines);
+        } else {
+            new_sections.push((s.section.clone(), new_lines));
+        }
+    }
+    for (section, key, why) in &file.remove {
+        let at = entries(&lines, section, key);
+        if at.is_empty() {
+            continue;
+        }
+        let vals: Vec<String> = at.iter().map(|&i| live_value(&lines, i)).collect();
+        for &i in &at {
+            for d in &mut deleted[i..entry_end(&lines, i)] {
+                *d = true;
+            }
+        }
+        changes.push(IniChange {
+            section: section.clone(),
+            key: key.clone(),
+            kind: ChangeKind::Remove,
+            live: show(section, key, &vals, is_sens(section, key)),
+            planned: None,
+            why: Some(why.clone()),
+        });
+    }
+
+    let mut out: Vec<OutLine> = Vec::new();
+    let push = |out: &mut Vec<OutLine>, l: OutLine| {
+        if let Some(last) = out.last_mut() {
+            if !last.text.ends_with('\n') {
+                last.text.push('\n');
+            }
+        }
+        out.push(l);
+    };
+    for (i, l) in lines.iter().enumerate() {
+        for n in before.remove(&i).unwrap_or_default() {
+            push(&mut out, n);
+        }
+        if !deleted[i] {
+            let mask = live_mask[i].map(|at| (at, false));
+            push(
+                &mut out,
+                OutLine {
+                    text: l.text.clone(),
+                    mask,
+                },
+            );
+        }
+    }
+    for n in before.remove(&lines.len()).unwrap_or_default() {
+        push(&mut out, n);
+    }
+    for (section, new_lines) in new_sections {
+        if !out.is_empty() {
+            push(
+                &mut out,
+                OutLine {
+                    text: "\n".into(),
+                    mask: None,
+                },
+            );
+        }
+        push(
+            &mut out,
+            OutLine {
+                text: format!("[{section}]\n"),
+                mask: None,
+            },
+        );
+        for n in new_lines {
+            push(&mut out, n);
+        }
+    }
+    Merge {
+        changes,
+        lines: out,
+        live_display,
+    }
+}
+
+/// Where a new key of `section` goes: after the last key of its last
+/// occurrence, or right after its header; `None` when there is no such
+/// section.
+fn section_end(lines: &[Line], section: &str) -> Option<usize> {
+    let header = lines
+        .iter()
+        .rposition(|l| matches!(&l.kind, Kind::Section(s) if s == section))?;
+    let mut pos = header + 1;
+    for (i, l) in lines.iter().enumerate().skip(header + 1) {
+        match &l.kind {
+            Kind::Section(_) => break,
+            Kind::Key { .. } | Kind::Cont { .. } => pos = i + 1,
+            Kind::Other => {}
+        }
+    }
+    Some(pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::IniSetting;
+
+    fn file(settings: Vec<(&str, &str, Value)>, remove: Vec<(&str, &str)>) -> IniFile {
+        IniFile {
+            service: "glance-api".into(),
+            node: None,
+            target: "/etc/glance/glance-api.conf".into(),
+            settings: settings
+                .into_iter()
+                .map(|(s, k, v)| IniSetting {
+                    section: s.into(),
+                    key: k.into(),
+                    values: vec![v],
+                })
+                .collect(),
+            remove: remove
+                .into_iter()
+                .map(|(s, k)| (s.into(), k.into(), "renamed".into()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn unchanged_despite_case_quotes_spacing_and_comments() {
+        let live = "# top\n[DEFAULT]\n# c\ndebug=True\nbind_host =   \"10.0.0.11\"  \nfoo = bar\n";
+        let f = file(
+            vec![
+                ("DEFAULT", "debug", Value::plain("true")),
+                ("DEFAULT", "bind_host", Value::plain("10.0.0.11")),
+            ],
+            vec![],
+        );
+        let m = merge(Some(live), &f, &BTreeMap::new());
+        assert!(m.changes.is_empty(), "{:?}", m.changes);
+        assert_eq!(m.text(), live);
+    }
+
+    #[test]
+    fn adds_changes_and_removes() {
+        let live = "[DEFAULT]\nsql_connection = mysql://g:pw@db/glance\nbind_host = 1.2.3.4\n\n[x]\na = 1\n";
+        let f = file(
+            vec![
+                ("DEFAULT", "bind_host", Value::plain("10.0.0.11")),
+                ("DEFAULT", "registry_host", Value::plain("10.0.0.11")),
+                ("database", "connection", Value::plain("cost $5")),
+            ],
+            vec![("DEFAULT", "sql_connection")],
+        );
+        let m = merge(Some(live), &f, &BTreeMap::new());
+        assert_eq!(
+            m.text(),
+            "[DEFAULT]\nbind_host = 10.0.0.11\nregistry_host = 10.0.0.11\n\n[x]\na = 1\n\n[database]\nconnection = cost $$5\n"
+        );
+        assert!(!m.display().contains("pw@db"));
+        assert!(!m.live_display.contains("pw@db"));
+        assert_eq!(m.changes.len(), 4);
+    }
+
+    #[test]
+    fn sensitive_template_is_unknown_without_secrets() {
+        let v = Value::Template(vec![
+            Part::Lit("mysql+pymysql://glance:".into()),
+            Part::UrlSecret("db.password".into()),
+            Part::Lit("@10.0.0.11/glance".into()),
+        ]);
+        let f = file(vec![("database", "connection", v)], vec![]);
+        let live = "[database]\nconnection = mysql+pymysql://glance:p%40ss@10.0.0.11/glance\n";
+        let m = merge(Some(live), &f, &BTreeMap::new());
+        assert_eq!(m.changes[0].kind, ChangeKind::Unknown);
+        let other = "[database]\nconnection = mysql+pymysql://glance:x@10.9.9.9/glance\n";
+        assert_eq!(
+            merge(Some(other), &f, &BTreeMap::new()).changes[0].kind,
+            ChangeKind::Change
+        );
+        let secrets = BTreeMap::from([("db.password".to_string(), "p@ss".to_string())]);
+        assert!(merge(Some(live), &f, &secrets).changes.is_empty());
+    }
+
+    #[test]
+    fn repeated_keys_are_one_multi_valued_setting() {
+        let live = "[DEFAULT]\nx = 1\n# between\nx = 2\n  continued\ny = 3\n";
+        let mut f = file(vec![], vec![]);
+        f.settings.push(IniSetting {
+            section: "DEFAULT".into(),
+            key: "x".into(),
+            values: vec![Value::plain("1"), Value::plain("2\ncontinued")],
+        });
+        assert!(merge(Some(live), &f, &BTreeMap::new()).changes.is_empty());
+        f.settings[0].values.pop();
+        let m = merge(Some(live), &f, &BTreeMap::new());
+        assert_eq!(m.changes[0].kind, ChangeKind::Change);
+        assert_eq!(m.text(), "[DEFAULT]\nx = 1\n# between\ny = 3\n");
+    }
+
+    #[test]
+    fn ini_value_quotes_and_escapes() {
+        let none = BTreeMap::new();
+        assert_eq!(ini_value(&Value::plain(" a"), &none).unwrap(), "\" a\"");
+        assert_eq!(ini_value(&Value::plain("'x'"), &none).unwrap(), "\"'x'\"");
+        assert_eq!(ini_value(&Value::plain("a$b"), &none).unwrap(), "a$$b");
+        assert!(ini_value(&Value::secret("k"), &none)
+            .unwrap_err()
+            .contains("`k`"));
+    }
+}

@@ -1,0 +1,537 @@
+//! `diff`: compare a [`Plan`] with the live system, and apply the ini part.
+//!
+//! Live state comes from three optional inputs ([`LiveInputs`]): a copy of a
+//! host's file tree (or `/`) for the ini files, a CIB (XML or
+//! `crm configure show` text) and `openstack endpoint list -f json` output.
+//! Each is read into the plan's own model and compared semantically
+//! (`ini`, `cib`, `crm_show`, `endpoints`, `compare`); the result, a
+//! [`DiffReport`], renders for people (`render`) or as JSON, and saves as a
+//! [`SavedPlan`] that [`apply`] writes to the ini files (`apply`).
+//!
+//! No secret value is ever shown: a sensitive value reads `(sensitive)` or
+//! `changed (sensitive)`, and so does any live value of a key whose name
+//! suggests it holds a password.
+
+mod apply;
+mod cib;
+mod compare;
+mod crm_show;
+mod endpoints;
+mod ini;
+mod render;
+mod xml;
+
+pub use apply::{apply, ApplyError, ApplyOutcome};
+pub use ini::ini_value;
+
+use crate::plan::Plan;
+use camino::{Utf8Path, Utf8PathBuf};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// What is shown instead of a sensitive value.
+pub const SENSITIVE: &str = "(sensitive)";
+
+/// Whether a key's live value must never be shown: its name says it holds a
+/// password or embeds one (`password`, `secret`, `transport_url`,
+/// `connection`).
+pub fn is_sensitive_name(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["password", "secret", "transport_url", "connection"]
+        .iter()
+        .any(|w| k.contains(w))
+}
+
+/// The live inputs; each is optional, and a target without one is reported
+/// as not compared.
+#[derive(Debug, Clone, Default)]
+pub struct LiveInputs {
+    /// A copy of a host's file tree (its `/etc`'s parent), or `/` itself.
+    pub root: Option<Utf8PathBuf>,
+    /// `cibadmin -Q` XML or `crm configure show` text.
+    pub cib: Option<Utf8PathBuf>,
+    /// `openstack endpoint list -f json` output.
+    pub endpoints: Option<Utf8PathBuf>,
+    /// The node `root` belongs to; per-node ini files of other nodes (and,
+    /// without it, all per-node files) are not compared.
+    pub node: Option<String>,
+}
+
+/// Trouble reading or parsing live state (the CLI exits 2).
+#[derive(Debug)]
+pub enum DiffError {
+    /// A live input could not be read.
+    Io {
+        /// The file.
+        path: Utf8PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// A live input could not be parsed.
+    Parse {
+        /// The file.
+        path: Utf8PathBuf,
+        /// Why (never contains a value).
+        message: String,
+    },
+}
+
+impl std::fmt::Display for DiffError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DiffError::Io { path, error } => write!(f, "cannot read {path}: {error}"),
+            DiffError::Parse { path, message } => write!(f, "cannot parse {path}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for DiffError {}
+
+/// What happens to a setting, resource or constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// Not live yet.
+    Add,
+    /// Live with another value.
+    Change,
+    /// Live and must go.
+    Remove,
+    /// Sensitive and not compared (its secret was not supplied); the live
+    /// value has the right shape.
+    Unknown,
+}
+
+/// One ini setting that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IniChange {
+    /// Section.
+    pub section: String,
+    /// Key.
+    pub key: String,
+    /// What happens.
+    pub kind: ChangeKind,
+    /// The live value(s) as shown (`(sensitive)` when sensitive).
+    pub live: Option<String>,
+    /// The planned value(s) as shown (`(sensitive)` when sensitive).
+    pub planned: Option<String>,
+    /// For a removal, why.
+    pub why: Option<String>,
+}
+
+/// Whether a target was compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", content = "reason", rename_all = "snake_case")]
+pub enum Compared {
+    /// Compared with live state.
+    Yes,
+    /// Not compared, and why (e.g. no `--cib`).
+    No(String),
+}
+
+/// The comparison of one ini file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IniReport {
+    /// Path on the target host.
+    pub target: String,
+    /// The service that reads it.
+    pub service: String,
+    /// Its node, for a per-node file.
+    pub node: Option<String>,
+    /// Whether it was compared.
+    pub compared: Compared,
+    /// The file read (under the root).
+    pub live_path: Option<String>,
+    /// sha256 of the live file; `None` if it does not exist.
+    pub live_sha256: Option<String>,
+    /// sha256 of the merged file with secrets as placeholders: what apply
+    /// recomputes to check the plan has not changed.
+    pub merged_sha256: Option<String>,
+    /// The settings that differ.
+    pub changes: Vec<IniChange>,
+    /// Unified diff, live → merged, sensitive values masked.
+    pub unified_diff: String,
+}
+
+/// One Pacemaker object that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PcmkChange {
+    /// What happens.
+    pub kind: ChangeKind,
+    /// `primitive`, `group`, `clone`, `location`, `colocation`, `order`,
+    /// `property`.
+    pub object: String,
+    /// Its id (the property name for a property).
+    pub id: String,
+    /// What differs, one line each (sensitive values masked).
+    pub details: Vec<String>,
+    /// Its crm definition, for `crm configure load update` (secrets as
+    /// `<secret:ID>` placeholders); `None` when nothing is known to change.
+    pub command: Option<String>,
+}
+
+/// The comparison of the cluster configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PacemakerReport {
+    /// Whether it was compared.
+    pub compared: Compared,
+    /// The file read.
+    pub source: Option<String>,
+    /// Its sha256.
+    pub sha256: Option<String>,
+    /// Objects that differ.
+    pub changes: Vec<PcmkChange>,
+}
+
+/// What happens to one endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndpointKind {
+    /// Not in the catalog yet.
+    Create,
+    /// In the catalog with another URL (or disabled).
+    Update,
+    /// As planned.
+    Unchanged,
+    /// A second endpoint for the same interface and region.
+    DeleteDuplicate,
+}
+
+/// One endpoint of the plan's catalog, compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointChange {
+    /// `public`, `internal`, `admin`.
+    pub interface: String,
+    /// What happens.
+    pub kind: EndpointKind,
+    /// The live endpoint's id.
+    pub id: Option<String>,
+    /// The live URL.
+    pub live_url: Option<String>,
+    /// The planned URL.
+    pub url: String,
+    /// The openstack command that makes it so.
+    pub command: Option<String>,
+}
+
+/// The comparison of the Keystone catalog.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EndpointsReport {
+    /// Whether it was compared.
+    pub compared: Compared,
+    /// The file read.
+    pub source: Option<String>,
+    /// Its sha256.
+    pub sha256: Option<String>,
+    /// Service type.
+    pub service_type: String,
+    /// Region.
+    pub region: String,
+    /// Every planned endpoint, and duplicates.
+    pub changes: Vec<EndpointChange>,
+}
+
+/// The whole comparison.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DiffReport {
+    /// The live root.
+    pub root: Option<String>,
+    /// Every ini file of the plan.
+    pub ini: Vec<IniReport>,
+    /// The cluster.
+    pub pacemaker: PacemakerReport,
+    /// The catalog, if the plan has one.
+    pub endpoints: Option<EndpointsReport>,
+}
+
+/// Hex sha256.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where a target path lives under `root`.
+pub(crate) fn under_root(root: &Utf8Path, target: &str) -> Utf8PathBuf {
+    root.join(target.trim_start_matches('/'))
+}
+
+fn read_opt(path: &Utf8Path) -> Result<Option<Vec<u8>>, DiffError> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(DiffError::Io {
+            path: path.to_owned(),
+            error,
+        }),
+    }
+}
+
+fn read_text(path: &Utf8Path) -> Result<(String, String), DiffError> {
+    let bytes = std::fs::read(path).map_err(|error| DiffError::Io {
+        path: path.to_owned(),
+        error,
+    })?;
+    let sha = sha256_hex(&bytes);
+    let text = String::from_utf8(bytes).map_err(|_| DiffError::Parse {
+        path: path.to_owned(),
+        message: "not UTF-8".into(),
+    })?;
+    Ok((text, sha))
+}
+
+/// Compares `plan` with the live state, without secrets: sensitive values
+/// are checked for shape only and otherwise reported unknown.
+pub fn diff(plan: &Plan, live: &LiveInputs) -> Result<DiffReport, DiffError> {
+    diff_with_secrets(plan, live, &BTreeMap::new())
+}
+
+/// The unified diff of two texts, with headers.
+pub(crate) fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_name, new_name)
+        .to_string()
+}
+
+/// Like [`diff`], comparing sensitive values with `secrets` (id → value)
+/// where supplied. Values are still never shown.
+pub fn diff_with_secrets(
+    plan: &Plan,
+    live: &LiveInputs,
+    secrets: &BTreeMap<String, String>,
+) -> Result<DiffReport, DiffError> {
+    let mut ini_reports = Vec::new();
+    for f in &plan.ini {
+        let mut rep = IniReport {
+            target: f.target.clone(),
+            service: f.service.clone(),
+            node: f.node.clone(),
+            compared: Compared::Yes,
+            live_path: None,
+            live_sha256: None,
+            merged_sha256: None,
+            changes: Vec::new(),
+            unified_diff: String::new(),
+        };
+        let Some(root) = &live.root else {
+            rep.compared = Compared::No("no --root".into());
+            ini_reports.push(rep);
+            continue;
+        };
+        if let Some(n) = &f.node {
+            if live.node.as_ref() != Some(n) {
+                rep.compared = Compared::No(format!("per-node file of {n}; the root is not {n}'s"));
+                ini_reports.push(rep);
+                continue;
+            }
+        }
+        let path = under_root(root, &f.target);
+        let bytes = read_opt(&path)?;
+        let text = match &bytes {
+            None => None,
+            Some(b) => Some(String::from_utf8(b.clone()).map_err(|_| DiffError::Parse {
+                path: path.clone(),
+                message: "not UTF-8".into(),
+            })?),
+        };
+        let m = ini::merge(text.as_deref(), f, secrets);
+        let digest_merge = ini::merge(text.as_deref(), f, &BTreeMap::new());
+        rep.merged_sha256 = Some(sha256_hex(digest_merge.text().as_bytes()));
+        rep.live_sha256 = bytes.as_deref().map(sha256_hex);
+        let old_name = if text.is_some() {
+            format!("a{}", f.target)
+        } else {
+            "/dev/null".into()
+        };
+        rep.unified_diff = unified(
+            &m.live_display,
+            &m.display(),
+            &old_name,
+            &format!("b{}", f.target),
+        );
+        rep.changes = m.changes;
+        rep.live_path = Some(path.to_string());
+        ini_reports.push(rep);
+    }
+
+    let mut pacemaker = PacemakerReport {
+        compared: Compared::No("no --cib".into()),
+        source: None,
+        sha256: None,
+        changes: Vec::new(),
+    };
+    if let Some(path) = &live.cib {
+        let (text, sha) = read_text(path)?;
+        let cluster = if text.trim_start().starts_with('<') {
+            cib::read(&text)
+        } else {
+            crm_show::read(&text)
+        }
+        .map_err(|message| DiffError::Parse {
+            path: path.clone(),
+            message,
+        })?;
+        pacemaker = PacemakerReport {
+            compared: Compared::Yes,
+            source: Some(path.to_string()),
+            sha256: Some(sha),
+            changes: compare::pacemaker(&plan.pacemaker, &cluster, secrets),
+        };
+    }
+
+    let endpoints = match &plan.catalog {
+        None => None,
+        Some(cat) => {
+            let mut rep = EndpointsReport {
+                compared: Compared::No("no --endpoints".into()),
+                source: None,
+                sha256: None,
+                service_type: cat.service_type.clone(),
+                region: cat.region.clone(),
+                changes: Vec::new(),
+            };
+            if let Some(path) = &live.endpoints {
+                let (text, sha) = read_text(path)?;
+                let rows = endpoints::read(&text).map_err(|message| DiffError::Parse {
+                    path: path.clone(),
+                    message,
+                })?;
+                rep.compared = Compared::Yes;
+                rep.source = Some(path.to_string());
+                rep.sha256 = Some(sha);
+                rep.changes = compare::endpoints(cat, &rows);
+            }
+            Some(rep)
+        }
+    };
+    Ok(DiffReport {
+        root: live.root.as_ref().map(|r| r.to_string()),
+        ini: ini_reports,
+        pacemaker,
+        endpoints,
+    })
+}
+
+fn is_change(k: ChangeKind) -> bool {
+    k != ChangeKind::Unknown
+}
+
+impl DiffReport {
+    /// Whether anything compared is known to differ (exit 1). Values not
+    /// compared (sensitive, secret not supplied) are not changes.
+    pub fn has_changes(&self) -> bool {
+        self.ini
+            .iter()
+            .any(|f| f.changes.iter().any(|c| is_change(c.kind)))
+            || self.pacemaker.changes.iter().any(|c| is_change(c.kind))
+            || self
+                .endpoints
+                .as_ref()
+                .is_some_and(|e| e.changes.iter().any(|c| c.kind != EndpointKind::Unchanged))
+    }
+
+    /// The report as text: a summary, then per ini file its changes and a
+    /// unified diff, then crm and openstack commands. ANSI colour only when
+    /// `color`.
+    pub fn render(&self, color: bool) -> String {
+        render::render(self, color)
+    }
+
+    /// The report as pretty JSON (no secret values: they are never in it).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report serializes")
+    }
+
+    /// The commands that remain after the ini files are written: one
+    /// `crm configure load update` batch, then openstack commands.
+    pub fn commands(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let defs: Vec<&str> = self
+            .pacemaker
+            .changes
+            .iter()
+            .filter_map(|c| c.command.as_deref())
+            .collect();
+        if !defs.is_empty() {
+            out.push(format!(
+                "crm configure load update - <<'GLHA'\n{}\nGLHA",
+                defs.join("\n")
+            ));
+        }
+        if let Some(e) = &self.endpoints {
+            out.extend(e.changes.iter().filter_map(|c| c.command.clone()));
+        }
+        out
+    }
+
+    /// The plan to save for [`apply`]: digests of every live file read, the
+    /// settings that change, and the remaining commands. No secret values.
+    pub fn saved_plan(&self) -> SavedPlan {
+        SavedPlan {
+            format: 1,
+            root: self.root.clone(),
+            files: self
+                .ini
+                .iter()
+                .filter(|f| f.compared == Compared::Yes)
+                .map(|f| SavedFile {
+                    target: f.target.clone(),
+                    node: f.node.clone(),
+                    live_sha256: f.live_sha256.clone(),
+                    merged_sha256: f.merged_sha256.clone().unwrap_or_default(),
+                    changes: f.changes.clone(),
+                })
+                .collect(),
+            cib_sha256: self.pacemaker.sha256.clone(),
+            endpoints_sha256: self.endpoints.as_ref().and_then(|e| e.sha256.clone()),
+            commands: self.commands(),
+        }
+    }
+}
+
+/// One ini file in a saved plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFile {
+    /// Path on the target host.
+    pub target: String,
+    /// Its node, for a per-node file.
+    pub node: Option<String>,
+    /// sha256 of the live file when the plan was saved; `None`: absent.
+    pub live_sha256: Option<String>,
+    /// sha256 of the merge with secrets as placeholders.
+    pub merged_sha256: String,
+    /// The settings that change (values masked where sensitive).
+    pub changes: Vec<IniChange>,
+}
+
+/// A saved diff, for `glhac apply`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedPlan {
+    /// Format version (1).
+    pub format: u32,
+    /// The root it was computed against.
+    pub root: Option<String>,
+    /// The ini files compared.
+    pub files: Vec<SavedFile>,
+    /// sha256 of the CIB read.
+    pub cib_sha256: Option<String>,
+    /// sha256 of the endpoint list read.
+    pub endpoints_sha256: Option<String>,
+    /// Commands that remain (crm, openstack), secrets as placeholders.
+    pub commands: Vec<String>,
+}
+
+impl SavedPlan {
+    /// As pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a saved plan serializes")
+    }
+    /// From JSON.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}

@@ -1,0 +1,197 @@
+//! The text form of a [`DiffReport`]: a summary first, then details.
+
+use super::{ChangeKind, Compared, DiffReport, EndpointKind};
+use std::fmt::Write;
+
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    /// Colours one line of a unified diff.
+    fn diff_line(&self, l: &str) -> String {
+        if l.starts_with("+++") || l.starts_with("---") {
+            self.bold(l)
+        } else if l.starts_with('+') {
+            self.wrap("32", l)
+        } else if l.starts_with('-') {
+            self.wrap("31", l)
+        } else if l.starts_with("@@") {
+            self.wrap("36", l)
+        } else {
+            l.to_string()
+        }
+    }
+}
+
+fn counts(kinds: impl Iterator<Item = ChangeKind>) -> String {
+    let (mut add, mut change, mut remove, mut unknown) = (0, 0, 0, 0);
+    for k in kinds {
+        match k {
+            ChangeKind::Add => add += 1,
+            ChangeKind::Change => change += 1,
+            ChangeKind::Remove => remove += 1,
+            ChangeKind::Unknown => unknown += 1,
+        }
+    }
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (add, "to add"),
+        (change, "to change"),
+        (remove, "to remove"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    if unknown > 0 {
+        parts.push(format!("{unknown} unknown (sensitive, not compared)"));
+    }
+    if parts.is_empty() {
+        "no changes".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Renders the report.
+pub(crate) fn render(r: &DiffReport, color: bool) -> String {
+    let p = Paint(color);
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}",
+        p.bold(if r.has_changes() {
+            "Changes:"
+        } else {
+            "No changes."
+        })
+    );
+    for f in &r.ini {
+        let node = f
+            .node
+            .as_ref()
+            .map(|n| format!(" (node {n})"))
+            .unwrap_or_default();
+        let what = match &f.compared {
+            Compared::No(why) => format!("not compared ({why})"),
+            Compared::Yes if f.live_sha256.is_none() && !f.changes.is_empty() => {
+                format!("new file, {}", counts(f.changes.iter().map(|c| c.kind)))
+            }
+            Compared::Yes => counts(f.changes.iter().map(|c| c.kind)),
+        };
+        let _ = writeln!(o, "  {}{node}: {what}", f.target);
+    }
+    let pm = &r.pacemaker;
+    let what = match &pm.compared {
+        Compared::No(why) => format!("not compared ({why})"),
+        Compared::Yes => {
+            let mut s = counts(pm.changes.iter().map(|c| c.kind));
+            let ids: Vec<String> = pm
+                .changes
+                .iter()
+                .map(|c| format!("{} {}", c.object, c.id))
+                .collect();
+            if !ids.is_empty() {
+                let _ = write!(s, " ({})", ids.join(", "));
+            }
+            s
+        }
+    };
+    let _ = writeln!(o, "  pacemaker: {what}");
+    if let Some(e) = &r.endpoints {
+        let what = match &e.compared {
+            Compared::No(why) => format!("not compared ({why})"),
+            Compared::Yes => {
+                let n = |k: EndpointKind| e.changes.iter().filter(|c| c.kind == k).count();
+                let mut parts = Vec::new();
+                for (k, w) in [
+                    (EndpointKind::Create, "to create"),
+                    (EndpointKind::Update, "to update"),
+                    (EndpointKind::DeleteDuplicate, "duplicate(s) to delete"),
+                    (EndpointKind::Unchanged, "unchanged"),
+                ] {
+                    if n(k) > 0 {
+                        parts.push(format!("{} {w}", n(k)));
+                    }
+                }
+                parts.join(", ")
+            }
+        };
+        let _ = writeln!(
+            o,
+            "  keystone endpoints ({}, {}): {what}",
+            e.service_type, e.region
+        );
+    }
+
+    for f in r.ini.iter().filter(|f| !f.changes.is_empty()) {
+        let _ = writeln!(o, "\n{}", p.bold(&format!("== {}", f.target)));
+        for c in &f.changes {
+            let name = format!("[{}] {}", c.section, c.key);
+            let sensitive = c.live.as_deref() == Some(super::SENSITIVE)
+                || c.planned.as_deref() == Some(super::SENSITIVE);
+            let line = match c.kind {
+                ChangeKind::Add => format!("+ {name} = {}", c.planned.as_deref().unwrap_or("")),
+                ChangeKind::Change if sensitive => format!("~ {name}: changed (sensitive)"),
+                ChangeKind::Change => format!(
+                    "~ {name}: {} -> {}",
+                    c.live.as_deref().unwrap_or(""),
+                    c.planned.as_deref().unwrap_or("")
+                ),
+                ChangeKind::Remove => format!(
+                    "- {name} = {}{}",
+                    c.live.as_deref().unwrap_or(""),
+                    c.why
+                        .as_ref()
+                        .map(|w| format!("  ({w})"))
+                        .unwrap_or_default()
+                ),
+                ChangeKind::Unknown => format!("? {name}: unknown (sensitive, not compared)"),
+            };
+            let _ = writeln!(o, "  {line}");
+        }
+        if f.changes.iter().any(|c| c.kind != ChangeKind::Unknown) {
+            o.push('\n');
+            for l in f.unified_diff.lines() {
+                let _ = writeln!(o, "{}", p.diff_line(l));
+            }
+        }
+    }
+
+    if !pm.changes.is_empty() {
+        let _ = writeln!(o, "\n{}", p.bold("== pacemaker"));
+        for c in &pm.changes {
+            let sign = match c.kind {
+                ChangeKind::Add => "+",
+                ChangeKind::Change => "~",
+                ChangeKind::Remove => "-",
+                ChangeKind::Unknown => "?",
+            };
+            let _ = writeln!(o, "  {sign} {} {}", c.object, c.id);
+            for d in &c.details {
+                let _ = writeln!(o, "      {d}");
+            }
+        }
+    }
+    let commands = r.commands();
+    if !commands.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{}",
+            p.bold("== commands that remain (glhac apply does not run them)")
+        );
+        for c in commands {
+            let _ = writeln!(o, "{c}");
+        }
+    }
+    o
+}
