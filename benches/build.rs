@@ -27,7 +27,11 @@ fn main() {
                 t.elapsed()
             })
             .collect();
-        println!("compile {:<28} median {:>8.3} ms (200 runs)", spec.file_name().unwrap(), median(runs).as_secs_f64() * 1e3);
+        println!(
+            "compile {:<28} median {:>8.3} ms (200 runs)",
+            spec.file_name().unwrap(),
+            median(runs).as_secs_f64() * 1e3
+        );
     }
     // The process end to end, as an operator runs it.
     let exe = root.join("target/release/glhac");
@@ -46,7 +50,10 @@ fn main() {
                 t.elapsed()
             })
             .collect();
-        println!("glhac build examples/seed.glha (release binary) median {:>8.3} ms (50 runs)", median(runs).as_secs_f64() * 1e3);
+        println!(
+            "glhac build examples/seed.glha (release binary) median {:>8.3} ms (50 runs)",
+            median(runs).as_secs_f64() * 1e3
+        );
     } else {
         println!("(build target/release/glhac with `cargo build --release` to time the process end to end)");
     }

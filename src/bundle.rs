@@ -26,6 +26,28 @@ pub struct Bundle {
     pub files: BTreeMap<Utf8PathBuf, BundleFile>,
 }
 
+/// Writes one file atomically: a temporary file in the same directory,
+/// fsynced, then renamed over `path`.
+pub fn write_file_atomic(path: &Utf8Path, contents: String) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_str().is_empty() => d,
+        _ => Utf8Path::new("."),
+    };
+    let name = path.file_name().unwrap_or("file");
+    let tmp = dir.join(format!(".{name}.glha-tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 impl Bundle {
     /// Adds a file.
     pub fn add(&mut self, path: impl Into<Utf8PathBuf>, file: BundleFile) {

@@ -1,7 +1,9 @@
 //! `glhac`: the glha compiler's command line. Only this binary prints.
 
+mod apply;
 mod build;
 mod check;
+mod diff;
 mod explain;
 mod output;
 
@@ -30,6 +32,10 @@ enum Command {
     Build(build::Args),
     /// Check a spec and print its diagnostics; writes nothing.
     Check(check::Args),
+    /// Show what the bundle would change on a live system (exit 0: nothing, 1: changes, 2: trouble).
+    Diff(diff::Args),
+    /// Write the ini files of a plan saved by `diff --save-plan`.
+    Apply(apply::Args),
     /// Explain a diagnostic code.
     Explain(explain::Args),
 }
@@ -46,6 +52,8 @@ fn main() -> ExitCode {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Apply(a) => apply::run(a),
     };
     match code {
         Ok(c) => ExitCode::from(c),

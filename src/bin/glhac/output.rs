@@ -1,8 +1,10 @@
 //! Shared CLI plumbing: compiling with common options, printing diagnostics.
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use camino::Utf8PathBuf;
+use glha::plan::SecretSource;
 use glha::{Compilation, Options, Release};
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 /// Options every compiling subcommand takes.
@@ -65,4 +67,35 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// Reads every env/file secret; names what is missing, never a value.
+pub fn resolve_secrets(
+    secrets: &[glha::plan::SecretRef],
+    with_literals: bool,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for s in secrets {
+        let value = match &s.source {
+            SecretSource::Env(var) => match std::env::var(var) {
+                Ok(v) => v,
+                Err(_) => bail!("secret `{}`: environment variable {var} is not set", s.id),
+            },
+            SecretSource::File(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("secret `{}`: cannot read {path}", s.id))?;
+                text.lines().next().unwrap_or("").to_string()
+            }
+            SecretSource::Literal(v) if with_literals => v.clone(),
+            SecretSource::Literal(_) => continue,
+        };
+        if glha::check::unsafe_char(&value).is_some() {
+            bail!(
+                "secret `{}` contains a control character and cannot be written safely",
+                s.id
+            );
+        }
+        out.insert(s.id.clone(), value);
+    }
+    Ok(out)
 }
