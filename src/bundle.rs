@@ -38,3 +38,259 @@ impl Bundle {
             .map(|f| f.contents.as_str())
     }
 }
+
+/// Tells temp dirs of one process apart.
+static TMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl Bundle {
+    /// Writes the bundle to `dir`, atomically: everything goes into a fresh
+    /// sibling temp dir (files fsynced, modes set), which then replaces
+    /// `dir`. On any error the temp dir is removed and `dir` is left as it
+    /// was. An existing non-empty `dir` without `MANIFEST.json` is not a
+    /// bundle and is never replaced.
+    pub fn write_to(&self, dir: &Utf8Path) -> std::io::Result<()> {
+        use std::io::{Error, ErrorKind};
+        let name = dir.file_name().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("{dir}: not a directory name"),
+            )
+        })?;
+        let parent = match dir.parent() {
+            Some(p) if !p.as_str().is_empty() => p.to_path_buf(),
+            _ => Utf8PathBuf::from("."),
+        };
+        match std::fs::symlink_metadata(dir) {
+            Ok(meta) => {
+                if !meta.is_dir() {
+                    return Err(Error::new(
+                        ErrorKind::AlreadyExists,
+                        format!("{dir} exists and is not a directory; not replacing it"),
+                    ));
+                }
+                let empty = std::fs::read_dir(dir)?.next().is_none();
+                if !empty && !dir.join("MANIFEST.json").is_file() {
+                    return Err(Error::new(
+                        ErrorKind::AlreadyExists,
+                        format!("{dir} is not empty and holds no MANIFEST.json: not a glha bundle, not replacing it"),
+                    ));
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        let n = TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let pid = std::process::id();
+        let tmp = parent.join(format!(".{name}.glha-tmp-{pid}-{n}"));
+        let backup = parent.join(format!(".{name}.glha-old-{pid}-{n}"));
+        std::fs::create_dir(&tmp)?;
+        if let Err(e) = self.write_files(&tmp) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+        let had_old = dir.exists();
+        if had_old {
+            if let Err(e) = std::fs::rename(dir, &backup) {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(e);
+            }
+        }
+        if let Err(e) = std::fs::rename(&tmp, dir) {
+            if had_old {
+                let _ = std::fs::rename(&backup, dir);
+            }
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+        sync_dir(&parent);
+        if had_old {
+            std::fs::remove_dir_all(&backup)?;
+        }
+        Ok(())
+    }
+
+    fn write_files(&self, root: &Utf8Path) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut dirs = std::collections::BTreeSet::new();
+        for (rel, file) in &self.files {
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| !matches!(c, camino::Utf8Component::Normal(_)))
+            {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("{rel}: bundle paths must be relative and plain"),
+                ));
+            }
+            let path = root.join(rel);
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p)?;
+                dirs.insert(p.to_path_buf());
+            }
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                // Never readable by others, not even for a moment.
+                opts.mode(0o600);
+            }
+            let mut f = opts.open(&path)?;
+            f.write_all(file.contents.as_bytes())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                f.set_permissions(std::fs::Permissions::from_mode(file.mode))?;
+            }
+            f.sync_all()?;
+        }
+        for d in dirs {
+            sync_dir(&d);
+        }
+        Ok(())
+    }
+}
+
+/// fsyncs a directory (best effort: not every platform can).
+fn sync_dir(dir: &Utf8Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundle(text: &str) -> Bundle {
+        let mut b = Bundle::default();
+        for (p, m) in [
+            ("MANIFEST.json", 0o644),
+            ("a/b.sh", 0o755),
+            ("a/c.conf", 0o600),
+        ] {
+            b.add(
+                p,
+                BundleFile {
+                    contents: format!("{p}: {text}\n"),
+                    mode: m,
+                    target: None,
+                    sensitive: m == 0o600,
+                },
+            );
+        }
+        b
+    }
+
+    fn snapshot(dir: &Utf8Path) -> BTreeMap<String, (Vec<u8>, u32)> {
+        use std::os::unix::fs::PermissionsExt;
+        let mut out = BTreeMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let e = e.unwrap();
+                let p = Utf8PathBuf::from_path_buf(e.path()).unwrap();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
+                    out.insert(
+                        p.strip_prefix(dir).unwrap().to_string(),
+                        (std::fs::read(&p).unwrap(), mode),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn tmp() -> (tempfile::TempDir, Utf8PathBuf) {
+        let t = tempfile::tempdir().unwrap();
+        let p = Utf8PathBuf::from_path_buf(t.path().to_path_buf()).unwrap();
+        (t, p)
+    }
+
+    #[test]
+    fn writes_replaces_and_sets_modes() {
+        let (_t, root) = tmp();
+        let dir = root.join("bundle");
+        bundle("one").write_to(&dir).unwrap();
+        bundle("two").write_to(&dir).unwrap();
+        let s = snapshot(&dir);
+        assert_eq!(s["a/b.sh"], (b"a/b.sh: two\n".to_vec(), 0o755));
+        assert_eq!(s["a/c.conf"].1, 0o600);
+        assert_eq!(s["MANIFEST.json"].1, 0o644);
+        // Only the bundle is left in the parent: no temp or backup dirs.
+        let names: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec!["bundle"]);
+    }
+
+    #[test]
+    fn failed_write_leaves_previous_bundle() {
+        let (_t, root) = tmp();
+        let dir = root.join("bundle");
+        bundle("old").write_to(&dir).unwrap();
+        let before = snapshot(&dir);
+        // `x` is a file and a directory at once: the second write fails.
+        let mut bad = bundle("new");
+        for p in ["x", "x/y"] {
+            bad.add(
+                p,
+                BundleFile {
+                    contents: String::new(),
+                    mode: 0o644,
+                    target: None,
+                    sensitive: false,
+                },
+            );
+        }
+        assert!(bad.write_to(&dir).is_err());
+        assert_eq!(snapshot(&dir), before);
+        let names: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec!["bundle"]);
+    }
+
+    #[test]
+    fn refuses_to_replace_a_foreign_directory() {
+        let (_t, root) = tmp();
+        let dir = root.join("etc");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("precious"), "keep me").unwrap();
+        let err = bundle("x").write_to(&dir).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("precious")).unwrap(),
+            "keep me"
+        );
+        // An empty directory is fine.
+        let empty = root.join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        bundle("x").write_to(&empty).unwrap();
+        assert!(empty.join("MANIFEST.json").is_file());
+    }
+
+    #[test]
+    fn rejects_escaping_paths() {
+        let (_t, root) = tmp();
+        let mut b = bundle("x");
+        b.add(
+            "../evil",
+            BundleFile {
+                contents: String::new(),
+                mode: 0o644,
+                target: None,
+                sensitive: false,
+            },
+        );
+        assert!(b.write_to(&root.join("bundle")).is_err());
+        assert!(!root.join("evil").exists());
+        assert!(!root.join("bundle").exists());
+    }
+}

@@ -69,12 +69,16 @@ pub(crate) fn no_duplicate_names(kind: &str, names: &[Text], diags: &mut Diagnos
     }
 }
 
-pub(crate) fn vips(top: &Fields, diags: &mut Diagnostics) -> Vec<Vip> {
+/// The valid VIPs, and the names of all declared ones (so a reference to
+/// a VIP with an error is not reported a second time as unknown).
+pub(crate) fn vips(top: &Fields, diags: &mut Diagnostics) -> (Vec<Vip>, Vec<Text>) {
     let mut out: Vec<Vip> = Vec::new();
+    let mut declared = Vec::new();
     for (labels, items, item) in top.blocks("vip") {
         let Some(name) = name_of("vip", labels, item, diags) else {
             continue;
         };
+        declared.push(name.clone());
         let f = Fields::new(
             format!("vip {}", name.value),
             item.span,
@@ -147,12 +151,8 @@ pub(crate) fn vips(top: &Fields, diags: &mut Diagnostics) -> Vec<Vip> {
             address_span: v.span,
         });
     }
-    no_duplicate_names(
-        "vip",
-        &out.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
-        diags,
-    );
-    out
+    no_duplicate_names("vip", &declared, diags);
+    (out, declared)
 }
 
 pub(crate) fn cluster(
@@ -249,7 +249,7 @@ pub(crate) fn cluster(
             );
         }
     }
-    if nodes.is_empty() {
+    if f.blocks("node").next().is_none() {
         f.missing(
             "node",
             "declare at least two nodes: `node controller1 { address = 10.0.0.12 }`",
@@ -260,6 +260,7 @@ pub(crate) fn cluster(
     let scope = Scope {
         vips: vips.to_vec(),
         nodes: nodes.clone(),
+        broken: Vec::new(),
     };
     let fencing = fencing(&f, &scope, sources, diags);
 
@@ -535,6 +536,9 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
                     .help("a VIP must be a free address that moves between nodes; pick another one in the same subnet"),
             );
         } else if !spec.nodes.is_empty()
+            // With a nic the operator has said where the VIP goes: a public
+            // network the nodes join without an address of their own.
+            && vip.nic.is_none()
             && !spec
                 .nodes
                 .iter()
@@ -549,11 +553,7 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
                 "no node address is in {}/{}",
                 vip.address, vip.prefix
             ));
-            d = if vip.nic.is_none() {
-                d.help("IPaddr2 cannot pick an interface for it: set `nic = \"…\"`, or check the address and prefix")
-            } else {
-                d.help("check the address and prefix; clients must be able to route to it")
-            };
+            d = d.help("IPaddr2 cannot pick an interface for it: check the address and prefix, or set `nic = \"…\"`");
             diags.push(d);
         }
     }

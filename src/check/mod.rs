@@ -7,6 +7,9 @@ mod release;
 mod services;
 mod values;
 
+pub use services::fmt_ms;
+pub use values::unsafe_char;
+
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::{Node, Spec, Vip};
 use crate::release::Release;
@@ -31,6 +34,9 @@ const TOP_BLOCKS: &[&str] = &[
 pub(crate) struct Scope {
     pub(crate) vips: Vec<Vip>,
     pub(crate) nodes: Vec<Node>,
+    /// Declared names whose declaration has an error: references to them
+    /// fail quietly, the declaration's own error says it all.
+    pub(crate) broken: Vec<String>,
 }
 
 impl Scope {
@@ -67,6 +73,9 @@ impl Scope {
         let name = &parts[1];
         if let Some(i) = names.iter().position(|n| *n == name.name) {
             return Some(i);
+        }
+        if self.broken.contains(&format!("{kind}.{}", name.name)) {
+            return None;
         }
         let mut d = Diagnostic::error(
             &codes::UNKNOWN_REFERENCE,
@@ -134,14 +143,21 @@ pub fn check(
     let rest: Vec<Item> = items.iter().filter(|i| !is_release(i)).cloned().collect();
     let top = Fields::new("the spec", whole, &rest, &[], TOP_BLOCKS, diags);
 
-    let vips = cluster::vips(&top, diags);
+    let (vips, declared) = cluster::vips(&top, diags);
     let cluster = cluster::cluster(&top, &vips, diags, sources);
+    let nodes = cluster
+        .as_ref()
+        .map(|c| c.nodes.clone())
+        .unwrap_or_default();
+    let broken = declared
+        .iter()
+        .filter(|d| !vips.iter().any(|v| v.name.value == d.value))
+        .map(|d| format!("vip.{}", d.value))
+        .collect();
     let scope = Scope {
         vips,
-        nodes: cluster
-            .as_ref()
-            .map(|c| c.nodes.clone())
-            .unwrap_or_default(),
+        nodes,
+        broken,
     };
     let agents = services::agents(&resolved.agents, diags);
 

@@ -284,7 +284,7 @@ pub(crate) fn rabbit(
         user,
         password,
         vhost,
-        span: item.span,
+        span: item.key.span,
     })
 }
 
@@ -719,7 +719,7 @@ pub(crate) fn consumers(top: &Fields, diags: &mut Diagnostics) -> Vec<Consumer> 
                 kind,
                 config,
                 discovery,
-                span: item.span,
+                span: name.span,
             });
         }
     }
@@ -793,8 +793,10 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
 }
 
 /// A duration in Pacemaker's shortest exact notation.
-pub(crate) fn fmt_ms(ms: u64) -> String {
-    if ms % 3_600_000 == 0 {
+pub fn fmt_ms(ms: u64) -> String {
+    if ms == 0 {
+        "0s".to_string()
+    } else if ms % 3_600_000 == 0 {
         format!("{}h", ms / 3_600_000)
     } else if ms % 60_000 == 0 && ms >= 600_000 {
         format!("{}min", ms / 60_000)

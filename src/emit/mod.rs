@@ -1,8 +1,34 @@
 //! Phase 5, emit: render a [`Plan`] into a [`Bundle`].
+//!
+//! One module per output language, each owning its quoting rules and the
+//! `*_unrepresentable` function the checker calls to reject, at the spec's
+//! span, a value that language cannot carry safely:
+//!
+//! - [`crm`]: `pacemaker/glance-api.crm` (crmsh batch input);
+//! - [`pcs`]: `pacemaker/glance-api.pcs.sh` (pcs commands), quoted by [`shell`];
+//! - [`ini`]: `files/<target>` (oslo.config ini settings);
+//! - [`endpoints`]: `keystone/endpoints.sh` (idempotent catalog script);
+//! - [`apply`]: `APPLY.md`; [`manifest`]: `MANIFEST.json` (written last).
+//!
+//! Secrets: every [`Value`] is rendered through [`Secrets`], which writes a
+//! placeholder or a real value and records, per file, which secrets it
+//! holds and whether it holds a real one (the file is then mode 0600).
 
-use crate::bundle::Bundle;
-use crate::plan::Plan;
-use std::collections::BTreeMap;
+pub mod apply;
+pub mod crm;
+pub mod endpoints;
+pub mod ini;
+pub mod manifest;
+pub mod pcs;
+pub mod shell;
+
+pub use crm::crm_unrepresentable;
+pub use ini::ini_unrepresentable;
+pub use shell::shell_unrepresentable;
+
+use crate::bundle::{Bundle, BundleFile};
+use crate::plan::{Part, Plan, SecretSource, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Which Pacemaker front end to write commands for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -14,6 +40,17 @@ pub enum Backend {
     /// Both (the default).
     #[default]
     Both,
+}
+
+impl Backend {
+    /// Whether the crm script is written.
+    pub fn crm(self) -> bool {
+        matches!(self, Backend::Crm | Backend::Both)
+    }
+    /// Whether the pcs script is written.
+    pub fn pcs(self) -> bool {
+        matches!(self, Backend::Pcs | Backend::Both)
+    }
 }
 
 /// How secrets appear in the bundle.
@@ -42,8 +79,223 @@ pub fn digest(bytes: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Bundle path of the crm script.
+pub const CRM_PATH: &str = "pacemaker/glance-api.crm";
+/// Bundle path of the pcs script.
+pub const PCS_PATH: &str = "pacemaker/glance-api.pcs.sh";
+/// Bundle path of the Keystone endpoint script.
+pub const ENDPOINTS_PATH: &str = "keystone/endpoints.sh";
+/// Bundle path of the operator's instructions.
+pub const APPLY_PATH: &str = "APPLY.md";
+/// Bundle path of the manifest.
+pub const MANIFEST_PATH: &str = "MANIFEST.json";
+
+/// The placeholder written for a secret that is not embedded.
+pub fn placeholder(id: &str) -> String {
+    format!("<<glha-secret:{id}>>")
+}
+
+/// Percent-encodes `s` for the userinfo of a URL (RFC 3986): unreserved
+/// characters stay, every other byte of its UTF-8 form becomes `%XX`.
+pub fn percent_encode_userinfo(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// What rendering values into one file recorded.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct FileSecrets {
+    /// Ids of the secrets the file holds (as value or placeholder).
+    pub ids: BTreeSet<String>,
+    /// Ids written as placeholders.
+    pub placeholders: BTreeSet<String>,
+    /// Whether a real secret value was written.
+    pub sensitive: bool,
+}
+
+/// Renders [`Value`]s, resolving secrets per the [`SecretMode`].
+pub(crate) struct Secrets<'a> {
+    plan: &'a Plan,
+    mode: &'a SecretMode,
+}
+
+impl<'a> Secrets<'a> {
+    pub(crate) fn new(plan: &'a Plan, mode: &'a SecretMode) -> Self {
+        Secrets { plan, mode }
+    }
+
+    /// The real value of a secret, if the bundle may hold it.
+    fn real(&self, id: &str) -> Option<&'a str> {
+        match &self.plan.secret(id)?.source {
+            SecretSource::Literal(v) => Some(v.as_str()),
+            SecretSource::Env(_) | SecretSource::File(_) => match self.mode {
+                SecretMode::Placeholder => None,
+                SecretMode::Embed(map) => map.get(id).map(String::as_str),
+            },
+        }
+    }
+
+    /// The unquoted text of a value; records what it holds in `acc`.
+    pub(crate) fn render(&self, v: &Value, acc: &mut FileSecrets) -> String {
+        match v {
+            Value::Plain(s) => s.clone(),
+            Value::Template(parts) => {
+                let mut out = String::new();
+                for p in parts {
+                    match p {
+                        Part::Lit(s) => out.push_str(s),
+                        Part::Secret(id) | Part::UrlSecret(id) => {
+                            acc.ids.insert(id.clone());
+                            match self.real(id) {
+                                Some(val) => {
+                                    acc.sensitive = true;
+                                    if matches!(p, Part::UrlSecret(_)) {
+                                        out.push_str(&percent_encode_userinfo(val));
+                                    } else {
+                                        out.push_str(val);
+                                    }
+                                }
+                                None => {
+                                    acc.placeholders.insert(id.clone());
+                                    out.push_str(&placeholder(id));
+                                }
+                            }
+                        }
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
+/// A rendered file before it is added to the bundle.
+pub(crate) struct Out {
+    pub path: String,
+    pub contents: String,
+    pub script: bool,
+    pub target: Option<String>,
+    pub secrets: FileSecrets,
+}
+
+impl Out {
+    fn into_file(self) -> (String, BundleFile, FileSecrets) {
+        let mode = if self.secrets.sensitive {
+            0o600
+        } else if self.script {
+            0o755
+        } else {
+            0o644
+        };
+        let file = BundleFile {
+            contents: self.contents,
+            mode,
+            target: self.target,
+            sensitive: self.secrets.sensitive,
+        };
+        (self.path, file, self.secrets)
+    }
+}
+
+/// The first line of every generated file's header.
+pub(crate) fn generated_by(plan: &Plan) -> String {
+    format!(
+        "Generated by glha {} for OpenStack {}. Do not edit: change the spec and rebuild.",
+        env!("CARGO_PKG_VERSION"),
+        plan.release
+    )
+}
+
+/// Splits free text into comment lines safe for `#` comments in crm, sh and
+/// ini: one output line per input line, control characters dropped, no line
+/// ending in a backslash (crmsh would join the next line to it).
+pub(crate) fn comment_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            let mut s: String = l
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .filter(|c| !c.is_control())
+                .collect();
+            while s.ends_with(' ') {
+                s.pop();
+            }
+            if s.ends_with('\\') {
+                s.push_str(" .");
+            }
+            s
+        })
+        .collect()
+}
+
+/// Appends `# line` for each line of `text` (a bare `#` for an empty one).
+pub(crate) fn push_comment(out: &mut String, text: &str) {
+    let lines = comment_lines(text);
+    if lines.is_empty() {
+        out.push_str("#\n");
+    }
+    for l in lines {
+        if l.is_empty() {
+            out.push_str("#\n");
+        } else {
+            out.push_str("# ");
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+}
+
 /// Renders a plan.
 pub fn emit(plan: &Plan, opts: &EmitOptions, spec_digest: &str) -> Bundle {
-    let _ = (plan, opts, spec_digest);
-    Bundle::default()
+    let secrets = Secrets::new(plan, &opts.secrets);
+    let mut outs: Vec<Out> = Vec::new();
+    if opts.backend.crm() {
+        outs.push(crm::render(plan, &secrets));
+    }
+    if opts.backend.pcs() {
+        outs.push(pcs::render(plan, &secrets));
+    }
+    for f in &plan.ini {
+        outs.push(ini::render(plan, f, &secrets));
+    }
+    if let Some(cat) = &plan.catalog {
+        outs.push(endpoints::render(plan, cat));
+    }
+    let apply = apply::render(plan, opts, &outs);
+    outs.push(apply);
+
+    let mut bundle = Bundle::default();
+    let mut per_file = BTreeMap::new();
+    for o in outs {
+        let (path, file, s) = o.into_file();
+        per_file.insert(path.clone(), s);
+        bundle.add(path, file);
+    }
+    let manifest = manifest::render(plan, spec_digest, &bundle, &per_file);
+    bundle.add(
+        MANIFEST_PATH,
+        BundleFile {
+            contents: manifest,
+            mode: 0o644,
+            target: None,
+            sensitive: false,
+        },
+    );
+    bundle
 }
+
+#[cfg(test)]
+pub(crate) mod testplan;
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod tests_tools;

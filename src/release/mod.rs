@@ -79,3 +79,6 @@ impl Serialize for Release {
         s.serialize_str(self.name())
     }
 }
+
+mod generated;
+pub mod settings;

@@ -117,8 +117,16 @@ if ((rc != 0)) || [[ -n $out ]]; then
     fail "crm configure load update $1 (rc=$rc) must exit 0 and print nothing; it printed:
 $out"
 fi
+# 'load update' keeps the script's comments as XML comments in the CIB
+# while the session drops them; comments carry no configuration, so they
+# are left out of the comparison.
+strip_comments() {
+    /usr/bin/python3 -c 'import re, sys; sys.stdout.write(re.sub(r"<!--.*?-->", "", open(sys.argv[1]).read(), flags=re.S))' "$1" >"$1.nocomments"
+}
+strip_comments "$crm_cib"
+strip_comments "$load_cib"
 rc=0
-out=$(crm_diff -o "$crm_cib" -n "$load_cib" 2>&1) || rc=$?
+out=$(crm_diff -o "$crm_cib.nocomments" -n "$load_cib.nocomments" 2>&1) || rc=$?
 if ((rc != 0)); then
     fail "session and 'load update' gave different CIBs (crm_diff rc=$rc):
 $out"
@@ -160,7 +168,10 @@ rc=$?
 [[ -z $out ]] || printf '%s\n' "$out"
 if ((rc != 0)); then
     printf 'pcs %s failed (rc=%d):\n%s\n' "$*" "$rc" "$out" >>"$problems"
-elif grep -qiE '^[[:space:]]*(error|warning|deprecat)' <<<"$out"; then
+# With -f, pcs cannot ask corosync which nodes exist and says so for every
+# location constraint; that is the offline mode talking, not the command.
+elif grep -viE '^Warning: Validation for node existence in the cluster will be skipped$' <<<"$out" |
+    grep -qiE '^[[:space:]]*(error|warning|deprecat)'; then
     printf 'pcs %s printed:\n%s\n' "$*" "$out" >>"$problems"
 fi
 exit "$rc"

@@ -1,1 +1,57 @@
-fn main() {}
+//! `glhac`: the glha compiler's command line. Only this binary prints.
+
+mod build;
+mod check;
+mod explain;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code: the spec has errors (or, for diff, there are changes).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: glhac could not run (missing file, unwritable output).
+pub const EXIT_TROUBLE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "glhac",
+    version,
+    about = "Compile a .glha spec of a highly available OpenStack Image API into a bundle"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a spec and write its bundle.
+    Build(build::Args),
+    /// Check a spec and print its diagnostics; writes nothing.
+    Check(check::Args),
+    /// Explain a diagnostic code.
+    Explain(explain::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_TROUBLE } else { 0 });
+        }
+    };
+    let code = match cli.command {
+        Command::Build(a) => build::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Explain(a) => explain::run(a),
+    };
+    match code {
+        Ok(c) => ExitCode::from(c),
+        Err(e) => {
+            eprintln!("glhac: error: {e:#}");
+            ExitCode::from(EXIT_TROUBLE)
+        }
+    }
+}

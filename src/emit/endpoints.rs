@@ -1,0 +1,68 @@
+//! `keystone/endpoints.sh`: makes the catalog hold exactly the planned
+//! Image API endpoints, safely re-runnable (see the template).
+//!
+//! Every value from the plan is a single-quoted shell word; the template
+//! only uses them through double-quoted variables.
+
+use super::shell::single_quote;
+use super::{generated_by, push_comment, FileSecrets, Out, ENDPOINTS_PATH};
+use crate::plan::{Catalog, Plan};
+use serde::Serialize;
+
+const TEMPLATE: &str = include_str!("templates/endpoints.sh.hbs");
+
+#[derive(Serialize)]
+struct Endpoint {
+    interface: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Data {
+    header: String,
+    service_name: String,
+    service_type: String,
+    region: String,
+    description: String,
+    endpoints: Vec<Endpoint>,
+}
+
+/// A handlebars registry that writes values as given (no HTML escaping)
+/// and fails on a missing field.
+pub(crate) fn registry() -> handlebars::Handlebars<'static> {
+    let mut h = handlebars::Handlebars::new();
+    h.set_strict_mode(true);
+    h.register_escape_fn(handlebars::no_escape);
+    h
+}
+
+/// Renders the endpoint script.
+pub(crate) fn render(plan: &Plan, cat: &Catalog) -> Out {
+    let mut header = String::new();
+    push_comment(&mut header, &generated_by(plan));
+    let data = Data {
+        header,
+        service_name: single_quote(&cat.service_name),
+        service_type: single_quote(&cat.service_type),
+        region: single_quote(&cat.region),
+        description: single_quote("OpenStack Image"),
+        endpoints: cat
+            .endpoints
+            .iter()
+            .map(|(i, u)| Endpoint {
+                interface: single_quote(i),
+                url: single_quote(u),
+            })
+            .collect(),
+    };
+    let contents = registry()
+        .render_template(TEMPLATE, &data)
+        .expect("the embedded endpoints template renders");
+    Out {
+        path: ENDPOINTS_PATH.to_string(),
+        contents,
+        script: true,
+        target: None,
+        secrets: FileSecrets::default(),
+    }
+}

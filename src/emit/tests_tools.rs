@@ -1,0 +1,457 @@
+//! Tests of the emitted files with the real tools: sh, shellcheck, crmsh,
+//! pcs, crm_verify. Each skips loudly when its tool is missing, and fails
+//! instead when GLHA_REQUIRE_TOOLS=1.
+
+use super::testplan::seed;
+use super::*;
+use crate::plan::{Op, Primitive, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn which(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/sbin".into()])
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file())
+}
+
+/// Whether every tool is there; if not, skips loudly (or fails when required).
+fn have(test: &str, tools: &[&str]) -> bool {
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|t| which(t).is_none())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let msg = format!("SKIPPED {test}: missing {}", missing.join(", "));
+    if std::env::var("GLHA_REQUIRE_TOOLS").as_deref() == Ok("1") {
+        panic!("{msg} (GLHA_REQUIRE_TOOLS=1)");
+    }
+    eprintln!("{msg}");
+    false
+}
+
+fn have_file(test: &str, path: &str) -> bool {
+    if Path::new(path).exists() {
+        return true;
+    }
+    let msg = format!("SKIPPED {test}: {path} is missing (tests/support/install-stub-agent.sh)");
+    if std::env::var("GLHA_REQUIRE_TOOLS").as_deref() == Ok("1") {
+        panic!("{msg} (GLHA_REQUIRE_TOOLS=1)");
+    }
+    eprintln!("{msg}");
+    false
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Runs a command; returns (success, stdout+stderr).
+fn run(cmd: &mut Command) -> (bool, String) {
+    let out = cmd.stdin(Stdio::null()).output().expect("runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), strip_ansi(&text))
+}
+
+fn shellcheck(path: &Path) {
+    let (ok, out) = run(Command::new("shellcheck").arg("-s").arg("sh").arg(path));
+    assert!(
+        ok && out.is_empty(),
+        "shellcheck {}:\n{out}",
+        path.display()
+    );
+}
+
+#[test]
+fn scripts_are_shellcheck_clean() {
+    if !have("scripts_are_shellcheck_clean", &["shellcheck"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for plan in [seed(), super::testplan::cloned()] {
+        let b = emit(&plan, &EmitOptions::default(), "x");
+        for p in [PCS_PATH, ENDPOINTS_PATH] {
+            let path = dir.path().join("s.sh");
+            std::fs::write(&path, b.get(p).unwrap()).unwrap();
+            shellcheck(&path);
+        }
+    }
+}
+
+const FAKE_OPENSTACK: &str = r#"#!/bin/sh
+# Fake openstack CLI: logs argv, keeps the catalog in $FAKE_OS_STATE.
+state=$FAKE_OS_STATE
+printf '%s\n' "$*" >> "$state/log"
+touch "$state/endpoints"
+case "$1 $2" in
+"service show") [ -f "$state/service" ] && exit 0; echo "No service with a type, name or ID of '$3' exists." >&2; exit 1 ;;
+"service create") touch "$state/service" ;;
+"endpoint list")
+    while read -r id iface region url; do
+        if [ "$iface" = "$6" ] && [ "$region" = "$8" ]; then printf '%s %s\n' "$id" "$url"; fi
+    done < "$state/endpoints" ;;
+"endpoint create")
+    n=$(wc -l < "$state/endpoints")
+    printf 'ep%s %s %s %s\n' "$((n + 1))" "$6" "$4" "$7" >> "$state/endpoints" ;;
+"endpoint set")
+    : > "$state/new"
+    while read -r id iface region url; do
+        if [ "$id" = "$5" ]; then url=$4; fi
+        printf '%s %s %s %s\n' "$id" "$iface" "$region" "$url" >> "$state/new"
+    done < "$state/endpoints"
+    mv "$state/new" "$state/endpoints" ;;
+*) echo "fake openstack: unexpected: $*" >&2; exit 2 ;;
+esac
+"#;
+
+struct FakeCloud {
+    dir: tempfile::TempDir,
+}
+
+impl FakeCloud {
+    fn new(script: &str) -> Self {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let os = bin.join("openstack");
+        std::fs::write(&os, FAKE_OPENSTACK).unwrap();
+        std::fs::set_permissions(&os, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(dir.path().join("endpoints.sh"), script).unwrap();
+        FakeCloud { dir }
+    }
+    fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+    /// Runs the script; returns (success, stderr) and the log lines it added.
+    fn run(&self) -> (bool, String, Vec<String>) {
+        let before = self.log().len();
+        let path = format!(
+            "{}:{}",
+            self.path("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let out = Command::new("sh")
+            .arg(self.path("endpoints.sh"))
+            .env("PATH", path)
+            .env("FAKE_OS_STATE", self.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let log = self.log()[before..].to_vec();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            log,
+        )
+    }
+    fn log(&self) -> Vec<String> {
+        std::fs::read_to_string(self.path("log"))
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+    fn endpoints(&self) -> String {
+        std::fs::read_to_string(self.path("endpoints")).unwrap_or_default()
+    }
+}
+
+fn writes(log: &[String]) -> Vec<&String> {
+    log.iter()
+        .filter(|l| l.contains(" create") || l.contains(" set"))
+        .collect()
+}
+
+#[test]
+fn endpoints_script_is_idempotent() {
+    if !have("endpoints_script_is_idempotent", &["sh"]) {
+        return;
+    }
+    let b = emit(&seed(), &EmitOptions::default(), "x");
+    let cloud = FakeCloud::new(b.get(ENDPOINTS_PATH).unwrap());
+    let (ok, err, log) = cloud.run();
+    assert!(ok, "first run failed: {err}");
+    assert_eq!(
+        writes(&log),
+        vec![
+            "service create --name glance --description OpenStack Image image",
+            "endpoint create --region RegionOne image public http://203.0.113.11:9292",
+            "endpoint create --region RegionOne image internal http://10.0.0.11:9292",
+            "endpoint create --region RegionOne image admin http://10.0.0.11:9292",
+        ]
+    );
+    let catalog = cloud.endpoints();
+    let (ok, err, log) = cloud.run();
+    assert!(ok, "second run failed: {err}");
+    assert!(
+        writes(&log).is_empty(),
+        "second run changed things: {log:?}"
+    );
+    assert_eq!(cloud.endpoints(), catalog);
+    assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn endpoints_script_fixes_urls_and_never_duplicates() {
+    if !have("endpoints_script_fixes_urls_and_never_duplicates", &["sh"]) {
+        return;
+    }
+    let b = emit(&seed(), &EmitOptions::default(), "x");
+    let cloud = FakeCloud::new(b.get(ENDPOINTS_PATH).unwrap());
+    std::fs::write(cloud.path("service"), "").unwrap();
+    std::fs::write(
+        cloud.path("endpoints"),
+        "old1 internal RegionOne http://10.0.0.99:9292\n\
+         dup1 admin RegionOne http://10.0.0.11:9292\n\
+         dup2 admin RegionOne http://10.0.0.11:9292\n\
+         other public RegionTwo http://elsewhere:9292\n",
+    )
+    .unwrap();
+    let (ok, err, log) = cloud.run();
+    assert!(ok, "{err}");
+    assert_eq!(
+        writes(&log),
+        vec![
+            "endpoint create --region RegionOne image public http://203.0.113.11:9292",
+            "endpoint set --url http://10.0.0.11:9292 old1",
+        ]
+    );
+    assert!(
+        err.contains("warning") && err.contains("dup1") && err.contains("dup2"),
+        "{err}"
+    );
+    let (ok, err2, log) = cloud.run();
+    assert!(ok);
+    assert!(writes(&log).is_empty(), "{log:?}");
+    assert!(err2.contains("dup1"));
+}
+
+/// A CIB that a sane configuration leaves silent (validation.md §2).
+fn base_cib(dir: &Path) -> PathBuf {
+    let cib = dir.join("base.xml");
+    let out = Command::new("cibadmin").arg("--empty").output().unwrap();
+    assert!(out.status.success());
+    std::fs::write(&cib, out.stdout).unwrap();
+    for args in [
+        vec!["--modify", "--xml-text", r#"<cib have-quorum="1"/>"#],
+        vec![
+            "--create",
+            "-o",
+            "nodes",
+            "--xml-text",
+            r#"<node id="1" uname="node1"/>"#,
+        ],
+        vec![
+            "--create",
+            "-o",
+            "status",
+            "--xml-text",
+            r#"<node_state id="1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"/>"#,
+        ],
+        vec![
+            "--create",
+            "-o",
+            "resources",
+            "--xml-text",
+            r#"<primitive id="st-null" class="stonith" type="null"><instance_attributes id="st-null-ia"><nvpair id="st-null-hostlist" name="hostlist" value="node1"/></instance_attributes></primitive>"#,
+        ],
+    ] {
+        let (ok, out) = run(Command::new("cibadmin").args(&args).env("CIB_file", &cib));
+        assert!(ok, "cibadmin {args:?}: {out}");
+    }
+    cib
+}
+
+fn crm_load(cib: &Path, script: &str) -> (bool, String) {
+    let mut child = Command::new("crm")
+        .arg("configure")
+        .env("CIB_file", cib)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), strip_ansi(&text))
+}
+
+fn crm_verify(cib: &Path) {
+    let (ok, out) = run(Command::new("crm_verify").arg("-VV").arg("-x").arg(cib));
+    assert!(ok && out.is_empty(), "crm_verify: {out}");
+}
+
+#[test]
+fn crmsh_round_trips_special_characters() {
+    let t = "crmsh_round_trips_special_characters";
+    if !have(t, &["crm", "cibadmin", "crm_resource"]) {
+        return;
+    }
+    let value = "a\"b'c\\d$(x)`e f#g";
+    assert_eq!(crm_unrepresentable(value), None);
+    let mut plan = seed();
+    plan.pacemaker = Default::default();
+    plan.pacemaker.primitives.push(Primitive {
+        id: "p_x".into(),
+        agent: "ocf:heartbeat:Dummy".into(),
+        params: vec![("fake".into(), Value::plain(value))],
+        meta: vec![("target-role".into(), "Stopped".into())],
+        ops: vec![Op {
+            name: "monitor".into(),
+            interval: "30s".into(),
+            timeout: Some("20s".into()),
+        }],
+    });
+    let b = emit(&plan, &EmitOptions::default(), "x");
+    let dir = tempfile::tempdir().unwrap();
+    let cib = base_cib(dir.path());
+    let (ok, out) = crm_load(&cib, b.get(CRM_PATH).unwrap());
+    assert!(ok && out.is_empty(), "crm configure:\n{out}");
+    let got = Command::new("crm_resource")
+        .args(["--resource", "p_x", "--get-parameter", "fake"])
+        .env("CIB_file", &cib)
+        .output()
+        .unwrap();
+    assert!(got.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&got.stdout).trim_end_matches('\n'),
+        value
+    );
+}
+
+/// The seed plan with the fencing device swapped for one installed here.
+fn seed_for_this_machine() -> crate::plan::Plan {
+    let mut plan = seed();
+    let st = &mut plan.pacemaker.primitives[2];
+    st.agent = "stonith:null".into();
+    st.params = vec![("hostlist".into(), Value::plain("node1"))];
+    plan.pacemaker.locations[0].node = "node1".into();
+    plan
+}
+
+#[test]
+fn crm_script_loads_silently_and_verifies() {
+    let t = "crm_script_loads_silently_and_verifies";
+    if !have(t, &["crm", "cibadmin", "crm_verify"])
+        || !have_file(t, "/usr/lib/ocf/resource.d/openstack/glance-api")
+    {
+        return;
+    }
+    let plan = seed_for_this_machine();
+    let b = emit(&plan, &EmitOptions::default(), "x");
+    let dir = tempfile::tempdir().unwrap();
+    let cib = base_cib(dir.path());
+    let (ok, out) = crm_load(&cib, b.get(CRM_PATH).unwrap());
+    assert!(ok && out.is_empty(), "crm configure:\n{out}");
+    crm_verify(&cib);
+    // Re-applying with `load update` (as APPLY.md says) changes nothing.
+    let show = |cib: &Path| {
+        run(Command::new("crm")
+            .args(["configure", "show"])
+            .env("CIB_file", cib))
+        .1
+    };
+    let before = show(&cib);
+    assert!(before.contains("primitive p_glance-api"), "{before}");
+    let load = dir.path().join("load.crm");
+    let text = b.get(CRM_PATH).unwrap().replace("\ncommit\n", "\n");
+    std::fs::write(&load, text).unwrap();
+    let (ok, out) = run(Command::new("crm")
+        .args(["configure", "load", "update"])
+        .arg(&load)
+        .env("CIB_file", &cib));
+    assert!(ok && out.is_empty(), "crm configure load update:\n{out}");
+    assert_eq!(show(&cib), before);
+    crm_verify(&cib);
+    // And the cloned shape too.
+    let mut c = super::testplan::cloned();
+    c.pacemaker.primitives[2] = plan.pacemaker.primitives[2].clone();
+    c.pacemaker.locations[0].node = "node1".into();
+    c.pacemaker.primitives[1].agent = "ocf:heartbeat:Dummy".into();
+    let cb = emit(&c, &EmitOptions::default(), "x");
+    let fresh = tempfile::tempdir().unwrap();
+    let cib2 = base_cib(fresh.path());
+    let (ok, out) = crm_load(&cib2, cb.get(CRM_PATH).unwrap());
+    assert!(ok && out.is_empty(), "crm configure (cloned):\n{out}");
+    crm_verify(&cib2);
+}
+
+#[test]
+fn pcs_script_builds_the_same_configuration() {
+    let t = "pcs_script_builds_the_same_configuration";
+    if !have(t, &["pcs", "sh", "cibadmin", "crm_verify", "crm"])
+        || !have_file(t, "/usr/lib/ocf/resource.d/openstack/glance-api")
+    {
+        return;
+    }
+    let plan = seed_for_this_machine();
+    let b = emit(&plan, &EmitOptions::default(), "x");
+    let dir = tempfile::tempdir().unwrap();
+    let cib = base_cib(dir.path());
+    let script = dir.path().join("pcs.sh");
+    std::fs::write(&script, b.get(PCS_PATH).unwrap()).unwrap();
+    let (ok, out) = run(Command::new("sh")
+        .arg("-c")
+        .arg(r#"pcs() { command pcs -f "$CIB" "$@"; }; . "$SCRIPT""#)
+        .env("CIB", &cib)
+        .env("SCRIPT", &script));
+    assert!(ok, "pcs script:\n{out}");
+    for line in out.lines() {
+        // Offline, pcs cannot check that a node exists, and says so.
+        assert!(
+            line.contains("Validation for node existence in the cluster will be skipped"),
+            "pcs said: {line}"
+        );
+    }
+    crm_verify(&cib);
+    let crm_dir = tempfile::tempdir().unwrap();
+    let crm_cib = base_cib(crm_dir.path());
+    let (ok, out) = crm_load(&crm_cib, b.get(CRM_PATH).unwrap());
+    assert!(ok && out.is_empty(), "{out}");
+    let show = |cib: &Path| {
+        let (_, s) = run(Command::new("crm")
+            .args(["configure", "show"])
+            .env("CIB_file", cib));
+        let mut lines: Vec<String> = s
+            .lines()
+            .map(|l| l.trim().trim_end_matches('\\').trim().replace('"', ""))
+            .flat_map(|l| l.split(' ').map(String::from).collect::<Vec<_>>())
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(show(&cib), show(&crm_cib));
+}
