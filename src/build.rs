@@ -30,7 +30,6 @@ use crate::source::SourceMap;
 use crate::{Backend, EmitOptions, Options, Release, SearchPath, SecretMode};
 use camino::{Utf8Path, Utf8PathBuf};
 use std::fmt;
-use std::io::Write;
 use std::path::Path;
 
 /// How to compile specs from a build script. Build it with [`Config::new`]
@@ -205,10 +204,13 @@ impl Config {
             return Err(e);
         }
         for c in &done {
-            write_bundle(&c.bundle, &c.dir).map_err(|source| Error::Io {
-                path: c.dir.clone(),
-                source,
-            })?;
+            // Atomic: a failed or killed build leaves the previous bundle.
+            std::fs::create_dir_all(&out)
+                .and_then(|()| c.bundle.write_to(&c.dir))
+                .map_err(|source| Error::Io {
+                    path: c.dir.clone(),
+                    source,
+                })?;
         }
         Ok(done)
     }
@@ -353,46 +355,6 @@ fn one_lines(diags: &Diagnostics, sources: &SourceMap, severity: Severity) -> Ve
         .collect()
 }
 
-/// Writes a bundle to `dir`, replacing what was there: the files go to a
-/// sibling directory first, which is then renamed into place, so an
-/// interrupted build leaves either the old bundle or the new one.
-// TODO: use Bundle::write_to once it lands.
-fn write_bundle(bundle: &Bundle, dir: &Utf8Path) -> std::io::Result<()> {
-    let name = dir.file_name().unwrap_or("bundle");
-    let parent = dir.parent().unwrap_or(Utf8Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let tmp = parent.join(format!(".{name}.glha-tmp"));
-    let old = parent.join(format!(".{name}.glha-old"));
-    for d in [&tmp, &old] {
-        if d.exists() {
-            std::fs::remove_dir_all(d)?;
-        }
-    }
-    std::fs::create_dir_all(&tmp)?;
-    for (path, file) in &bundle.files {
-        let p = tmp.join(path);
-        if let Some(up) = p.parent() {
-            std::fs::create_dir_all(up)?;
-        }
-        let mut f = std::fs::File::create(&p)?;
-        f.write_all(file.contents.as_bytes())?;
-        f.sync_all()?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(file.mode))?;
-        }
-    }
-    if dir.exists() {
-        std::fs::rename(dir, &old)?;
-    }
-    std::fs::rename(&tmp, dir)?;
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,11 +374,11 @@ mod tests {
     #[test]
     fn error_display_starts_with_the_first_errors_location() {
         let (_t, dir) = tmp();
-        let bad = spec(
-            &dir,
-            "bad.glha",
-            "release \"2024.1\"\nvip internal { address = 10.0.0.300/24 }\n",
-        );
+        let text = std::fs::read_to_string(lab())
+            .unwrap()
+            .replace("10.0.0.13", "10.0.0.300");
+        let line = text.lines().position(|l| l.contains("10.0.0.300")).unwrap() + 1;
+        let bad = spec(&dir, "bad.glha", &text);
         let err = Config::new()
             .out_dir(dir.join("out"))
             .cargo_output(false)
@@ -424,7 +386,7 @@ mod tests {
             .unwrap_err();
         let shown = err.to_string();
         assert!(
-            shown.starts_with(&format!("{bad}:2:")),
+            shown.starts_with(&format!("{bad}:{line}:32: error[E0101]: ")),
             "unexpected message: {shown}"
         );
         assert!(matches!(err, Error::Spec { errors, .. } if errors >= 1));
@@ -467,27 +429,50 @@ mod tests {
         assert!(matches!(err, Error::NoOutDir));
     }
 
+    fn lab() -> Utf8PathBuf {
+        Utf8PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/cargo-consumer/specs/lab.glha")
+    }
+
     #[test]
-    fn write_bundle_replaces_the_previous_one() {
+    fn writes_each_bundle_under_its_stem_and_replaces_it_on_rebuild() {
         let (_t, dir) = tmp();
-        let out = dir.join("b");
-        let mut b = Bundle::default();
-        b.add(
-            "pacemaker/x.crm",
-            crate::bundle::BundleFile {
-                contents: "one\n".into(),
-                mode: 0o644,
-                target: None,
-                sensitive: false,
-            },
+        let out = dir.join("out");
+        let mut config = Config::new();
+        config
+            .out_dir(&out)
+            .cargo_output(false)
+            .backend(Backend::Crm);
+        let built = config.compile(&[lab()]).unwrap();
+        assert_eq!(built.len(), 1);
+        assert_eq!(built[0].dir, out.join("lab"));
+        assert_eq!(built[0].release, Release::R2024_1);
+        assert_eq!(built[0].inputs, vec![lab()]);
+        assert!(out.join("lab/pacemaker/glance-api.crm").is_file());
+        assert!(out.join("lab/MANIFEST.json").is_file());
+        assert!(!out.join("lab/pacemaker/glance-api.pcs.sh").exists());
+        // Again, with both back ends: the directory is replaced, not merged.
+        config.backend(Backend::Both);
+        config.compile(&[lab()]).unwrap();
+        assert!(out.join("lab/pacemaker/glance-api.pcs.sh").is_file());
+    }
+
+    #[test]
+    fn imports_from_the_search_path_are_inputs() {
+        let (_t, dir) = tmp();
+        std::fs::create_dir(dir.join("modules")).unwrap();
+        let module = spec(
+            &dir.join("modules"),
+            "site.glha",
+            "defaults rabbitmq { port = 5673 }\n",
         );
-        write_bundle(&b, &out).unwrap();
-        std::fs::write(out.join("stale"), "").unwrap();
-        write_bundle(&b, &out).unwrap();
-        assert!(!out.join("stale").exists());
-        assert_eq!(
-            std::fs::read_to_string(out.join("pacemaker/x.crm")).unwrap(),
-            "one\n"
-        );
+        let text = std::fs::read_to_string(lab()).unwrap();
+        let main = spec(&dir, "site-lab.glha", &format!("import \"site\"\n{text}"));
+        let built = Config::new()
+            .out_dir(dir.join("out"))
+            .search_path(dir.join("modules"))
+            .cargo_output(false)
+            .compile(&[&main])
+            .unwrap();
+        assert_eq!(built[0].inputs, vec![main, module]);
     }
 }

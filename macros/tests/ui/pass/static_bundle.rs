@@ -11,6 +11,8 @@ fn main() {
     let mut sorted = paths.clone();
     sorted.sort();
     assert_eq!(paths, sorted);
+    let crm = SPEC.get("pacemaker/glance-api.crm").expect("crm script");
+    assert!(crm.contains("IPaddr2"), "{crm}");
     // Secrets are placeholders: nothing embedded is sensitive.
     assert!(SPEC.files.iter().all(|f| !f.sensitive));
 }
