@@ -13,12 +13,18 @@
 //! 5. [`emit`]: render the plan into a [`bundle::Bundle`] (path → bytes);
 //! 6. [`bundle`]: write it atomically.
 //!
-//! The library never prints: it returns values and [`diagnostic`]s.
+//! The library never prints: it returns values and [`diagnostic`]s. The one
+//! exception is [`build`], the edge for Cargo build scripts, which prints
+//! `cargo:` directives and renders diagnostics to stderr as Cargo expects.
+//! [`EmbeddedBundle`] is what the `glha-macros` crate's `include_spec!`
+//! expands to.
 
+pub mod build;
 pub mod bundle;
 pub mod check;
 pub mod diagnostic;
 pub mod diff;
+pub mod embedded;
 pub mod emit;
 pub mod model;
 pub mod plan;
@@ -32,6 +38,7 @@ use camino::Utf8Path;
 use diagnostic::Diagnostics;
 use source::SourceMap;
 
+pub use embedded::{EmbeddedBundle, EmbeddedFile};
 pub use emit::{Backend, EmitOptions, SecretMode};
 pub use release::Release;
 pub use resolve::SearchPath;
