@@ -391,7 +391,8 @@ fn every_code_has_a_case() {
     }
     // Registered, but no check produces them (yet): E0000 is the CLI's
     // unreadable file, W0203 and E0301 have no rule.
-    let not_produced = ["E0000", "W0203", "E0301"];
+    // W0104 and E0205 have cases in tests/cases-known-bugs/ (see its README) until their bugs are fixed.
+    let not_produced = ["E0000", "W0203", "E0301", "W0104", "E0205"];
     let missing: Vec<&str> = glha::diagnostic::CODES
         .iter()
         .map(|c| c.id)

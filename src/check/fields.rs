@@ -191,6 +191,7 @@ pub(crate) fn wrong(span: Span, key: &str, expected: &str, found: &ValueKind) ->
         format!("`{key}` takes {expected}, not {}", found.describe()),
     )
     .label(format!("this is {}", found.describe()))
+    .help(format!("write {expected} here"))
 }
 
 fn allowed_list(all: &[&str]) -> String {
