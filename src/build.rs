@@ -34,6 +34,19 @@ use std::path::Path;
 
 /// How to compile specs from a build script. Build it with [`Config::new`]
 /// and the setters, then call [`Config::compile`].
+///
+/// ```no_run
+/// # fn main() -> Result<(), glha::build::Error> {
+/// let compiled = glha::build::Config::new()
+///     .release(glha::Release::R2024_1) // override the spec's release
+///     .backend(glha::Backend::Crm) // crm, pcs or both (default)
+///     .search_path("glha-modules") // where `import "NAME"` also looks
+///     .out_dir("bundles") // default: $OUT_DIR
+///     .compile(&["specs/lab.glha", "specs/prod.glha"])?;
+/// println!("cargo:rustc-env=LAB_BUNDLE={}", compiled[0].dir);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Config {
     release: Option<Release>,
