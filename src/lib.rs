@@ -89,6 +89,9 @@ fn compile_source(
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::default();
     let root = sources.add(name, path, text);
+    for span in syntax::secret_spans(root, &sources.get(root).text.clone()) {
+        sources.mark_secret(span);
+    }
     let root_text = sources.get(root).text.clone();
     let (mut plan, mut bundle) = (None, None);
     if let Some(items) = syntax::parse(root, &root_text, &mut diags) {

@@ -179,6 +179,9 @@ fn load(
     };
     let id = sources.add(display, path.as_deref(), text);
     let text = sources.get(id).text.clone();
+    for span in syntax::secret_spans(id, &text) {
+        sources.mark_secret(span);
+    }
     let items = syntax::parse(id, &text, diags)?;
     Some((id, items))
 }

@@ -38,7 +38,9 @@ pub(crate) fn name_of(
             );
             None
         }
-        [_, extra, ..] => {
+        // Go on with the first name, so references to it do not
+        // cascade into "unknown" errors.
+        [first, extra, ..] => {
             diags.push(
                 Diagnostic::error(
                     &codes::SYNTAX,
@@ -47,7 +49,10 @@ pub(crate) fn name_of(
                 )
                 .help(format!("write `{kind} NAME {{ … }}`")),
             );
-            None
+            Some(Text {
+                value: first.name.clone(),
+                span: first.span,
+            })
         }
     }
 }
@@ -183,7 +188,8 @@ pub(crate) fn cluster(
                 extra.key.span,
                 "`cluster` is declared twice",
             )
-            .with_secondary(item.key.span, "first declared here"),
+            .with_secondary(item.key.span, "first declared here")
+            .help("a spec has one `cluster` block; move these nodes into the first one"),
         );
     }
     if let Some(l) = labels.first() {
@@ -245,9 +251,22 @@ pub(crate) fn cluster(
                         o.name.value, n.name.value
                     ),
                 )
-                .with_secondary(o.address_span, "also here"),
+                .with_secondary(o.address_span, "also here")
+                .help("every node has its own address; check for a copy-paste slip"),
             );
         }
+    }
+    // Counted on the blocks, not the valid nodes: a node with an error is
+    // still a node, and its own error says what is wrong.
+    if let (1, [n]) = (f.blocks("node").count(), nodes.as_slice()) {
+        diags.push(
+            Diagnostic::warning(
+                &codes::FEW_NODES,
+                n.name.span,
+                "the cluster has only one node",
+            )
+            .help("high availability needs at least two nodes; add another `node` block"),
+        );
     }
     if f.blocks("node").next().is_none() {
         f.missing(
@@ -264,14 +283,7 @@ pub(crate) fn cluster(
     };
     let fencing = fencing(&f, &scope, sources, diags);
 
-    let mut properties = Vec::new();
-    for (_, items, _) in f.blocks("property") {
-        for it in items {
-            if let Some(t) = free_text(it, diags) {
-                properties.push((it.key.name.clone(), t));
-            }
-        }
-    }
+    let properties = free_pairs(&f, "property", "cluster properties", diags);
     Some(Cluster {
         nodes,
         fencing: fencing.unwrap_or(Fencing::Devices(Vec::new())),
@@ -279,14 +291,50 @@ pub(crate) fn cluster(
     })
 }
 
+/// The `key = value` items of every block `key` (`meta`, `property`), each
+/// key once.
+pub(crate) fn free_pairs(
+    f: &Fields,
+    key: &'static str,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Text)> {
+    let mut out: Vec<(String, Text)> = Vec::new();
+    let mut spans: Vec<crate::source::Span> = Vec::new();
+    for (_, items, _) in f.blocks(key) {
+        for it in items {
+            if let Some(i) = out.iter().position(|(k, _)| *k == it.key.name) {
+                diags.push(
+                    Diagnostic::error(
+                        &codes::DUPLICATE,
+                        it.key.span,
+                        format!("`{}` is set twice in {what}", it.key.name),
+                    )
+                    .with_secondary(spans[i], "first set here")
+                    .help("remove one of them"),
+                );
+                continue;
+            }
+            if let Some(t) = free_text(it, diags) {
+                out.push((it.key.name.clone(), t));
+                spans.push(it.key.span);
+            }
+        }
+    }
+    out
+}
+
 /// A `key = "text"` item in a free-form block (properties, meta).
 pub(crate) fn free_text(it: &Item, diags: &mut Diagnostics) -> Option<Text> {
     let ItemKind::Attribute(v) = &it.kind else {
-        diags.push(Diagnostic::error(
-            &codes::UNKNOWN_KEY,
-            it.key.span,
-            format!("`{}` must be `key = value` here", it.key.name),
-        ));
+        diags.push(
+            Diagnostic::error(
+                &codes::UNKNOWN_KEY,
+                it.key.span,
+                format!("`{}` must be `key = value` here", it.key.name),
+            )
+            .help("this block holds only `key = value` settings; nested blocks are not allowed"),
+        );
         return None;
     };
     let value = match &v.kind {
@@ -425,15 +473,16 @@ fn fencing(
             );
         }
         let monitor_interval_ms = values::duration(&df, "monitor", diags).unwrap_or(60_000);
-        let mut params = Vec::new();
-        for (_, items, _) in df.blocks("params") {
-            params.extend(params_of(
-                items,
-                &format!("fencing {}", name.value),
-                sources,
-                diags,
-            ));
-        }
+        let param_items: Vec<Item> = df
+            .blocks("params")
+            .flat_map(|(_, items, _)| items.iter().cloned())
+            .collect();
+        let params = params_of(
+            &param_items,
+            &format!("fencing {}", name.value),
+            sources,
+            diags,
+        );
         if let Some(agent) = agent {
             out.push(FenceDevice {
                 name,
@@ -458,19 +507,25 @@ pub(crate) fn params_of(
     let mut out: Vec<(String, Param)> = Vec::new();
     for it in items {
         if let Some((first, _)) = out.iter().find(|(k, _)| *k == it.key.name) {
-            diags.push(Diagnostic::error(
-                &codes::DUPLICATE,
-                it.key.span,
-                format!("parameter `{first}` is set twice in {what}"),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    &codes::DUPLICATE,
+                    it.key.span,
+                    format!("parameter `{first}` is set twice in {what}"),
+                )
+                .help("remove one of them"),
+            );
             continue;
         }
         let ItemKind::Attribute(v) = &it.kind else {
-            diags.push(Diagnostic::error(
-                &codes::UNKNOWN_KEY,
-                it.key.span,
-                format!("`{}` must be `key = value` here", it.key.name),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    &codes::UNKNOWN_KEY,
+                    it.key.span,
+                    format!("`{}` must be `key = value` here", it.key.name),
+                )
+                .help("agent parameters are `key = value`; nested blocks are not allowed"),
+            );
             continue;
         };
         let secretish = ["password", "passwd", "secret"]
@@ -556,16 +611,5 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
             d = d.help("IPaddr2 cannot pick an interface for it: check the address and prefix, or set `nic = \"…\"`");
             diags.push(d);
         }
-    }
-    if spec.nodes.len() == 1 {
-        let n = &spec.nodes[0];
-        diags.push(
-            Diagnostic::warning(
-                &codes::FEW_NODES,
-                n.name.span,
-                "the cluster has only one node",
-            )
-            .help("high availability needs at least two nodes; add another `node` block"),
-        );
     }
 }

@@ -140,7 +140,11 @@ pub fn check(
         .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
 
     let (release, release_span) = release_of(items, release_override, whole, diags);
-    let rest: Vec<Item> = items.iter().filter(|i| !is_release(i)).cloned().collect();
+    let rest: Vec<Item> = items
+        .iter()
+        .filter(|i| !is_release(i) && !misplaced_directive(i, diags))
+        .cloned()
+        .collect();
     let top = Fields::new("the spec", whole, &rest, &[], TOP_BLOCKS, diags);
 
     let (vips, declared) = cluster::vips(&top, diags);
@@ -190,6 +194,45 @@ pub fn check(
     Some(spec)
 }
 
+/// Reports top-level directives other than `release`/`import` (typos) and
+/// `release = …`/`import = …` written as attributes; returns whether it did.
+fn misplaced_directive(i: &Item, diags: &mut Diagnostics) -> bool {
+    const DIRECTIVES: &[&str] = &["release", "import"];
+    let name = i.key.name.as_str();
+    match &i.kind {
+        ItemKind::Directive(arg, _) => {
+            let mut d = Diagnostic::error(
+                &codes::UNKNOWN_KEY,
+                i.key.span,
+                format!("unknown directive `{name}`"),
+            );
+            d = match suggest(name, DIRECTIVES) {
+                Some(s) => d.label(format!("did you mean `{s}`?")).help(format!("write `{s} \"{arg}\"`")),
+                None => d.help("the directives are `release \"NAME\"` and `import \"MODULE\"`; blocks are written `NAME { … }`"),
+            };
+            diags.push(d);
+            true
+        }
+        ItemKind::Attribute(v) if DIRECTIVES.contains(&name) => {
+            let shown = match &v.kind {
+                ValueKind::Str(s) => format!("{name} \"{s}\""),
+                _ => format!("{name} \"…\""),
+            };
+            diags.push(
+                Diagnostic::error(
+                    &codes::UNKNOWN_KEY,
+                    i.key.span,
+                    format!("`{name}` is a directive, not a key"),
+                )
+                .label("no `=` here")
+                .help(format!("write `{shown}`")),
+            );
+            true
+        }
+        _ => false,
+    }
+}
+
 fn is_release(i: &Item) -> bool {
     i.key.name == "release" && matches!(i.kind, ItemKind::Directive(..))
 }
@@ -208,7 +251,10 @@ fn release_of(
         if let Some((_, first)) = found {
             diags.push(
                 Diagnostic::error(&codes::DUPLICATE, i.key.span, "`release` is given twice")
-                    .with_secondary(first, "first given here"),
+                    .with_secondary(first, "first given here")
+                    .help(
+                        "keep one `release`; `glhac build --release R` overrides it for one build",
+                    ),
             );
             continue;
         }

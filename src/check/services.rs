@@ -1,7 +1,7 @@
 //! The OpenStack side: database, RabbitMQ, Keystone, the glance-api
 //! service, its endpoints and consumers; and the agents they run under.
 
-use super::cluster::{free_text, name_of, params_of};
+use super::cluster::{free_pairs, name_of, params_of};
 use super::fields::{wrong, Fields};
 use super::values::{self, abs_path, host, id_like, required_text};
 use super::Scope;
@@ -454,7 +454,31 @@ pub(crate) fn service(
         Some(Value {
             kind: ValueKind::List(vs),
             ..
-        }) => vips.extend(vs.iter().filter_map(|v| scope.vip(v, diags))),
+        }) => {
+            let mut seen: Vec<(usize, crate::source::Span)> = Vec::new();
+            for v in vs {
+                let Some(i) = scope.vip(v, diags) else {
+                    continue;
+                };
+                if let Some((_, first)) = seen.iter().find(|(j, _)| *j == i) {
+                    diags.push(
+                        Diagnostic::error(
+                            &codes::DUPLICATE,
+                            v.span,
+                            format!(
+                                "service `{}` lists vip.{} twice",
+                                name.value, scope.vips[i].name.value
+                            ),
+                        )
+                        .with_secondary(*first, "first listed here")
+                        .help("list each VIP once"),
+                    );
+                    continue;
+                }
+                seen.push((i, v.span));
+                vips.push(i);
+            }
+        }
         Some(v) => vips.extend(scope.vip(v, diags)),
         None => f.missing(
             "vip",
@@ -491,7 +515,8 @@ pub(crate) fn service(
                     op.span,
                     format!("op `{}` is declared twice", op.value),
                 )
-                .with_secondary(first.span, "first declared here"),
+                .with_secondary(first.span, "first declared here")
+                .help("merge the two blocks into one"),
             );
             continue;
         }
@@ -519,28 +544,55 @@ pub(crate) fn service(
             span: item.span,
         });
     }
-    let mut meta = Vec::new();
-    for (_, items, _) in f.blocks("meta") {
-        for it in items {
-            if let Some(t) = free_text(it, diags) {
-                meta.push((it.key.name.clone(), t));
-            }
-        }
-    }
-    let mut params = Vec::new();
-    for (_, items, _) in f.blocks("params") {
-        params.extend(params_of(
-            items,
-            &format!("service {}", name.value),
-            sources,
-            diags,
-        ));
-    }
+    let meta = free_pairs(&f, "meta", "the meta attributes", diags);
+    let param_items: Vec<Item> = f
+        .blocks("params")
+        .flat_map(|(_, items, _)| items.iter().cloned())
+        .collect();
+    let params = params_of(
+        &param_items,
+        &format!("service {}", name.value),
+        sources,
+        diags,
+    );
     let agent = agent?;
     let agent_info = agents
         .iter()
         .find(|(k, _)| *k == agent.pacemaker())
         .map(|(_, i)| i.clone());
+    // crmsh and pcs reject parameters the agent does not declare; systemd
+    // and lsb resources take none at all.
+    let declared: Option<&[String]> = match (&agent_info, agent.class.as_str()) {
+        (_, "systemd" | "lsb") => Some(&[]),
+        (Some(info), _) => Some(&info.params),
+        (None, _) => None,
+    };
+    if let Some(declared) = declared {
+        for it in &param_items {
+            if matches!(it.kind, crate::syntax::ItemKind::Attribute(_))
+                && !declared.contains(&it.key.name)
+            {
+                let help = if declared.is_empty() {
+                    format!(
+                        "{} resources take no parameters; remove the `params` block",
+                        agent.class
+                    )
+                } else {
+                    format!("its parameters: {}", declared.join(", "))
+                };
+                let mut d = Diagnostic::error(
+                    &codes::UNKNOWN_PARAM,
+                    it.key.span,
+                    format!("{} has no parameter `{}`", agent.pacemaker(), it.key.name),
+                );
+                let names: Vec<&str> = declared.iter().map(String::as_str).collect();
+                if let Some(s) = super::fields::suggest(&it.key.name, &names) {
+                    d = d.label(format!("did you mean `{s}`?"));
+                }
+                diags.push(d.help(help));
+            }
+        }
+    }
     Some(Service {
         name,
         agent,
@@ -680,11 +732,14 @@ pub(crate) fn consumers(top: &Fields, diags: &mut Diagnostics) -> Vec<Consumer> 
             }
         };
         if out.iter().any(|c| c.kind == kind) {
-            diags.push(Diagnostic::error(
-                &codes::DUPLICATE,
-                name.span,
-                format!("consumer `{}` is declared twice", name.value),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    &codes::DUPLICATE,
+                    name.span,
+                    format!("consumer `{}` is declared twice", name.value),
+                )
+                .help("merge the two blocks into one"),
+            );
             continue;
         }
         let f = Fields::new(
@@ -758,37 +813,6 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
             }
             let _ = interval;
         }
-        if svc.agent.class == "ocf" {
-            for (k, _) in &svc.params {
-                if !info.params.contains(k) {
-                    diags.push(
-                        Diagnostic::error(
-                            &codes::UNKNOWN_PARAM,
-                            svc.name.span,
-                            format!("{} has no parameter `{k}`", svc.agent.pacemaker()),
-                        )
-                        .help(format!("its parameters: {}", info.params.join(", "))),
-                    );
-                }
-            }
-        }
-    }
-    if svc.vips.is_empty() && svc.mode == Mode::ActivePassive {
-        return;
-    }
-    let mut seen = Vec::new();
-    for &v in &svc.vips {
-        if seen.contains(&v) {
-            diags.push(Diagnostic::error(
-                &codes::DUPLICATE,
-                svc.name.span,
-                format!(
-                    "service `{}` lists vip.{} twice",
-                    svc.name.value, spec.vips[v].name.value
-                ),
-            ));
-        }
-        seen.push(v);
     }
 }
 

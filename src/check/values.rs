@@ -63,6 +63,22 @@ pub(crate) fn plain_address(
 
 /// A port number.
 pub(crate) fn port(f: &Fields, key: &str, diags: &mut Diagnostics) -> Option<u16> {
+    if let Some(Value {
+        kind: ValueKind::Huge(text),
+        span,
+    }) = f.value(key)
+    {
+        diags.push(
+            Diagnostic::error(
+                &codes::BAD_PORT,
+                *span,
+                format!("port {text} is out of range"),
+            )
+            .label("not 1 to 65535")
+            .help("a TCP port is a number from 1 to 65535"),
+        );
+        return None;
+    }
     let (n, span) = f.number(key, diags)?;
     match u16::try_from(n) {
         Ok(p) if p > 0 => Some(p),

@@ -47,7 +47,7 @@ codes! {
     VIP_IS_NODE = "E0103", "VIP equals a node address",
         "A virtual IP moves between nodes; if it equals a node's own address, taking it down on failover cuts the node off. Pick a free address in the nodes' subnet.";
     VIP_SUBNET = "W0104", "VIP outside every node's subnet",
-        "IPaddr2 brings the VIP up on an interface whose subnet contains it. If no node address lies in the VIP's subnet, the VIP needs an explicit nic, and clients may not reach it.";
+        "IPaddr2 brings the VIP up on an interface whose subnet contains it. If no node address lies in the VIP's subnet, the VIP needs an explicit nic, and clients may not reach it. A VIP with a `nic` is not warned about: that is how a VIP on a network the nodes join without an address of their own is declared.";
     FEW_NODES = "W0105", "fewer than two nodes",
         "High availability needs at least two nodes; with one, failover has nowhere to go.";
     BAD_PORT = "E0106", "port out of range",

@@ -55,6 +55,8 @@ pub enum ValueKind {
     Str(String),
     /// `9292`
     Int(u64),
+    /// A number too large for any setting, as written.
+    Huge(String),
     /// `30s`, in milliseconds.
     Duration(u64),
     /// `10.0.0.11/24`: the text of the address (not yet validated) and the
@@ -92,7 +94,7 @@ impl ValueKind {
     pub fn describe(&self) -> &'static str {
         match self {
             ValueKind::Str(_) => "a string",
-            ValueKind::Int(_) => "a number",
+            ValueKind::Int(_) | ValueKind::Huge(_) => "a number",
             ValueKind::Duration(_) => "a duration",
             ValueKind::Address { .. } => "an address",
             ValueKind::List(_) => "a list",

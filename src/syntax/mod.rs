@@ -5,3 +5,51 @@ mod parser;
 
 pub use ast::{Ident, Item, ItemKind, Value, ValueKind};
 pub use parser::parse;
+
+use crate::source::{FileId, Span};
+
+/// Spans that may hold a password, found by looking at the text alone, so
+/// that a diagnostic never shows one even when the file does not parse:
+/// the rest of the line after `KEY =` when KEY names a password or secret,
+/// unless the value is a `secret env|file` reference.
+pub fn secret_spans(file: FileId, text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let mut rest = body;
+        // Several `key = value` pairs may share a line.
+        while let Some(eq) = rest.find('=') {
+            let key = rest[..eq].trim_end();
+            let key = key
+                .rsplit(|c: char| c.is_whitespace() || c == '{')
+                .next()
+                .unwrap_or("");
+            let after = &rest[eq + 1..];
+            let value = after.trim_start();
+            let lower = key.to_ascii_lowercase();
+            let start = offset + (body.len() - rest.len()) + eq + 1 + (after.len() - value.len());
+            if (lower.contains("pass") || lower.contains("secret"))
+                && !value.starts_with("secret ")
+                && !value.is_empty()
+            {
+                let end = value.find('#').map_or(value.len(), |h| {
+                    if value.starts_with('"') {
+                        value.len()
+                    } else {
+                        h
+                    }
+                });
+                out.push(Span::new(
+                    file,
+                    start,
+                    start + value[..end].trim_end().len(),
+                ));
+                break;
+            }
+            rest = after;
+        }
+        offset += line.len();
+    }
+    out
+}

@@ -151,9 +151,8 @@ fn value(file: FileId, p: Pair<Rule>) -> Value {
         Rule::string => ValueKind::Str(unescape(p)),
         Rule::number => match p.as_str().parse() {
             Ok(n) => ValueKind::Int(n),
-            // Too large for u64: keep it visible to the checker as a number
-            // that no range accepts.
-            Err(_) => ValueKind::Int(u64::MAX),
+            // Too large for u64: the checker reports it as written.
+            Err(_) => ValueKind::Huge(p.as_str().to_string()),
         },
         Rule::duration => {
             let mut it = p.into_inner();
@@ -232,11 +231,67 @@ fn describe(rule: Rule) -> Option<&'static str> {
     })
 }
 
+/// What is wrong with a string literal starting at `start` (a `"`), if
+/// anything: pest only says it could not match a string there.
+fn bad_string(file: FileId, text: &str, start: usize) -> Option<Diagnostic> {
+    let mut chars = text[start + 1..]
+        .char_indices()
+        .map(|(i, c)| (start + 1 + i, c));
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\n' => {
+                return Some(
+                    Diagnostic::error(
+                        &codes::SYNTAX,
+                        Span::new(file, start, i),
+                        "unterminated string",
+                    )
+                    .label("this string has no closing `\"` on its line")
+                    .help("a string must end on the line it starts; write a newline as \\n"),
+                )
+            }
+            '\\' => {
+                match chars.next() {
+                    Some((_, '"' | '\\' | 'n' | 't' | 'r' | '$')) => {}
+                    Some((j, other)) => return Some(
+                        Diagnostic::error(
+                            &codes::SYNTAX,
+                            Span::new(file, i, j + other.len_utf8()),
+                            format!("invalid escape `\\{}` in a string", other.escape_debug()),
+                        )
+                        .label("not an escape")
+                        .help(
+                            "the escapes are \\\" \\\\ \\n \\t \\r \\$; write a backslash as \\\\",
+                        ),
+                    ),
+                    None => break,
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(
+        Diagnostic::error(
+            &codes::SYNTAX,
+            Span::new(file, start, text.len()),
+            "unterminated string",
+        )
+        .label("this string has no closing `\"`")
+        .help("close the string with `\"`"),
+    )
+}
+
 fn syntax_error(file: FileId, text: &str, e: &pest::error::Error<Rule>) -> Diagnostic {
     let pos = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    if text[pos..].starts_with('"') {
+        if let Some(d) = bad_string(file, text, pos) {
+            return d;
+        }
+    }
     let end = text[pos..]
         .char_indices()
         .nth(1)
