@@ -532,20 +532,9 @@ pub(crate) fn params_of(
             .iter()
             .any(|w| it.key.name.contains(w));
         match &v.kind {
-            ValueKind::Secret { .. } => {
-                let f = Fields::new(
-                    what,
-                    it.span,
-                    std::slice::from_ref(it),
-                    &[it.key.name.as_str()],
-                    &[],
-                    diags,
-                );
-                if let Some(s) = values::secret(&f, &it.key.name, sources, diags) {
-                    out.push((it.key.name.clone(), Param::Secret(s)));
-                }
-            }
-            ValueKind::Str(_) if secretish => {
+            ValueKind::Secret { .. } | ValueKind::Str(_)
+                if secretish || matches!(v.kind, ValueKind::Secret { .. }) =>
+            {
                 let f = Fields::new(
                     what,
                     it.span,

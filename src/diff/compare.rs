@@ -37,23 +37,11 @@ fn same_duration(a: &str, b: &str) -> bool {
     a == b || matches!((millis(a), millis(b)), (Some(x), Some(y)) if x == y)
 }
 
-/// Quotes a crmsh value when it is not one plain word.
-pub(crate) fn crm_quote(v: &str) -> String {
-    if !v.is_empty()
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._:/@+-,%".contains(c))
-    {
-        v.to_string()
-    } else {
-        format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
-    }
-}
-
 /// A param value for a crm definition: secrets are never written, a
 /// placeholder names them.
 fn crm_param(v: &Value) -> String {
     let (text, _) = value_text(v, &BTreeMap::new());
-    crm_quote(&text)
+    crate::emit::crm::word(&text)
 }
 
 fn crm_primitive(p: &Primitive) -> String {
@@ -78,7 +66,7 @@ fn push_meta(s: &mut String, meta: &[(String, String)]) {
     if !meta.is_empty() {
         s.push_str(" meta");
         for (k, v) in meta {
-            s.push_str(&format!(" {k}={}", crm_quote(v)));
+            s.push_str(&format!(" {k}={}", crate::emit::crm::word(v)));
         }
     }
 }
@@ -349,23 +337,11 @@ pub(crate) fn pacemaker(
             k,
             d,
             l.is_some(),
-            format!("property {k}={}", crm_quote(v)),
+            format!("property {k}={}", crate::emit::crm::word(v)),
             Vec::new(),
         );
     }
     out
-}
-
-/// Quotes a word for a POSIX shell.
-pub(crate) fn sh_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._:/@+-,=%".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }
 
 /// Compares the catalog with the live endpoint list: per interface in the
@@ -402,16 +378,16 @@ pub(crate) fn endpoints(cat: &Catalog, live: &[LiveEndpoint]) -> Vec<EndpointCha
                 None,
                 Some(format!(
                     "openstack endpoint create --region {} {} {} {}",
-                    sh_quote(&cat.region),
-                    sh_quote(&cat.service_type),
-                    sh_quote(iface),
-                    sh_quote(url)
+                    crate::emit::shell::quote(&cat.region),
+                    crate::emit::shell::quote(&cat.service_type),
+                    crate::emit::shell::quote(iface),
+                    crate::emit::shell::quote(url)
                 )),
             )),
             Some(e) => {
                 let mut flags = Vec::new();
                 if norm(&e.url) != norm(url) {
-                    flags.push(format!("--url {}", sh_quote(url)));
+                    flags.push(format!("--url {}", crate::emit::shell::quote(url)));
                 }
                 if !e.enabled {
                     flags.push("--enable".to_string());
@@ -422,7 +398,7 @@ pub(crate) fn endpoints(cat: &Catalog, live: &[LiveEndpoint]) -> Vec<EndpointCha
                     let cmd = format!(
                         "openstack endpoint set {} {}",
                         flags.join(" "),
-                        sh_quote(&e.id)
+                        crate::emit::shell::quote(&e.id)
                     );
                     out.push(change(EndpointKind::Update, Some(e), Some(cmd)));
                 }
@@ -430,7 +406,10 @@ pub(crate) fn endpoints(cat: &Catalog, live: &[LiveEndpoint]) -> Vec<EndpointCha
         }
         for (i, e) in rows.iter().enumerate() {
             if i != keep {
-                let cmd = format!("openstack endpoint delete {}", sh_quote(&e.id));
+                let cmd = format!(
+                    "openstack endpoint delete {}",
+                    crate::emit::shell::quote(&e.id)
+                );
                 out.push(change(EndpointKind::DeleteDuplicate, Some(e), Some(cmd)));
             }
         }

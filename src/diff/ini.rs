@@ -125,19 +125,6 @@ fn entries(lines: &[Line], section: &str, key: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Percent-encodes URL userinfo (RFC 3986 unreserved characters stay).
-pub(crate) fn url_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// The text of a value with secrets filled from `secrets`; a missing secret
 /// is written `<secret:ID>` and the second result is false.
 pub(crate) fn value_text(v: &Value, secrets: &BTreeMap<String, String>) -> (String, bool) {
@@ -151,7 +138,7 @@ pub(crate) fn value_text(v: &Value, secrets: &BTreeMap<String, String>) -> (Stri
                     Part::Lit(s) => out.push_str(s),
                     Part::Secret(id) | Part::UrlSecret(id) => match secrets.get(id) {
                         Some(val) if matches!(p, Part::UrlSecret(_)) => {
-                            out.push_str(&url_encode(val))
+                            out.push_str(&crate::emit::percent_encode_userinfo(val))
                         }
                         Some(val) => out.push_str(val),
                         None => {
@@ -169,18 +156,6 @@ pub(crate) fn value_text(v: &Value, secrets: &BTreeMap<String, String>) -> (Stri
 /// Escapes `$` as `$$` (oslo.config substitution).
 fn escape_dollar(s: &str) -> String {
     s.replace('$', "$$")
-}
-
-/// Quotes a raw (already `$`-escaped) value when oslo would otherwise strip
-/// part of it: surrounding whitespace or a pair of matching quotes.
-fn quote_raw(raw: &str) -> String {
-    let b = raw.as_bytes();
-    let strips_quotes = b.len() >= 2 && b[0] == b[b.len() - 1] && (b[0] == b'"' || b[0] == b'\'');
-    if raw.trim() != raw || strips_quotes {
-        format!("\"{raw}\"")
-    } else {
-        raw.to_string()
-    }
 }
 
 /// Renders a plan value as it is written after `key = ` in an ini file.
@@ -203,7 +178,7 @@ pub fn ini_value(v: &Value, secrets: &BTreeMap<String, String>) -> Result<String
             format!("value {text:?} contains a line break")
         });
     }
-    Ok(quote_raw(&escape_dollar(&text)))
+    Ok(crate::emit::ini::quote(&text))
 }
 
 const BOOL_TRUE: [&str; 5] = ["true", "yes", "on", "t", "y"];
@@ -433,7 +408,7 @@ pub(crate) fn merge(
             .iter()
             .map(|v| {
                 let (text, _) = value_text(v, secrets);
-                let raw = quote_raw(&escape_dollar(&text.replace(['\n', '\r'], " ")));
+                let raw = crate::emit::ini::quote(&text.replace(['\n', '\r'], " "));
                 let prefix = format!("{} = ", s.key);
                 OutLine {
                     mask: sensitive.then_some((prefix.len(), true)),

@@ -27,30 +27,26 @@
 //! they are still written through [`word`], so even a bad one cannot add a
 //! token.
 
-use super::{comment_lines, generated_by, FileSecrets, Out, Secrets, CRM_PATH};
+use super::{generated_by, FileSecrets, Out, Secrets, CRM_PATH};
 use crate::plan::{Plan, Primitive};
 
 /// Appends `text` as `#` comments. `crm configure load update` keeps
 /// comments, as XML comments in the CIB, so a line must not contain `--` or
-/// end with `-` (crmsh refuses the whole load otherwise), nor end with `\`
-/// (crmsh would join the next line).
+/// end with `-` (crmsh refuses the whole load otherwise).
 fn push_comment(out: &mut String, text: &str) {
-    for l in comment_lines(text) {
-        let mut l = l;
+    let mut safe = String::new();
+    for l in text.lines() {
+        let mut l = l.to_string();
         while l.contains("--") {
             l = l.replace("--", "- -");
         }
-        if l.ends_with('-') {
+        if l.trim_end().ends_with('-') {
             l.push_str(" .");
         }
-        if l.is_empty() {
-            out.push_str("#\n");
-        } else {
-            out.push_str("# ");
-            out.push_str(&l);
-            out.push('\n');
-        }
+        safe.push_str(&l);
+        safe.push('\n');
     }
+    super::push_comment(out, &safe);
 }
 
 /// The first character of `s` that crmsh cannot carry in a quoted value.

@@ -22,19 +22,10 @@ fn is_bare(c: char) -> bool {
 /// `s` as exactly one shell word.
 pub fn quote(s: &str) -> String {
     if !s.is_empty() && s.chars().all(is_bare) {
-        return s.to_string();
+        s.to_string()
+    } else {
+        single_quote(s)
     }
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        if c == '\'' {
-            out.push_str("'\\''");
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('\'');
-    out
 }
 
 /// `s` as one shell word, always in single quotes.
