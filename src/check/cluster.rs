@@ -4,7 +4,7 @@ use super::fields::{wrong, Fields};
 use super::values::{self, id_like, ip, safe};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
-use crate::model::{FenceDevice, Fencing, Node, Param, Spec, Text, Vip};
+use crate::model::{FenceDevice, Fencing, Node, Param, Secret, Spec, Text, Vip};
 use crate::source::{SourceMap, Span};
 use crate::syntax::{Ident, Item, ItemKind, ValueKind};
 use std::net::IpAddr;
@@ -100,7 +100,8 @@ pub(crate) fn vips(top: &Fields, diags: &mut Diagnostics) -> (Vec<Vip>, Vec<Text
             );
             continue;
         };
-        let nic = values::text(&f, "nic", diags);
+        let nic = values::text(&f, "nic", diags)
+            .filter(|n| values::crm_safe(&n.value, n.span, "`nic`", diags));
         if let Some(n) = &nic {
             if n.value.is_empty() || n.value.len() > 15 || n.value.contains(['/', ' ', ':']) {
                 diags.push(Diagnostic::error(&codes::BAD_VALUE, n.span, format!("`{}` is not an interface name", n.value)).help("an interface name has 1 to 15 characters, without `/`, `:` or spaces (e.g. \"eth0\")"));
@@ -351,10 +352,12 @@ pub(crate) fn free_text(it: &Item, diags: &mut Diagnostics) -> Option<Text> {
             return None;
         }
     };
-    safe(&value, v.span, &format!("`{}`", it.key.name), diags).then_some(Text {
-        value,
-        span: v.span,
-    })
+    let what = format!("`{}`", it.key.name);
+    (safe(&value, v.span, &what, diags) && values::crm_safe(&value, v.span, &what, diags))
+        .then_some(Text {
+            value,
+            span: v.span,
+        })
 }
 
 fn fencing(
@@ -544,6 +547,12 @@ pub(crate) fn params_of(
                     diags,
                 );
                 if let Some(s) = values::secret(&f, &it.key.name, sources, diags) {
+                    if let Secret::Literal(t) = &s {
+                        if !values::crm_safe(&t.value, t.span, &format!("`{}`", it.key.name), diags)
+                        {
+                            continue;
+                        }
+                    }
                     out.push((it.key.name.clone(), Param::Secret(s)));
                 }
             }

@@ -653,7 +653,9 @@ pub(crate) fn endpoints(
         diags,
     );
     let region = values::text(&f, "region", diags).or_else(|| keystone.map(|k| k.region.clone()));
-    if region.is_none() {
+    // With a keystone block that has errors of its own, its region is
+    // unknown but not missing.
+    if region.is_none() && f.value("region").is_none() && top.blocks("keystone").next().is_none() {
         f.missing(
             "region",
             "write `region = \"RegionOne\"` (or declare `keystone` with a region)",
@@ -783,6 +785,24 @@ pub(crate) fn consumers(top: &Fields, diags: &mut Diagnostics) -> Vec<Consumer> 
 
 pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
     let svc = &spec.service;
+    // The OpenStack agent takes the config path and the Keystone
+    // credentials as crm params (the seed's primitive).
+    if svc.agent.pacemaker() == "ocf:openstack:glance-api" {
+        let mut texts = vec![("`config`", &svc.config)];
+        if let Some(k) = &spec.keystone {
+            texts.extend([
+                ("`username`", &k.username),
+                ("`project`", &k.project),
+                ("`auth_url`", &k.auth_url),
+            ]);
+            if let Secret::Literal(t) = &k.password {
+                texts.push(("`password`", t));
+            }
+        }
+        for (what, t) in texts {
+            values::crm_safe(&t.value, t.span, what, diags);
+        }
+    }
     if let Some(info) = &svc.agent_info {
         if info.retired {
             diags.push(

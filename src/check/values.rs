@@ -157,6 +157,34 @@ pub(crate) fn safe(text: &str, span: Span, what: &str, diags: &mut Diagnostics) 
     }
 }
 
+/// Reports text that the crm script cannot carry although it has no control
+/// character (those are [`safe`]'s): crmsh re-reads every object it parsed
+/// and loses a backslash before `"` or `\\` or at the end, and its `load
+/// update` mangles non-ASCII characters.
+pub(crate) fn crm_safe(text: &str, span: Span, what: &str, diags: &mut Diagnostics) -> bool {
+    match crate::emit::crm_unrepresentable(text) {
+        None => true,
+        Some(c) if c.is_control() => true,
+        Some(c) => {
+            let help = if c == '\\' {
+                "crmsh cannot keep a backslash that precedes `\"` or another backslash or ends the value; change the value (for a password: use a secret without that sequence)"
+            } else {
+                "crmsh's `load update` turns non-ASCII characters into XML entities; use ASCII in values that go into the Pacemaker configuration"
+            };
+            diags.push(
+                Diagnostic::error(
+                    &codes::UNSAFE_VALUE,
+                    span,
+                    format!("{what} contains `{c}`, which the crm script cannot carry exactly"),
+                )
+                .label("goes into the Pacemaker configuration")
+                .help(help),
+            );
+            false
+        }
+    }
+}
+
 /// A string attribute that goes into output files.
 pub(crate) fn text(f: &Fields, key: &str, diags: &mut Diagnostics) -> Option<Text> {
     let (value, span) = f.string(key, diags)?;

@@ -79,7 +79,9 @@ fn score_words(score: &str) -> Vec<String> {
 pub(crate) fn render(plan: &Plan, secrets: &Secrets) -> Out {
     let pm = &plan.pacemaker;
     let mut acc = FileSecrets::default();
-    let mut out = String::from("#!/bin/sh\n");
+    // Values are single-quoted on purpose, so that nothing in them expands;
+    // shellcheck's SC2016 would flag a `$` inside them.
+    let mut out = String::from("#!/bin/sh\n# shellcheck disable=SC2016\n");
     push_comment(&mut out, &generated_by(plan));
     push_comment(
         &mut out,

@@ -35,7 +35,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         return Ok(EXIT_TROUBLE);
     }
     let plan = comp.plan.as_ref().context("no plan")?;
-    let secrets = resolve_secrets(&plan.secrets, true)?;
+    let secrets = resolve_secrets(plan, true)?;
     match glha::diff::apply(&saved, plan, &a.root, &secrets) {
         Ok(out) => {
             for w in &out.written {

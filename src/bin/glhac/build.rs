@@ -40,7 +40,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         // Compile once to learn which secrets the spec refers to.
         let first = compile(&a.common, opts.clone())?;
         if let Some(plan) = &first.plan {
-            opts.emit.secrets = SecretMode::Embed(resolve_secrets(&plan.secrets, false)?);
+            opts.emit.secrets = SecretMode::Embed(resolve_secrets(plan, false)?);
         }
     }
     let comp = compile(&a.common, opts)?;

@@ -71,11 +71,19 @@ fn plural(n: usize) -> &'static str {
 
 /// Reads every env/file secret; names what is missing, never a value.
 pub fn resolve_secrets(
-    secrets: &[glha::plan::SecretRef],
+    plan: &glha::plan::Plan,
     with_literals: bool,
 ) -> anyhow::Result<BTreeMap<String, String>> {
+    // Secrets that go into the Pacemaker configuration must also survive
+    // crmsh (the checker does the same for values written in the spec).
+    let in_crm: Vec<&str> = plan
+        .pacemaker
+        .primitives
+        .iter()
+        .flat_map(|p| p.params.iter().flat_map(|(_, v)| v.secret_ids()))
+        .collect();
     let mut out = BTreeMap::new();
-    for s in secrets {
+    for s in &plan.secrets {
         let value = match &s.source {
             SecretSource::Env(var) => match std::env::var(var) {
                 Ok(v) => v,
@@ -94,6 +102,15 @@ pub fn resolve_secrets(
                 "secret `{}` contains a control character and cannot be written safely",
                 s.id
             );
+        }
+        if in_crm.contains(&s.id.as_str()) {
+            if let Some(c) = glha::emit::crm_unrepresentable(&value) {
+                bail!(
+                    "secret `{}` contains {:?}, which the crm script cannot carry exactly (a backslash before `\"` or `\\` or at the end, or a non-ASCII character)",
+                    s.id,
+                    c
+                );
+            }
         }
         out.insert(s.id.clone(), value);
     }
