@@ -167,3 +167,115 @@ fn glance_api_conf_passes_oslo_config_validator_for_every_release_with_data() {
         "only {checked} release/example pairs validated"
     );
 }
+
+/// A fake `openstack` that keeps the catalog in files under $FAKE_STATE and
+/// logs every call: enough of the CLI for keystone/endpoints.sh.
+const FAKE_OPENSTACK: &str = r#"#!/bin/sh
+set -eu
+echo "$*" >> "$FAKE_STATE/calls"
+case "$1 $2" in
+"service show") [ -e "$FAKE_STATE/service-$3" ] ;;
+"service create") touch "$FAKE_STATE/service-$4" ;; # service create --name NAME ...
+"endpoint list")
+    # endpoint list --service T --interface I --region R -f value -c ID -c URL
+    f="$FAKE_STATE/ep-$6-$8"; [ ! -e "$f" ] || cat "$f" ;;
+"endpoint create")
+    # endpoint create --region R TYPE INTERFACE URL
+    n=$(cat "$FAKE_STATE"/ep-* 2>/dev/null | wc -l)
+    echo "id$n $7" >> "$FAKE_STATE/ep-$6-$4" ;;
+"endpoint set")
+    # endpoint set --url URL ID
+    for f in "$FAKE_STATE"/ep-*; do sed -i "s|^$5 .*|$5 $4|" "$f"; done ;;
+*) echo "fake openstack: unexpected: $*" >&2; exit 2 ;;
+esac
+"#;
+
+#[test]
+fn endpoint_scripts_make_exactly_the_intended_calls_and_are_idempotent() {
+    if !common::tool("sh") {
+        return;
+    }
+    for spec in common::examples() {
+        let (tmp, dir, comp) = build(&spec, None);
+        let catalog = comp.plan.as_ref().unwrap().catalog.clone().unwrap();
+        let bin = tmp.path().join("bin");
+        let state = tmp.path().join("state");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::create_dir_all(&state).unwrap();
+        std::fs::write(bin.join("openstack"), FAKE_OPENSTACK).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            bin.join("openstack"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let run = || {
+            common::run_ok(
+                Command::new("sh")
+                    .arg(dir.join("keystone/endpoints.sh"))
+                    .env("PATH", &path)
+                    .env("FAKE_STATE", &state),
+                &format!("endpoints.sh of {spec}"),
+            )
+        };
+        run();
+        let calls = std::fs::read_to_string(state.join("calls")).unwrap();
+        let creates: Vec<&str> = calls
+            .lines()
+            .filter(|l| l.starts_with("endpoint create"))
+            .collect();
+        let want: Vec<String> = catalog
+            .endpoints
+            .iter()
+            .map(|(i, url)| {
+                format!(
+                    "endpoint create --region {} image {i} {url}",
+                    catalog.region
+                )
+            })
+            .collect();
+        assert_eq!(creates, want, "{spec}: first run");
+        assert_eq!(
+            calls
+                .lines()
+                .filter(|l| l.starts_with("service create"))
+                .count(),
+            1,
+            "{spec}: {calls}"
+        );
+        // A second run changes nothing.
+        std::fs::write(state.join("calls"), "").unwrap();
+        run();
+        let again = std::fs::read_to_string(state.join("calls")).unwrap();
+        assert!(
+            again
+                .lines()
+                .all(|l| l.starts_with("service show") || l.starts_with("endpoint list")),
+            "{spec}: second run changed the catalog:\n{again}"
+        );
+        // A stale URL is corrected in place, not duplicated.
+        let (iface, url) = &catalog.endpoints[0];
+        let f = state.join(format!("ep-{iface}-{}", catalog.region));
+        let text = std::fs::read_to_string(&f)
+            .unwrap()
+            .replace(url.as_str(), "http://stale.invalid:9292");
+        std::fs::write(&f, text).unwrap();
+        std::fs::write(state.join("calls"), "").unwrap();
+        run();
+        let fix = std::fs::read_to_string(state.join("calls")).unwrap();
+        let changes: Vec<&str> = fix
+            .lines()
+            .filter(|l| !l.starts_with("service show") && !l.starts_with("endpoint list"))
+            .collect();
+        assert_eq!(changes.len(), 1, "{spec}: {fix}");
+        assert!(
+            changes[0].starts_with("endpoint set --url ") && changes[0].contains(url.as_str()),
+            "{spec}: {fix}"
+        );
+    }
+}
