@@ -56,7 +56,17 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         endpoints: a.endpoints,
         node: a.node,
     };
-    let report = match glha::diff::diff(plan, &live) {
+    // Secrets written into the spec are known: compare them (never show
+    // them). Env and file secrets are the apply step's business.
+    let literals = plan
+        .secrets
+        .iter()
+        .filter_map(|s| match &s.source {
+            glha::plan::SecretSource::Literal(v) => Some((s.id.clone(), v.clone())),
+            _ => None,
+        })
+        .collect();
+    let report = match glha::diff::diff_with_secrets(plan, &live, &literals) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("glhac: error: {e}");

@@ -1,0 +1,167 @@
+//! `glhac diff` and `glhac apply` end to end, as an operator runs them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn glhac(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_glhac"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn checksums(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(checksums(&p));
+        } else {
+            out.push((p.clone(), std::fs::read(&p).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A root tree made from the seed bundle's files, as if applied by hand.
+fn seeded_root() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = common::root().join("examples/seed.glha");
+    let o = glhac(&["build", spec.as_str(), "-o", "bundle"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let root = tmp.path().join("root");
+    for f in ["etc/glance/glance-api.conf", "etc/nova/nova.conf"] {
+        std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+        std::fs::copy(tmp.path().join("bundle/files").join(f), root.join(f)).unwrap();
+    }
+    (tmp, root)
+}
+
+fn diff(tmp: &Path, extra: &[&str]) -> Output {
+    let spec = common::root().join("examples/seed.glha");
+    let mut args = vec!["diff", spec.as_str(), "--root", "root"];
+    args.extend(extra);
+    glhac(&args, tmp)
+}
+
+#[test]
+fn applied_bundle_shows_no_changes_and_a_managed_change_is_named() {
+    let (tmp, root) = seeded_root();
+    let before = checksums(&root);
+    let o = diff(tmp.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(checksums(&root), before, "diff wrote to the live tree");
+
+    // An unmanaged key is never a change.
+    let conf = root.join("etc/glance/glance-api.conf");
+    let live = std::fs::read_to_string(&conf).unwrap();
+    std::fs::write(
+        &conf,
+        live.replace("[DEFAULT]\n", "[DEFAULT]\ndebug = true\n"),
+    )
+    .unwrap();
+    let o = diff(tmp.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    // A managed one is, with section, key, old and new value.
+    let live = std::fs::read_to_string(&conf).unwrap();
+    std::fs::write(
+        &conf,
+        live.replace("bind_host = 10.0.0.11", "bind_host = 10.0.0.99"),
+    )
+    .unwrap();
+    let before = checksums(&root);
+    let o = diff(tmp.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("[DEFAULT] bind_host: 10.0.0.99 -> 10.0.0.11"),
+        "{out}"
+    );
+    assert_eq!(checksums(&root), before, "diff wrote to the live tree");
+
+    // A changed password is shown as changed, never by value.
+    let live = std::fs::read_to_string(&conf).unwrap();
+    std::fs::write(
+        &conf,
+        live.replace("password = secretsecret", "password = hunter2hunter2"),
+    )
+    .unwrap();
+    let o = diff(tmp.path(), &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o);
+    assert!(
+        !out.contains("secretsecret") && !out.contains("hunter2hunter2"),
+        "a secret is printed:\n{out}"
+    );
+    let o = diff(tmp.path(), &[]);
+    let out = text(&o);
+    assert!(
+        out.contains("password") && out.contains("sensitive"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("secretsecret") && !out.contains("hunter2hunter2"),
+        "a secret is printed:\n{out}"
+    );
+}
+
+#[test]
+fn diff_apply_diff_converges_and_a_stale_plan_is_refused() {
+    let (tmp, root) = seeded_root();
+    let conf = root.join("etc/glance/glance-api.conf");
+    let live = std::fs::read_to_string(&conf).unwrap();
+    std::fs::write(
+        &conf,
+        live.replace("bind_host = 10.0.0.11", "bind_host = 10.0.0.99"),
+    )
+    .unwrap();
+    let o = diff(tmp.path(), &["--save-plan", "plan.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let plan = std::fs::read_to_string(tmp.path().join("plan.json")).unwrap();
+    assert!(
+        !plan.contains("secretsecret"),
+        "the saved plan holds a secret"
+    );
+
+    // The live file changes after the plan was saved: refused, nothing written.
+    let edited = std::fs::read_to_string(&conf).unwrap() + "\n# edited by someone else\n";
+    std::fs::write(&conf, &edited).unwrap();
+    let o = glhac(&["apply", "plan.json", "--root", "root"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(std::fs::read_to_string(&conf).unwrap(), edited);
+
+    // A fresh plan applies, and then there is nothing left to do.
+    let o = diff(tmp.path(), &["--save-plan", "plan.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = glhac(&["apply", "plan.json", "--root", "root"], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        std::fs::read_to_string(&conf)
+            .unwrap()
+            .contains("# edited by someone else"),
+        "apply lost an unmanaged line"
+    );
+    let o = diff(tmp.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn missing_live_input_is_trouble() {
+    let (tmp, _root) = seeded_root();
+    let o = diff(tmp.path(), &["--cib", "no-such-cib.xml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
