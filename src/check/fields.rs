@@ -1,7 +1,9 @@
 //! Reading the items of one block: unknown and duplicate keys, and typed
 //! access that reports the wrong kind of value at its span.
 
+use super::values::{self, safe};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::model::Text;
 use crate::source::Span;
 use crate::syntax::{Ident, Item, ItemKind, Value, ValueKind};
 
@@ -224,4 +226,72 @@ fn distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// The `key = value` items of every block `key` (`meta`, `property`), each
+/// key once.
+pub(crate) fn free_pairs(
+    f: &Fields,
+    key: &'static str,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Text)> {
+    let mut out: Vec<(String, Text)> = Vec::new();
+    let mut spans: Vec<crate::source::Span> = Vec::new();
+    for (_, items, _) in f.blocks(key) {
+        for it in items {
+            if let Some(i) = out.iter().position(|(k, _)| *k == it.key.name) {
+                diags.push(
+                    Diagnostic::error(
+                        &codes::DUPLICATE,
+                        it.key.span,
+                        format!("`{}` is set twice in {what}", it.key.name),
+                    )
+                    .with_secondary(spans[i], "first set here")
+                    .help("remove one of them"),
+                );
+                continue;
+            }
+            if let Some(t) = free_text(it, diags) {
+                out.push((it.key.name.clone(), t));
+                spans.push(it.key.span);
+            }
+        }
+    }
+    out
+}
+
+/// A `key = "text"` item in a free-form block (properties, meta).
+pub(crate) fn free_text(it: &Item, diags: &mut Diagnostics) -> Option<Text> {
+    let ItemKind::Attribute(v) = &it.kind else {
+        diags.push(
+            Diagnostic::error(
+                &codes::UNKNOWN_KEY,
+                it.key.span,
+                format!("`{}` must be `key = value` here", it.key.name),
+            )
+            .help("this block holds only `key = value` settings; nested blocks are not allowed"),
+        );
+        return None;
+    };
+    let value = match &v.kind {
+        ValueKind::Str(s) => s.clone(),
+        ValueKind::Int(n) => n.to_string(),
+        ValueKind::Ref(p) if p.len() == 1 => p[0].name.clone(),
+        other => {
+            diags.push(wrong(
+                v.span,
+                &it.key.name,
+                "a string, a number or a word",
+                other,
+            ));
+            return None;
+        }
+    };
+    let what = format!("`{}`", it.key.name);
+    (safe(&value, v.span, &what, diags) && values::crm_safe(&value, v.span, &what, diags))
+        .then_some(Text {
+            value,
+            span: v.span,
+        })
 }

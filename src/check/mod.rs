@@ -1,13 +1,16 @@
 //! Phase 3, check: turn the resolved syntax tree into a typed [`Spec`],
 //! reporting every problem at its span (never just the first).
 
+mod catalog;
 mod cluster;
+mod fencing;
 mod fields;
 mod release;
+mod service;
 mod services;
 mod values;
 
-pub use services::fmt_ms;
+pub use service::fmt_ms;
 pub use values::unsafe_char;
 
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
@@ -163,14 +166,14 @@ pub fn check(
         nodes,
         broken,
     };
-    let agents = services::agents(&resolved.agents, diags);
+    let agents = service::agents(&resolved.agents, diags);
 
     let database = services::database(&top, &scope, sources, diags);
     let rabbit = services::rabbit(&top, &scope, sources, diags);
     let keystone = services::keystone(&top, sources, diags);
-    let service = services::service(&top, &scope, &agents, sources, diags);
-    let endpoints = services::endpoints(&top, &scope, keystone.as_ref(), service.as_ref(), diags);
-    let consumers = services::consumers(&top, diags);
+    let service = service::service(&top, &scope, &agents, sources, diags);
+    let endpoints = catalog::endpoints(&top, &scope, keystone.as_ref(), service.as_ref(), diags);
+    let consumers = catalog::consumers(&top, diags);
 
     let cluster = cluster?;
     let service = service?;
@@ -189,7 +192,7 @@ pub fn check(
         consumers,
     };
     cluster::cross_check(&spec, diags);
-    services::cross_check(&spec, diags);
+    service::cross_check(&spec, diags);
     release::check(&spec, diags);
     Some(spec)
 }

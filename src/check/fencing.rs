@@ -1,0 +1,216 @@
+//! Fencing devices (or the waiver), and agent parameters.
+
+use super::cluster::name_of;
+use super::fields::{free_text, wrong, Fields};
+use super::values::{self, id_like, safe};
+use super::Scope;
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::model::*;
+use crate::source::SourceMap;
+use crate::syntax::{Item, ItemKind, ValueKind};
+
+pub(crate) fn fencing(
+    f: &Fields,
+    scope: &Scope,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Fencing> {
+    let waiver = f.value("fencing");
+    let devices: Vec<_> = f.blocks("fencing").collect();
+    if let (Some(w), Some((_, _, d))) = (waiver, devices.first()) {
+        diags.push(
+            Diagnostic::error(
+                &codes::BAD_VALUE,
+                w.span,
+                "fencing is both waived and declared",
+            )
+            .with_secondary(d.key.span, "device declared here")
+            .help("keep the devices and remove the waiver, or the other way round"),
+        );
+        return None;
+    }
+    if let Some(w) = waiver {
+        return match &w.kind {
+            ValueKind::Waiver(reason) if reason.trim().is_empty() => {
+                diags.push(Diagnostic::error(&codes::MISSING, w.span, "a fencing waiver needs a reason").help("say why, e.g. `fencing = waived \"lab: nodes are VMs fenced by the hypervisor\"`"));
+                None
+            }
+            ValueKind::Waiver(reason) => safe(reason, w.span, "the waiver", diags).then(|| {
+                Fencing::Waived(Text {
+                    value: reason.clone(),
+                    span: w.span,
+                })
+            }),
+            other => {
+                diags.push(wrong(w.span, "fencing", "`waived \"reason\"`", other).help("declare a device with `fencing NAME { … }` or write `fencing = waived \"reason\"`"));
+                None
+            }
+        };
+    }
+    if devices.is_empty() {
+        diags.push(
+            Diagnostic::error(&codes::NO_FENCING, f.span, "the cluster has no fencing and no waiver")
+                .label("Pacemaker will not start resources without a fencing device")
+                .help("declare a device, e.g. `fencing ipmi_c1 { agent = stonith \"fence_ipmilan\" params { ip = \"10.0.1.12\" } targets = [node.controller1] }`, or write `fencing = waived \"reason\"`"),
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    for (labels, items, item) in devices {
+        let Some(name) = name_of("fencing", labels, item, diags) else {
+            continue;
+        };
+        id_like(&name.value, name.span, diags);
+        let df = Fields::new(
+            format!("fencing {}", name.value),
+            item.span,
+            items,
+            &["agent", "targets", "monitor"],
+            &["params"],
+            diags,
+        );
+        let agent = match df.value("agent") {
+            None => {
+                df.missing(
+                    "agent",
+                    "name the stonith agent, e.g. `agent = stonith \"fence_ipmilan\"`",
+                    diags,
+                );
+                None
+            }
+            Some(v) => match &v.kind {
+                ValueKind::Agent { class, parts }
+                    if class == "stonith"
+                        && parts.len() == 1
+                        && id_like(&parts[0], v.span, diags) =>
+                {
+                    Some(Text {
+                        value: parts[0].clone(),
+                        span: v.span,
+                    })
+                }
+                ValueKind::Agent { class, parts } if class == "stonith" && parts.len() == 1 => None,
+                other => {
+                    diags.push(wrong(
+                        v.span,
+                        "agent",
+                        "a stonith agent such as stonith \"fence_ipmilan\"",
+                        other,
+                    ));
+                    None
+                }
+            },
+        };
+        let mut targets = Vec::new();
+        if let Some(v) = df.value("targets") {
+            match &v.kind {
+                ValueKind::List(items) => {
+                    for t in items {
+                        if let Some(i) = scope.node(t, diags) {
+                            targets.push(scope.nodes[i].name.value.clone());
+                        }
+                    }
+                }
+                _ => {
+                    if let Some(i) = scope.node(v, diags) {
+                        targets.push(scope.nodes[i].name.value.clone());
+                    }
+                }
+            }
+        } else {
+            df.missing(
+                "targets",
+                "list the nodes this device fences: `targets = [node.controller1]`",
+                diags,
+            );
+        }
+        let monitor_interval_ms = values::duration(&df, "monitor", diags).unwrap_or(60_000);
+        let param_items: Vec<Item> = df
+            .blocks("params")
+            .flat_map(|(_, items, _)| items.iter().cloned())
+            .collect();
+        let params = params_of(
+            &param_items,
+            &format!("fencing {}", name.value),
+            sources,
+            diags,
+        );
+        if let Some(agent) = agent {
+            out.push(FenceDevice {
+                name,
+                agent,
+                params,
+                targets,
+                monitor_interval_ms,
+            });
+        }
+    }
+    Some(Fencing::Devices(out))
+}
+
+/// Agent parameters: free keys, text or secret values. A key that names a
+/// password takes a secret.
+pub(crate) fn params_of(
+    items: &[Item],
+    what: &str,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Param)> {
+    let mut out: Vec<(String, Param)> = Vec::new();
+    for it in items {
+        if let Some((first, _)) = out.iter().find(|(k, _)| *k == it.key.name) {
+            diags.push(
+                Diagnostic::error(
+                    &codes::DUPLICATE,
+                    it.key.span,
+                    format!("parameter `{first}` is set twice in {what}"),
+                )
+                .help("remove one of them"),
+            );
+            continue;
+        }
+        let ItemKind::Attribute(v) = &it.kind else {
+            diags.push(
+                Diagnostic::error(
+                    &codes::UNKNOWN_KEY,
+                    it.key.span,
+                    format!("`{}` must be `key = value` here", it.key.name),
+                )
+                .help("agent parameters are `key = value`; nested blocks are not allowed"),
+            );
+            continue;
+        };
+        let secretish = ["password", "passwd", "secret"]
+            .iter()
+            .any(|w| it.key.name.contains(w));
+        match &v.kind {
+            ValueKind::Secret { .. } | ValueKind::Str(_)
+                if secretish || matches!(v.kind, ValueKind::Secret { .. }) =>
+            {
+                let f = Fields::new(
+                    what,
+                    it.span,
+                    std::slice::from_ref(it),
+                    &[it.key.name.as_str()],
+                    &[],
+                    diags,
+                );
+                if let Some(s) = values::secret(&f, &it.key.name, sources, diags) {
+                    if let Secret::Literal(t) = &s {
+                        if !values::crm_safe(&t.value, t.span, &format!("`{}`", it.key.name), diags)
+                        {
+                            continue;
+                        }
+                    }
+                    out.push((it.key.name.clone(), Param::Secret(s)));
+                }
+            }
+            _ => {
+                if let Some(t) = free_text(it, diags) {
+                    out.push((it.key.name.clone(), Param::Text(t)));
+                }
+            }
+        }
+    }
+    out
+}
