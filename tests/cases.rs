@@ -272,7 +272,7 @@ fn check_case(path: &Utf8Path) -> Vec<String> {
                 here(a)
                     && e.text
                         .as_ref()
-                        .map_or(true, |t| all_text(a.2).contains(t.as_str()))
+                        .is_none_or(|t| all_text(a.2).contains(t.as_str()))
             })
             .or_else(|| actual.iter().position(here));
         match pos {

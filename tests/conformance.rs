@@ -145,20 +145,30 @@ fn glance_api_conf_passes_oslo_config_validator_for_every_release_with_data() {
                 // Not valid for this release (e.g. a /v2.0 auth URL after Pike).
                 continue;
             }
-            let (_t, dir, _) = build(&spec, Some(release));
-            let conf = dir.join("files/etc/glance/glance-api.conf");
-            common::run_ok(
-                Command::new("bash")
-                    .arg(common::root().join("tests/support/oslo-check.sh"))
-                    .arg(
-                        common::root()
-                            .join("tests/data/openstack-options")
-                            .join(data),
-                    )
-                    .arg(&conf)
-                    .arg("--fatal-warnings"),
-                &format!("oslo-config-validator {release} on {spec}"),
-            );
+            let (_t, dir, comp) = build(&spec, Some(release));
+            // One file for every node, or one per node in active/active.
+            let plan = comp.plan.as_ref().unwrap();
+            let confs: Vec<String> = plan
+                .ini
+                .iter()
+                .filter(|f| f.service == "glance-api")
+                .map(glha::emit::ini::bundle_path)
+                .collect();
+            assert!(!confs.is_empty(), "{spec}: no glance-api.conf");
+            for conf in confs {
+                common::run_ok(
+                    Command::new("bash")
+                        .arg(common::root().join("tests/support/oslo-check.sh"))
+                        .arg(
+                            common::root()
+                                .join("tests/data/openstack-options")
+                                .join(data),
+                        )
+                        .arg(dir.join(&conf))
+                        .arg("--fatal-warnings"),
+                    &format!("oslo-config-validator {release} on {conf} of {spec}"),
+                );
+            }
             checked += 1;
         }
     }

@@ -3,6 +3,7 @@
 
 mod cluster;
 mod fields;
+mod mode;
 mod release;
 mod services;
 mod values;
@@ -28,6 +29,7 @@ const TOP_BLOCKS: &[&str] = &[
     "service",
     "endpoints",
     "consumer",
+    "haproxy",
 ];
 
 /// What references can name.
@@ -170,7 +172,7 @@ pub fn check(
 
     let cluster = cluster?;
     let service = service?;
-    let spec = Spec {
+    let mut spec = Spec {
         release,
         release_span,
         nodes: scope.nodes,
@@ -183,10 +185,12 @@ pub fn check(
         service,
         endpoints,
         consumers,
+        haproxy: None,
     };
     cluster::cross_check(&spec, diags);
     services::cross_check(&spec, diags);
     release::check(&spec, diags);
+    mode::check(&top, &agents, &mut spec, diags);
     Some(spec)
 }
 
