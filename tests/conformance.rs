@@ -177,3 +177,59 @@ fn glance_api_conf_passes_oslo_config_validator_for_every_release_with_data() {
         "only {checked} release/example pairs validated"
     );
 }
+
+/// Active/active bundles hold HAProxy's `listen` section (only the section:
+/// the operator merges it into haproxy.cfg). Wrapped in a minimal `global`
+/// and `defaults`, `haproxy -c` must accept it without a warning. It only
+/// parses: the VIP need not be an address of this machine.
+#[test]
+fn haproxy_section_passes_haproxy_c() {
+    if !common::tool("haproxy") {
+        return;
+    }
+    let mut specs = common::examples();
+    let mut cases: Vec<Utf8PathBuf> = std::fs::read_dir(common::root().join("tests/cases"))
+        .unwrap()
+        .filter_map(|e| Utf8PathBuf::from_path_buf(e.ok()?.path()).ok())
+        .filter(|p| p.file_name().is_some_and(|n| n.starts_with("ok-")))
+        .collect();
+    cases.sort();
+    specs.extend(cases);
+    let mut checked = Vec::new();
+    for spec in specs {
+        let (t, dir, comp) = build(&spec, None);
+        let Some(b) = comp.plan.as_ref().unwrap().balancer.as_ref() else {
+            continue;
+        };
+        let section =
+            std::fs::read_to_string(dir.join(glha::emit::ini::files_path(None, &b.target)))
+                .unwrap();
+        let cfg = t.path().join("haproxy.cfg");
+        std::fs::write(
+            &cfg,
+            format!(
+                "global\n    log stdout local0\n\ndefaults\n    log global\n    mode http\n    \
+                 timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n\n{section}"
+            ),
+        )
+        .unwrap();
+        let out = common::run_ok(
+            Command::new("haproxy").arg("-c").arg("-f").arg(&cfg),
+            &format!("haproxy -c on the section of {spec}"),
+        );
+        assert!(
+            out.contains("Configuration file is valid")
+                && !out.contains("[WARNING]")
+                && !out.contains("[ALERT]"),
+            "{spec}: haproxy -c said:\n{out}"
+        );
+        eprintln!("haproxy -c {spec}: {}", out.trim());
+        checked.push(spec);
+    }
+    assert!(
+        checked
+            .iter()
+            .any(|s| s.ends_with("examples/active-active.glha")),
+        "no active/active example checked: {checked:?}"
+    );
+}

@@ -294,3 +294,67 @@ fn reachable_nodes(spec: &Spec, diags: &mut Diagnostics) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    const SPEC: &str = r#"
+import "std/glance-api"
+release "2025.2"
+cluster {
+  node a { address = 10.0.0.12 }
+  node b { address = 10.0.0.13 }
+  fencing = waived "lab"
+}
+vip internal { address = 10.0.0.11/24 }
+service glance-api { agent = systemd "glance-api"  mode = active_active  vip = vip.internal }
+"#;
+
+    fn files(text: &str) -> Vec<(String, String)> {
+        let c = crate::compile_str("t.glha", text, &crate::Options::default());
+        assert!(
+            c.diagnostics.0.is_empty(),
+            "{}",
+            crate::diagnostic::render(&c.diagnostics, &c.sources, false)
+        );
+        c.bundle
+            .unwrap()
+            .files
+            .iter()
+            .filter(|(p, _)| p.as_str() != crate::emit::MANIFEST_PATH)
+            .map(|(p, f)| (p.to_string(), f.contents.clone()))
+            .collect()
+    }
+
+    /// The built-in values of a spec without a `haproxy` block are the
+    /// stdlib's `defaults haproxy`.
+    #[test]
+    fn no_block_is_the_stdlib_defaults() {
+        let without = files(SPEC);
+        let with = files(&format!("{SPEC}haproxy {{}}\n"));
+        assert_eq!(without, with);
+        assert!(without
+            .iter()
+            .any(|(p, _)| p == "files/etc/haproxy/haproxy.cfg"));
+    }
+
+    #[test]
+    fn every_value_reaches_the_bundle() {
+        let f = files(&format!(
+            "{SPEC}haproxy {{ agent = systemd \"haproxy@glance\"  config = \"/etc/haproxy/glance.cfg\"  balance = source  check_interval = 1500ms  rise = 3  fall = 4  monitor_interval = 20s }}\n"
+        ));
+        let get = |p: &str| &f.iter().find(|(q, _)| q == p).unwrap().1;
+        let cfg = get("files/etc/haproxy/glance.cfg");
+        assert!(cfg.contains("    balance source\n"), "{cfg}");
+        assert!(
+            cfg.contains("server a 10.0.0.12:9292 check inter 1500ms rise 3 fall 4\n"),
+            "{cfg}"
+        );
+        let crm = get(crate::emit::CRM_PATH);
+        assert!(
+            crm.contains(
+                "primitive p_haproxy systemd:haproxy@glance \\\n  op monitor interval=\"20s\""
+            ),
+            "{crm}"
+        );
+    }
+}

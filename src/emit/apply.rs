@@ -36,6 +36,25 @@ fn glance_primitive(plan: &Plan) -> Option<&str> {
         .map(|p| p.id.as_str())
 }
 
+/// `systemctl disable` for the systemd units Pacemaker runs, or what to do
+/// when it runs none.
+fn disable_units(plan: &Plan) -> String {
+    let units: Vec<&str> = plan
+        .pacemaker
+        .primitives
+        .iter()
+        .filter_map(|p| p.agent.strip_prefix("systemd:"))
+        .collect();
+    if units.is_empty() {
+        "do not start them at boot\n  outside Pacemaker.".to_string()
+    } else {
+        format!(
+            "`systemctl disable {}`\n  (they must not start at boot outside Pacemaker).",
+            units.join(" ")
+        )
+    }
+}
+
 /// Renders APPLY.md from the other rendered files.
 pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
     let mut steps: Vec<(String, String)> = Vec::new();
@@ -126,13 +145,13 @@ pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
              - Merge `{section}` into `{cfg}`: replace a `listen {name}` section\n  \
              already there, else append it; keep the `global` and `defaults` sections.\n  \
              Check it: `haproxy -c -f {cfg}`.\n\
-             - Let Pacemaker alone start HAProxy and glance-api: `systemctl disable haproxy`\n  \
-             and the same for the glance-api unit, if they are enabled at boot.\n\
+             - Let Pacemaker alone start HAProxy and glance-api: {disable}\n\
              - If HAProxy already runs, `systemctl reload haproxy` reads the merged file\n  \
              (restarting `cl_haproxy` would move the VIPs too).\n",
             t = b.sysctl_target,
             cfg = b.target,
             name = b.name,
+            disable = disable_units(plan),
         );
         body.push_str(&format!(
             "\nHAProxy checks each node's glance-api with `GET {}` every {}; a node is out\n\
