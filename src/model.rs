@@ -169,6 +169,19 @@ pub enum Mode {
     ActiveActive,
 }
 
+/// Meta attributes that belong to a clone, not to the resource it clones:
+/// in active/active they go on the clone, in active/passive they are an
+/// error (nothing is cloned).
+pub const CLONE_META: &[&str] = &[
+    "clone-max",
+    "clone-node-max",
+    "clone-min",
+    "interleave",
+    "ordered",
+    "notify",
+    "globally-unique",
+];
+
 /// A resource agent, e.g. `ocf:openstack:glance-api`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Agent {
@@ -239,6 +252,32 @@ pub struct Service {
     pub meta: Vec<(String, Text)>,
     /// Extra agent parameters.
     pub params: Vec<(String, Param)>,
+}
+
+/// HAProxy in front of a cloned glance-api (active/active only): it
+/// listens on the service's VIPs at the API port and balances to every
+/// node's glance-api.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Haproxy {
+    /// The agent that runs it (`systemd:haproxy`).
+    pub agent: Agent,
+    /// Facts about the agent, if known.
+    pub agent_info: Option<AgentInfo>,
+    /// The haproxy.cfg the generated section is merged into.
+    pub config: Text,
+    /// The balancing algorithm (`roundrobin`, `leastconn`, `source`).
+    pub balance: String,
+    /// Health check interval, ms.
+    pub check_interval_ms: u64,
+    /// Successful checks before a server is up again.
+    pub rise: u32,
+    /// Failed checks before a server is down.
+    pub fall: u32,
+    /// Pacemaker monitor interval of the HAProxy clone, ms.
+    pub monitor_interval_ms: u64,
+    /// The `haproxy` block, if the spec has one (else where the mode was
+    /// chosen).
+    pub span: Span,
 }
 
 /// One Image API endpoint.
@@ -332,4 +371,6 @@ pub struct Spec {
     pub endpoints: Option<Endpoints>,
     /// Consumers.
     pub consumers: Vec<Consumer>,
+    /// HAProxy, in active/active mode.
+    pub haproxy: Option<Haproxy>,
 }

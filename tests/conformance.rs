@@ -145,20 +145,30 @@ fn glance_api_conf_passes_oslo_config_validator_for_every_release_with_data() {
                 // Not valid for this release (e.g. a /v2.0 auth URL after Pike).
                 continue;
             }
-            let (_t, dir, _) = build(&spec, Some(release));
-            let conf = dir.join("files/etc/glance/glance-api.conf");
-            common::run_ok(
-                Command::new("bash")
-                    .arg(common::root().join("tests/support/oslo-check.sh"))
-                    .arg(
-                        common::root()
-                            .join("tests/data/openstack-options")
-                            .join(data),
-                    )
-                    .arg(&conf)
-                    .arg("--fatal-warnings"),
-                &format!("oslo-config-validator {release} on {spec}"),
-            );
+            let (_t, dir, comp) = build(&spec, Some(release));
+            // One file for every node, or one per node in active/active.
+            let plan = comp.plan.as_ref().unwrap();
+            let confs: Vec<String> = plan
+                .ini
+                .iter()
+                .filter(|f| f.service == "glance-api")
+                .map(glha::emit::ini::bundle_path)
+                .collect();
+            assert!(!confs.is_empty(), "{spec}: no glance-api.conf");
+            for conf in confs {
+                common::run_ok(
+                    Command::new("bash")
+                        .arg(common::root().join("tests/support/oslo-check.sh"))
+                        .arg(
+                            common::root()
+                                .join("tests/data/openstack-options")
+                                .join(data),
+                        )
+                        .arg(dir.join(&conf))
+                        .arg("--fatal-warnings"),
+                    &format!("oslo-config-validator {release} on {conf} of {spec}"),
+                );
+            }
             checked += 1;
         }
     }
@@ -278,4 +288,60 @@ fn endpoint_scripts_make_exactly_the_intended_calls_and_are_idempotent() {
             "{spec}: {fix}"
         );
     }
+}
+
+/// Active/active bundles hold HAProxy's `listen` section (only the section:
+/// the operator merges it into haproxy.cfg). Wrapped in a minimal `global`
+/// and `defaults`, `haproxy -c` must accept it without a warning. It only
+/// parses: the VIP need not be an address of this machine.
+#[test]
+fn haproxy_section_passes_haproxy_c() {
+    if !common::tool("haproxy") {
+        return;
+    }
+    let mut specs = common::examples();
+    let mut cases: Vec<Utf8PathBuf> = std::fs::read_dir(common::root().join("tests/cases"))
+        .unwrap()
+        .filter_map(|e| Utf8PathBuf::from_path_buf(e.ok()?.path()).ok())
+        .filter(|p| p.file_name().is_some_and(|n| n.starts_with("ok-")))
+        .collect();
+    cases.sort();
+    specs.extend(cases);
+    let mut checked = Vec::new();
+    for spec in specs {
+        let (t, dir, comp) = build(&spec, None);
+        let Some(b) = comp.plan.as_ref().unwrap().balancer.as_ref() else {
+            continue;
+        };
+        let section =
+            std::fs::read_to_string(dir.join(glha::emit::ini::files_path(None, &b.target)))
+                .unwrap();
+        let cfg = t.path().join("haproxy.cfg");
+        std::fs::write(
+            &cfg,
+            format!(
+                "global\n    log stdout local0\n\ndefaults\n    log global\n    mode http\n    \
+                 timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n\n{section}"
+            ),
+        )
+        .unwrap();
+        let out = common::run_ok(
+            Command::new("haproxy").arg("-c").arg("-f").arg(&cfg),
+            &format!("haproxy -c on the section of {spec}"),
+        );
+        assert!(
+            out.contains("Configuration file is valid")
+                && !out.contains("[WARNING]")
+                && !out.contains("[ALERT]"),
+            "{spec}: haproxy -c said:\n{out}"
+        );
+        eprintln!("haproxy -c {spec}: {}", out.trim());
+        checked.push(spec);
+    }
+    assert!(
+        checked
+            .iter()
+            .any(|s| s.ends_with("examples/active-active.glha")),
+        "no active/active example checked: {checked:?}"
+    );
 }

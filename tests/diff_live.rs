@@ -214,6 +214,7 @@ fn plan() -> Plan {
             source: SecretSource::Env(id.to_uppercase().replace('.', "_")),
         })
         .collect(),
+        balancer: None,
     }
 }
 

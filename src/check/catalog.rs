@@ -57,7 +57,12 @@ pub(crate) fn endpoints(
     let region = values::text(&f, "region", diags).or_else(|| keystone.map(|k| k.region.clone()));
     // With a keystone block that has errors of its own, its region is
     // unknown but not missing.
-    if region.is_none() && f.value("region").is_none() && !top.blocks("keystone").any(|(_, items, _)| items.iter().any(|i| i.key.name == "region")) {
+    if region.is_none()
+        && f.value("region").is_none()
+        && !top
+            .blocks("keystone")
+            .any(|(_, items, _)| items.iter().any(|i| i.key.name == "region"))
+    {
         f.missing(
             "region",
             "write `region = \"RegionOne\"` (or declare `keystone` with a region)",

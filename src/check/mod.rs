@@ -5,6 +5,7 @@ mod catalog;
 mod cluster;
 mod fencing;
 mod fields;
+mod mode;
 mod release;
 mod service;
 mod services;
@@ -31,6 +32,7 @@ const TOP_BLOCKS: &[&str] = &[
     "service",
     "endpoints",
     "consumer",
+    "haproxy",
 ];
 
 /// What references can name.
@@ -177,7 +179,7 @@ pub fn check(
 
     let cluster = cluster?;
     let service = service?;
-    let spec = Spec {
+    let mut spec = Spec {
         release,
         release_span,
         nodes: scope.nodes,
@@ -190,10 +192,12 @@ pub fn check(
         service,
         endpoints,
         consumers,
+        haproxy: None,
     };
     cluster::cross_check(&spec, diags);
     service::cross_check(&spec, diags);
     release::check(&spec, diags);
+    mode::check(&top, &agents, &mut spec, diags);
     Some(spec)
 }
 

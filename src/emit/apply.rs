@@ -36,6 +36,25 @@ fn glance_primitive(plan: &Plan) -> Option<&str> {
         .map(|p| p.id.as_str())
 }
 
+/// `systemctl disable` for the systemd units Pacemaker runs, or what to do
+/// when it runs none.
+fn disable_units(plan: &Plan) -> String {
+    let units: Vec<&str> = plan
+        .pacemaker
+        .primitives
+        .iter()
+        .filter_map(|p| p.agent.strip_prefix("systemd:"))
+        .collect();
+    if units.is_empty() {
+        "do not start them at boot\n  outside Pacemaker.".to_string()
+    } else {
+        format!(
+            "`systemctl disable {}`\n  (they must not start at boot outside Pacemaker).",
+            units.join(" ")
+        )
+    }
+}
+
 /// Renders APPLY.md from the other rendered files.
 pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
     let mut steps: Vec<(String, String)> = Vec::new();
@@ -113,6 +132,39 @@ pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
         steps.push(("Merge the ini files".into(), body));
     }
 
+    // 2b. Active/active: HAProxy and the kernel setting, before Pacemaker
+    // starts the clones.
+    if let Some(b) = &plan.balancer {
+        let sysctl = super::ini::files_path(None, &b.sysctl_target);
+        let section = super::ini::files_path(None, &b.target);
+        let mut body = format!(
+            "glance-api runs on every node behind HAProxy, which Pacemaker runs as the\n\
+             clone `cl_haproxy`. On every node:\n\n\
+             - Install `{sysctl}` as `{t}` and load it: `sysctl -p {t}`\n  \
+             (HAProxy binds the VIPs also where they are not up).\n\
+             - Merge `{section}` into `{cfg}`: replace a `listen {name}` section\n  \
+             already there, else append it; keep the `global` and `defaults` sections.\n  \
+             Check it: `haproxy -c -f {cfg}`.\n\
+             - Let Pacemaker alone start HAProxy and glance-api: {disable}\n\
+             - If HAProxy already runs, `systemctl reload haproxy` reads the merged file\n  \
+             (restarting `cl_haproxy` would move the VIPs too).\n",
+            t = b.sysctl_target,
+            cfg = b.target,
+            name = b.name,
+            disable = disable_units(plan),
+        );
+        body.push_str(&format!(
+            "\nHAProxy checks each node's glance-api with `GET {}` every {}; a node is out\n\
+             after {} failed checks and back after {} good ones.",
+            b.check_path, b.check_interval, b.fall, b.rise
+        ));
+        for note in &b.notes {
+            body.push_str("\n\n");
+            body.push_str(note);
+        }
+        steps.push(("Prepare HAProxy on every node".into(), body));
+    }
+
     // 3. Pacemaker.
     let crm = has(CRM_PATH) && opts.backend.crm();
     let pcs = has(PCS_PATH) && opts.backend.pcs();
@@ -135,6 +187,13 @@ pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
             body.push_str("\nUse one of the two, not both: they build the same configuration.\n");
         }
         if let Some(id) = glance_primitive(plan) {
+            // A cloned glance-api restarts as its clone.
+            let id = plan
+                .pacemaker
+                .clones
+                .iter()
+                .find(|c| c.resource == id)
+                .map_or(id, |c| c.id.as_str());
             let how: Vec<String> = [(crm, "crm"), (pcs, "pcs")]
                 .iter()
                 .filter(|(on, _)| *on)
@@ -188,6 +247,18 @@ pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
     }
     if pcs {
         body.push_str("- `pcs status`: the same from pcs\n");
+    }
+    if let Some(b) = &plan.balancer {
+        for a in &b.binds {
+            let host = match a {
+                std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+                other => other.to_string(),
+            };
+            body.push_str(&format!(
+                "- `curl -s http://{host}:{}{}`: `OK` through HAProxy on the VIP\n",
+                b.port, b.check_path
+            ));
+        }
     }
     if has(ENDPOINTS_PATH) {
         body.push_str(

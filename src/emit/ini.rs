@@ -39,12 +39,17 @@ pub fn quote(s: &str) -> String {
 
 /// The bundle path of an ini file.
 pub fn bundle_path(f: &IniFile) -> String {
-    let rel: Vec<&str> = f
-        .target
+    files_path(f.node.as_deref(), &f.target)
+}
+
+/// The bundle path of a file with this target path: `files/<target>`, or
+/// `files/nodes/<node>/<target>` for one node's file.
+pub fn files_path(node: Option<&str>, target: &str) -> String {
+    let rel: Vec<&str> = target
         .split('/')
         .filter(|c| !c.is_empty() && *c != "." && *c != "..")
         .collect();
-    match &f.node {
+    match node {
         // A node name is one path component, whatever the spec said.
         Some(n) => {
             let n = match n.replace('/', "_").as_str() {
@@ -74,6 +79,26 @@ pub(crate) fn render(plan: &Plan, f: &IniFile, secrets: &Secrets) -> Out {
             f.target, f.service
         ),
     );
+    if let (Some(n), Some(b), "glance-api") = (&f.node, &plan.balancer, f.service.as_str()) {
+        if let Some(srv) = b.servers.iter().find(|s| &s.name == n) {
+            let addr = match srv.address {
+                std::net::IpAddr::V6(a) => format!("[{a}]"),
+                a => a.to_string(),
+            };
+            push_comment(
+                &mut out,
+                &format!(
+                    "Active/active: glance-api on {n} listens on {addr}:{} only;\n\
+                     HAProxy (section `{}` of {})\n\
+                     holds that port on the VIPs and balances to it.",
+                    b.port, b.name, b.target
+                ),
+            );
+        }
+        for note in &b.notes {
+            push_comment(&mut out, note);
+        }
+    }
     if !f.remove.is_empty() {
         push_comment(&mut out, "Remove from the live file:");
         for (section, key, why) in &f.remove {

@@ -8,6 +8,8 @@
 //! - [`pcs`]: `pacemaker/glance-api.pcs.sh` (pcs commands), quoted by [`shell`];
 //! - [`ini`]: `files/<target>` (oslo.config ini settings);
 //! - [`endpoints`]: `keystone/endpoints.sh` (idempotent catalog script);
+//! - [`haproxy`], [`sysctl`]: active/active's HAProxy section and the
+//!   `ip_nonlocal_bind` setting (`files/<target>`);
 //! - [`apply`]: `APPLY.md`; [`manifest`]: `MANIFEST.json` (written last).
 //!
 //! Secrets: every [`Value`] is rendered through [`Secrets`], which writes a
@@ -17,10 +19,12 @@
 pub mod apply;
 pub mod crm;
 pub mod endpoints;
+pub mod haproxy;
 pub mod ini;
 pub mod manifest;
 pub mod pcs;
 pub mod shell;
+pub mod sysctl;
 
 pub use crm::crm_unrepresentable;
 pub use ini::ini_unrepresentable;
@@ -264,6 +268,10 @@ pub fn emit(plan: &Plan, opts: &EmitOptions, spec_digest: &str) -> Bundle {
     }
     for f in &plan.ini {
         outs.push(ini::render(plan, f, &secrets));
+    }
+    if let Some(b) = &plan.balancer {
+        outs.push(sysctl::render(plan, b));
+        outs.push(haproxy::render(plan, b));
     }
     if let Some(cat) = &plan.catalog {
         outs.push(endpoints::render(plan, cat));

@@ -144,6 +144,7 @@ pub(crate) fn seed() -> Plan {
                 source: SecretSource::Literal("secretsecret".into()),
             },
         ],
+        balancer: None,
     }
 }
 

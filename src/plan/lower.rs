@@ -4,7 +4,7 @@
 use super::*;
 use crate::check::fmt_ms;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
-use crate::model::{self, ConsumerKind, Discovery, Fencing, Mode, Param, Secret, Spec};
+use crate::model::{self, ConsumerKind, Discovery, Fencing, Mode, Param, Secret, Spec, CLONE_META};
 use crate::release::settings::{exists, row_of, Setting};
 use crate::release::Release;
 
@@ -12,7 +12,19 @@ use crate::release::Release;
 pub fn lower(spec: &Spec, diags: &mut Diagnostics) -> Plan {
     let mut secrets = Secrets::default();
     let pacemaker = pacemaker(spec, &mut secrets);
-    let mut ini = vec![glance_api(spec, &mut secrets, diags)];
+    let mut ini = Vec::new();
+    match spec.service.mode {
+        Mode::ActivePassive => ini.push(glance_api(spec, None, &mut secrets, diags)),
+        // Active/active: one complete file per node, each binding that
+        // node's address. Release warnings are said once, not per node.
+        Mode::ActiveActive => {
+            for (i, n) in spec.nodes.iter().enumerate() {
+                let mut quiet = Diagnostics::default();
+                let d = if i == 0 { &mut *diags } else { &mut quiet };
+                ini.push(glance_api(spec, Some(n), &mut secrets, d));
+            }
+        }
+    }
     for c in &spec.consumers {
         ini.push(consumer(spec, c, diags));
     }
@@ -35,6 +47,7 @@ pub fn lower(spec: &Spec, diags: &mut Diagnostics) -> Plan {
         ini,
         catalog,
         secrets: secrets.0,
+        balancer: balancer(spec),
     }
 }
 
@@ -101,6 +114,8 @@ fn vip_id(spec: &Spec, vip: usize) -> String {
         format!("p_ip_{svc}_{}", spec.vips[vip].name.value)
     }
 }
+
+type Meta = Vec<(String, String)>;
 
 fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
     let mut pm = Pacemaker::default();
@@ -201,15 +216,18 @@ fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
         params.push((k.clone(), secrets.param(format!("service.{k}"), p)));
     }
     let pid = format!("p_{name}");
+    // Clone meta attributes go on the clone (the checker refuses them in
+    // active/passive).
+    let (clone_meta, meta): (Meta, Meta) = svc
+        .meta
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .partition(|(k, _)| svc.mode == Mode::ActiveActive && CLONE_META.contains(&k.as_str()));
     pm.primitives.push(Primitive {
         id: pid.clone(),
         agent: svc.agent.pacemaker(),
         params,
-        meta: svc
-            .meta
-            .iter()
-            .map(|(k, v)| (k.clone(), v.value.clone()))
-            .collect(),
+        meta,
         ops: canonical_ops(&svc.ops),
     });
     match svc.mode {
@@ -227,11 +245,142 @@ fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
             pm.clones.push(Clone {
                 id: format!("cl_{name}"),
                 resource: pid,
-                meta: vec![("interleave".into(), "true".into())],
+                meta: clone_meta_with(&clone_meta),
             });
+            if let Some(hp) = &spec.haproxy {
+                haproxy(&mut pm, hp, &members);
+            }
         }
     }
     pm
+}
+
+/// `interleave=true` (each clone instance depends only on the local
+/// instances of the clones it is ordered with), then the spec's own clone
+/// meta attributes, which may override it.
+fn clone_meta_with(own: &[(String, String)]) -> Vec<(String, String)> {
+    let mut meta = vec![("interleave".to_string(), "true".to_string())];
+    for (k, v) in own {
+        meta.retain(|(mk, _)| mk != k);
+        meta.push((k.clone(), v.clone()));
+    }
+    meta
+}
+
+/// Active/active: HAProxy cloned on every node, each VIP on a node whose
+/// HAProxy runs, and started only after it.
+fn haproxy(pm: &mut Pacemaker, hp: &model::Haproxy, vips: &[String]) {
+    let advised = |op: &str| {
+        hp.agent_info
+            .as_ref()
+            .and_then(|i| i.advise.iter().find(|(o, _, _)| o == op))
+            .and_then(|(_, t, _)| *t)
+    };
+    let mut ops = vec![model::Op {
+        name: "monitor".into(),
+        interval_ms: Some(hp.monitor_interval_ms),
+        timeout_ms: advised("monitor"),
+        span: hp.span,
+    }];
+    for op in ["start", "stop"] {
+        if let Some(t) = advised(op) {
+            ops.push(model::Op {
+                name: op.into(),
+                interval_ms: None,
+                timeout_ms: Some(t),
+                span: hp.span,
+            });
+        }
+    }
+    pm.primitives.push(Primitive {
+        id: "p_haproxy".into(),
+        agent: hp.agent.pacemaker(),
+        params: vec![],
+        meta: vec![],
+        ops: canonical_ops(&ops),
+    });
+    pm.clones.push(Clone {
+        id: "cl_haproxy".into(),
+        resource: "p_haproxy".into(),
+        meta: clone_meta_with(&[]),
+    });
+    for vip in vips {
+        pm.colocations.push(Colocation {
+            id: format!("c_{vip}_with_haproxy"),
+            resource: vip.clone(),
+            with: "cl_haproxy".into(),
+        });
+        pm.orders.push(Order {
+            id: format!("o_haproxy_before_{vip}"),
+            first: "cl_haproxy".into(),
+            then: vip.clone(),
+        });
+    }
+    pm.comments.push(
+        "HAProxy (cl_haproxy) listens on the VIPs at the API port on every node\n\
+         and balances to each node's glance-api, which binds the node's own address"
+            .into(),
+    );
+}
+
+/// A duration as HAProxy writes it (it has no `min`).
+fn haproxy_time(ms: u64) -> String {
+    if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
+}
+
+/// Active/active: HAProxy's section and the kernel setting it needs.
+fn balancer(spec: &Spec) -> Option<Balancer> {
+    let hp = spec.haproxy.as_ref()?;
+    if spec.service.mode != Mode::ActiveActive {
+        return None;
+    }
+    let svc = &spec.service;
+    let binds: Vec<std::net::IpAddr> = svc.vips.iter().map(|&v| spec.vips[v].address).collect();
+    let mut sysctl = Vec::new();
+    // HAProxy binds every VIP on every node, also where the VIP is not up.
+    if binds.iter().any(|a| a.is_ipv4()) {
+        sysctl.push(("net.ipv4.ip_nonlocal_bind".to_string(), "1".to_string()));
+    }
+    if binds.iter().any(|a| a.is_ipv6()) {
+        sysctl.push(("net.ipv6.ip_nonlocal_bind".to_string(), "1".to_string()));
+    }
+    let mut notes = Vec::new();
+    if !exists(Setting::BindHost, spec.release) {
+        notes.push(format!(
+            "glance-api.conf in {} has no bind_host or bind_port: glance-api runs under\n\
+             a WSGI server (uWSGI, mod_wsgi) whose own configuration sets where it\n\
+             listens. Make it listen on the node's own address at port {}, never on a\n\
+             VIP or on 0.0.0.0 or [::]: HAProxy holds that port on the VIP.",
+            spec.release, svc.port
+        ));
+    }
+    Some(Balancer {
+        name: svc.name.value.clone(),
+        target: hp.config.value.clone(),
+        binds,
+        port: svc.port,
+        balance: hp.balance.clone(),
+        check_path: "/healthcheck".into(),
+        check_status: 200,
+        check_interval: haproxy_time(hp.check_interval_ms),
+        rise: hp.rise,
+        fall: hp.fall,
+        servers: spec
+            .nodes
+            .iter()
+            .map(|n| Server {
+                name: n.name.value.clone(),
+                address: n.address,
+            })
+            .collect(),
+        sysctl,
+        sysctl_target: format!("/etc/sysctl.d/60-glha-{}.conf", svc.name.value),
+        notes,
+    })
 }
 
 fn mode_name(m: Mode) -> &'static str {
@@ -294,13 +443,20 @@ fn seed_warning(
     }
 }
 
-fn glance_api(spec: &Spec, secrets: &mut Secrets, diags: &mut Diagnostics) -> IniFile {
+/// glance-api.conf: for every node (`node` None, active/passive) or for one
+/// node (active/active).
+fn glance_api(
+    spec: &Spec,
+    node: Option<&model::Node>,
+    secrets: &mut Secrets,
+    diags: &mut Diagnostics,
+) -> IniFile {
     let rel = spec.release;
     let svc = &spec.service;
     let mut ini = Ini {
         file: IniFile {
             service: "glance-api".into(),
-            node: None,
+            node: node.map(|n| n.name.value.clone()),
             target: svc.config.value.clone(),
             settings: vec![],
             remove: vec![],
@@ -342,6 +498,39 @@ fn glance_api(spec: &Spec, secrets: &mut Secrets, diags: &mut Diagnostics) -> In
                 Value::plain(spec.vips[v].address.to_string()),
             );
         }
+    }
+    // Active/active: glance-api binds this node's address (HAProxy holds the
+    // API port on the VIP), and learns the public URL from the proxy.
+    if let (Mode::ActiveActive, Some(n)) = (svc.mode, node) {
+        let addr = n.address.to_string();
+        let url_host = match n.address {
+            std::net::IpAddr::V6(_) => format!("[{addr}]"),
+            _ => addr.clone(),
+        };
+        ini.set(Setting::BindHost, Value::plain(&addr));
+        ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
+        // A glance-registry, where the release has one, runs beside each
+        // glance-api; HAProxy balances only the Image API.
+        ini.set(Setting::RegistryHost, Value::plain(&addr));
+        let public = spec.endpoints.as_ref().map(|e| e.public.url()).or_else(|| {
+            svc.vips.first().map(|&v| {
+                let h = crate::model::Host {
+                    name: spec.vips[v].address.to_string(),
+                    ip: Some(spec.vips[v].address),
+                    vip: None,
+                    span: n.address_span,
+                };
+                format!("http://{}:{}", h.url_host(), svc.port)
+            })
+        });
+        if let Some(url) = public {
+            ini.set(Setting::PublicEndpoint, Value::plain(url));
+        }
+        ini.set(
+            Setting::WorkerSelfReferenceUrl,
+            Value::plain(format!("http://{url_host}:{}", svc.port)),
+        );
+        ini.set(Setting::ProxyHeadersParsing, Value::plain("true"));
     }
     if let Some(r) = &spec.rabbit {
         let mut parts = vec![Part::Lit("rabbit://".into())];

@@ -21,6 +21,9 @@ pub struct Plan {
     pub catalog: Option<Catalog>,
     /// Every secret a value refers to.
     pub secrets: Vec<SecretRef>,
+    /// HAProxy and the kernel setting it needs (active/active only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balancer: Option<Balancer>,
 }
 
 /// A value that may embed secrets. Emitters decide how to write each part
@@ -240,6 +243,54 @@ pub struct Catalog {
     pub region: String,
     /// Interface (`public`, `internal`, `admin`) and URL, in that order.
     pub endpoints: Vec<(String, String)>,
+}
+
+/// HAProxy in front of the cloned glance-api, on every node: one proxy
+/// section that listens on the VIPs at the API port and balances to each
+/// node's glance-api, and the sysctl that lets it bind a VIP the node does
+/// not hold.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Balancer {
+    /// Proxy (section) name: the service's name.
+    pub name: String,
+    /// The haproxy.cfg the section is merged into.
+    pub target: String,
+    /// Addresses it listens on (the VIPs), at `port`.
+    pub binds: Vec<std::net::IpAddr>,
+    /// The API port, on the VIPs and on the nodes.
+    pub port: u16,
+    /// `roundrobin`, `leastconn` or `source`.
+    pub balance: String,
+    /// The HTTP health check: path and the status a healthy glance-api
+    /// answers.
+    pub check_path: String,
+    /// See `check_path`.
+    pub check_status: u16,
+    /// Check interval, HAProxy notation (`2s`).
+    pub check_interval: String,
+    /// Checks to go up / down.
+    pub rise: u32,
+    /// See `rise`.
+    pub fall: u32,
+    /// One server per node, in node order.
+    pub servers: Vec<Server>,
+    /// Kernel settings every node needs (`net.ipv4.ip_nonlocal_bind`).
+    pub sysctl: Vec<(String, String)>,
+    /// Where the sysctl file goes.
+    pub sysctl_target: String,
+    /// What the operator must do by hand on every node (said in APPLY.md and
+    /// in the per-node files' headers), e.g. a listen address that the
+    /// release has no ini key for.
+    pub notes: Vec<String>,
+}
+
+/// One backend server.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Server {
+    /// The node's name.
+    pub name: String,
+    /// The node's address: glance-api binds it.
+    pub address: std::net::IpAddr,
 }
 
 impl Plan {
