@@ -476,16 +476,10 @@ fn consumer(spec: &Spec, c: &model::Consumer, diags: &mut Diagnostics) -> IniFil
     };
     // The catalog is the HA-friendly default where the release has it:
     // endpoints can move without touching every consumer.
+    // `discovery = catalog` before the release has it is an error of the
+    // checker (check/release.rs), so a spec that gets here can have it.
     let discovery = match c.discovery {
-        Some((d, span)) => {
-            if d == Discovery::Catalog && !exists(catalog_setting, rel) {
-                diags.push(
-                    Diagnostic::error(&codes::RELEASE_REMOVED, span, format!("{service} in {rel} cannot find glance through the catalog"))
-                        .help("catalog discovery ([glance] valid_interfaces) arrived in Queens; use `discovery = api_servers`"),
-                );
-            }
-            d
-        }
+        Some((d, _)) => d,
         None if exists(catalog_setting, rel) => Discovery::Catalog,
         None => Discovery::ApiServers,
     };
