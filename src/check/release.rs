@@ -109,8 +109,10 @@ pub fn interpolation(service: &str, rel: Release) -> Option<String> {
     Some(match (before, after) {
         (Some(b), Some(a)) => format!("{service}: interpolated between the data of {b} and {a}"),
         (Some(b), None) => format!("{service}: carried forward from the data of {b}"),
-        (None, Some(a)) => format!("{service}: from the release notes; the oldest data is {a}'s"),
-        (None, None) => format!("{service}: from the release notes; no data at all"),
+        (None, Some(a)) => {
+            format!("{service}: from its sources and release notes; the oldest data is {a}'s")
+        }
+        (None, None) => format!("{service}: from its sources and release notes; no data at all"),
     })
 }
 
