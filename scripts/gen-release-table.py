@@ -47,6 +47,7 @@ RELEASES = [
     ("glance-api", "2026.2", "33.0.0", "glance-api-2026.2-33.0.0.opts.yaml", []),
     ("nova", "zed", "26.2.2", "nova-zed-26.2.2.opts.json", []),
     ("nova", "2025.2", "32.2.1", "nova-2025.2-32.2.1.opts.yaml", []),
+    ("cinder", "zed", "21.3.1", "cinder-zed-21.3.1.opts.json", []),
     ("cinder", "2025.2", "27.0.0", "cinder-2025.2-27.0.0.opts.yaml", []),
 ]
 
@@ -241,6 +242,23 @@ def cross_check(service, release, primary, other_name):
     return problems
 
 
+def default_of(data, section, key):
+    """The default of a present option in full data, ini-style."""
+    if not is_full(data):
+        return ""
+    opt = find_option(data, section, key)
+    if opt is None:
+        return ""
+    d = opt.get("default")
+    if d is None:
+        return ""
+    if isinstance(d, bool):
+        return "true" if d else "false"
+    if isinstance(d, list):
+        return ",".join(str(x) for x in d)
+    return str(d)
+
+
 def rust_str(s):
     out = []
     for ch in s:
@@ -347,6 +365,10 @@ pub(crate) struct OptionFact {
     pub(crate) since: &'static str,
     /// Deprecation reason, alias explanation or data caveat, else `""`.
     pub(crate) note: &'static str,
+    /// The option's default in full data, as oslo.config would read it back
+    /// from an ini file (list items joined with `,`); `""` when it has none,
+    /// for sample data, and for aliases, plugin options and absent names.
+    pub(crate) default: &'static str,
 }
 """
 
@@ -391,6 +413,7 @@ def generate():
                 f"        state: {state_rs},\n"
                 f"        since: {rust_str(since)},\n"
                 f"        note: {rust_str(note)},\n"
+                f"        default: {rust_str(default_of(data[(svc, release)], section, key))},\n"
                 "    },\n"
             )
     if problems:

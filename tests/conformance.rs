@@ -4,7 +4,12 @@
 //!   -VV` stays silent; the pcs script builds the same CIB with `pcs -f`
 //!   (tests/support/pcmk-check.sh);
 //! - the shell scripts are shellcheck-clean;
-//! - glance-api.conf passes oslo-config-validator for its release.
+//! - glance-api.conf passes oslo-config-validator for its release;
+//! - nova.conf and cinder.conf pass it for Zed and 2025.2 (option dumps) and
+//!   for Zed against Debian's installed python3-nova and python3-cinder;
+//! - no written key is deprecated for removal unless the spec asked (W0203):
+//!   the validator cannot see that flag;
+//! - docs/release-table.md (settings × releases) is up to date.
 //!
 //! Missing tools skip loudly; with GLHA_REQUIRE_TOOLS=1 (CI) they fail.
 
@@ -343,5 +348,352 @@ fn haproxy_section_passes_haproxy_c() {
             .iter()
             .any(|s| s.ends_with("examples/active-active.glha")),
         "no active/active example checked: {checked:?}"
+    );
+}
+
+/// Specs whose consumer files are validated: every example, and every case
+/// that declares a consumer (tests/cases/; those with errors for a release
+/// are skipped like examples).
+fn consumer_specs() -> Vec<Utf8PathBuf> {
+    let mut v = common::examples();
+    let mut cases: Vec<Utf8PathBuf> = std::fs::read_dir(common::root().join("tests/cases"))
+        .expect("tests/cases/")
+        .filter_map(|e| Utf8PathBuf::from_path_buf(e.ok()?.path()).ok())
+        .filter(|p| p.extension() == Some("glha"))
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .lines()
+                .any(|l| l.trim_start().starts_with("consumer "))
+        })
+        .collect();
+    cases.sort();
+    v.extend(cases);
+    v
+}
+
+/// Whether `/usr/bin/python3` can import `module` (a Debian OpenStack
+/// package, for `--namespace`). Missing: skip loudly, or fail in CI.
+fn python_module(module: &str) -> bool {
+    let ok = Command::new("/usr/bin/python3")
+        .args(["-c", &format!("import {module}")])
+        .env("PYTHONWARNINGS", "ignore")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var("GLHA_REQUIRE_TOOLS").as_deref() == Ok("1") {
+            panic!(
+                "python module `{module}` is missing (GLHA_REQUIRE_TOOLS=1); run .ci/install-tools"
+            );
+        }
+        eprintln!("\n*** SKIPPED: python module `{module}` is not installed; run `bash .ci/install-tools` ***\n");
+    }
+    ok
+}
+
+/// Whether the spec asked `service` for a form its release has deprecated
+/// (W0203 names the service first).
+fn asked_deprecated(comp: &glha::Compilation, service: &str) -> bool {
+    comp.diagnostics
+        .iter()
+        .any(|d| d.code == "W0203" && d.message.starts_with(&format!("{service} ")))
+}
+
+/// What one consumer file is validated against.
+enum Source {
+    /// `--opt-data FILE` (tests/data/openstack-options/).
+    Data(&'static str),
+    /// `--namespace NS` of the installed (Debian 12 = Zed) service.
+    Namespace(&'static str),
+}
+
+/// nova.conf and cinder.conf of every consumer spec valid for a release,
+/// for every release with nova or cinder option data (Zed, 2025.2), and for
+/// Zed also against the installed python3-nova and python3-cinder.
+///
+/// `--fatal-warnings` everywhere, except where the spec asks for a form
+/// its release has deprecated (W0203, e.g. nova's `api_servers` on Ussuri
+/// and later). Note that oslo-config-validator warns only about deprecated
+/// *aliases* (its `deprecated_options` map); an option flagged
+/// `deprecated_for_removal`, such as nova's `[glance] api_servers`, passes
+/// silently even with `--fatal-warnings`. The test
+/// `no_deprecated_names_unless_asked` below guards that case with glha's
+/// own table and the option data.
+#[test]
+fn nova_and_cinder_conf_pass_oslo_config_validator() {
+    if !common::tool("/usr/bin/oslo-config-validator") {
+        return;
+    }
+    let mut jobs: Vec<(&str, Release, Source)> = Vec::new();
+    for service in ["nova", "cinder"] {
+        for (release, data) in glha::release::settings::data_releases(service) {
+            jobs.push((service, release, Source::Data(data)));
+        }
+    }
+    if python_module("nova.conf") {
+        jobs.push(("nova", Release::Zed, Source::Namespace("nova.conf")));
+    }
+    if python_module("cinder.common.config") {
+        jobs.push(("cinder", Release::Zed, Source::Namespace("cinder")));
+    }
+    // Identical files are validated once per source (the cinder namespace
+    // takes seconds to load).
+    let mut done: std::collections::HashSet<(String, String)> = Default::default();
+    let mut counts: Vec<String> = Vec::new();
+    let mut checked = 0;
+    for (service, release, source) in &jobs {
+        let (mut files, mut strict, mut lenient, mut specs) = (0, 0, 0, 0);
+        for spec in consumer_specs() {
+            let opts = glha::Options {
+                release: Some(*release),
+                ..Default::default()
+            };
+            let comp = glha::compile_file(&spec, &opts).unwrap();
+            if comp.diagnostics.has_errors() {
+                continue;
+            }
+            let asked_deprecated = asked_deprecated(&comp, service);
+            let (_t, dir, _) = build(&spec, Some(*release));
+            let conf = dir.join(format!("files/etc/{service}/{service}.conf"));
+            let Ok(text) = std::fs::read_to_string(&conf) else {
+                continue; // no such consumer in this spec
+            };
+            specs += 1;
+            let (what, arg) = match source {
+                Source::Data(d) => (
+                    format!("data {d}"),
+                    common::root()
+                        .join("tests/data/openstack-options")
+                        .join(d)
+                        .to_string(),
+                ),
+                Source::Namespace(ns) => (format!("namespace {ns}"), ns.to_string()),
+            };
+            if !done.insert((format!("{what} {asked_deprecated}"), text)) {
+                continue;
+            }
+            let mut cmd = Command::new("bash");
+            cmd.arg(common::root().join("tests/support/oslo-check.sh"));
+            if matches!(source, Source::Namespace(_)) {
+                cmd.arg("--namespace");
+            }
+            cmd.arg(&arg).arg(&conf);
+            if asked_deprecated {
+                lenient += 1;
+            } else {
+                cmd.arg("--fatal-warnings");
+                strict += 1;
+            }
+            common::run_ok(
+                &mut cmd,
+                &format!("oslo-config-validator {service} {release} ({what}) on {spec}"),
+            );
+            files += 1;
+            checked += 1;
+        }
+        let what = match source {
+            Source::Data(d) => format!("--opt-data {d}"),
+            Source::Namespace(ns) => format!("--namespace {ns}"),
+        };
+        counts.push(format!(
+            "{service} {release} {what}: {specs} specs, {files} distinct files ({strict} with --fatal-warnings, {lenient} without)"
+        ));
+    }
+    eprintln!("validated:\n  {}", counts.join("\n  "));
+    assert!(checked >= 8, "only {checked} consumer files validated");
+}
+
+/// oslo-config-validator cannot see `deprecated_for_removal`, so glha's
+/// own table is the guard: for every consumer spec, example and release,
+/// every key glha writes is current in that release — by the option data
+/// where the release has some, else by the table — unless the spec asked
+/// for the deprecated form and got W0203. Soft deprecations (2026.1's
+/// `bind_host`: no replacement before 2026.2) are allowed.
+#[test]
+fn no_deprecated_names_unless_asked() {
+    use glha::release::settings::{availability, data_state, Availability, ROWS};
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for spec in consumer_specs() {
+        for &release in Release::ALL {
+            let opts = glha::Options {
+                release: Some(release),
+                ..Default::default()
+            };
+            let comp = glha::compile_file(&spec, &opts).unwrap();
+            let Some(plan) = &comp.plan else { continue };
+            for file in &plan.ini {
+                let asked = asked_deprecated(&comp, &file.service);
+                for s in &file.settings {
+                    let what = format!(
+                        "{spec} {release}: {} [{}] {}",
+                        file.service, s.section, s.key
+                    );
+                    let Some(row) = ROWS.iter().find(|r| {
+                        r.service == file.service && r.section == s.section && r.key == s.key
+                    }) else {
+                        problems.push(format!("{what}: written but not in the release table"));
+                        continue;
+                    };
+                    let ok = match data_state(&file.service, &s.section, &s.key, release) {
+                        Some(state) => {
+                            matches!(state, "present" | "plugin" | "soft-deprecated")
+                                || (asked && state == "deprecated")
+                        }
+                        None => match availability(row.setting, release) {
+                            Availability::Current => true,
+                            Availability::Deprecated(_) => asked,
+                            _ => false,
+                        },
+                    };
+                    if !ok {
+                        problems.push(format!(
+                            "{what}: data {:?}, table {:?}",
+                            data_state(&file.service, &s.section, &s.key, release),
+                            availability(row.setting, release)
+                        ));
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked > 500, "only {checked} settings checked");
+}
+
+/// Compresses sorted releases into ranges: `ocata–pike, 2024.1`.
+fn ranges(rels: &[Release]) -> String {
+    let all = Release::ALL;
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < rels.len() {
+        let start = rels[i];
+        let mut end = start;
+        while i + 1 < rels.len() {
+            let next = all.iter().position(|r| *r == end).unwrap() + 1;
+            if all.get(next) == Some(&rels[i + 1]) {
+                end = rels[i + 1];
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        out.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}–{end}")
+        });
+        i += 1;
+    }
+    out.join(", ")
+}
+
+/// docs/release-table.md: which section and key glha writes, per file and
+/// release, for examples/split-vips.glha (database, bus, Keystone v3,
+/// endpoints, nova and cinder with the default discovery, active/passive)
+/// built for every release, plus what `discovery = api_servers` writes.
+/// Any change of a name shows up as a diff of that file;
+/// `GLHA_BLESS=1 cargo test --test conformance settings_by_release` rewrites it.
+#[test]
+fn settings_by_release_table() {
+    type Key = (String, String, String); // service, section, key
+    let mut written: Vec<(Key, Vec<Release>)> = Vec::new();
+    let mut removed: Vec<(Key, Vec<Release>)> = Vec::new();
+    let add = |list: &mut Vec<(Key, Vec<Release>)>, k: Key, r: Release| match list
+        .iter_mut()
+        .find(|(lk, _)| *lk == k)
+    {
+        Some((_, v)) => v.push(r),
+        None => list.push((k, vec![r])),
+    };
+    let spec = common::root().join("examples/split-vips.glha");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let api_servers = text.replace(
+        "consumer nova {}\nconsumer cinder {}",
+        "consumer nova { discovery = api_servers }\nconsumer cinder { discovery = api_servers }",
+    );
+    assert_ne!(api_servers, text, "split-vips ends with nova and cinder");
+    let mut fixed: Vec<(Key, Vec<Release>)> = Vec::new();
+    for &release in Release::ALL {
+        let opts = glha::Options {
+            release: Some(release),
+            ..Default::default()
+        };
+        let comp = common::compile(&spec, &opts);
+        for f in &comp.plan.as_ref().unwrap().ini {
+            for s in &f.settings {
+                add(
+                    &mut written,
+                    (f.service.clone(), s.section.clone(), s.key.clone()),
+                    release,
+                );
+            }
+            for (sec, key, _) in &f.remove {
+                add(
+                    &mut removed,
+                    (f.service.clone(), sec.clone(), key.clone()),
+                    release,
+                );
+            }
+        }
+        let comp = glha::compile_str("api-servers.glha", &api_servers, &opts);
+        assert!(
+            !comp.diagnostics.has_errors(),
+            "api_servers variant for {release}"
+        );
+        for f in &comp.plan.as_ref().unwrap().ini {
+            if f.service != "glance-api" {
+                for s in &f.settings {
+                    add(
+                        &mut fixed,
+                        (f.service.clone(), s.section.clone(), s.key.clone()),
+                        release,
+                    );
+                }
+            }
+        }
+    }
+    let mut md = String::from(
+        "# Settings × releases\n\n\
+         Generated by `tests/conformance.rs` (`settings_by_release_table`) from\n\
+         `examples/split-vips.glha` built for every release; do not edit.\n\
+         Ranges are inclusive. glance-api's `bind_host`/`bind_port` are\n\
+         written in active/passive mode only.\n",
+    );
+    for (title, list) in [
+        (
+            "Written (default discovery: the catalog where the release has it)",
+            &written,
+        ),
+        ("Listed for removal from the live file", &removed),
+        (
+            "Written with `discovery = api_servers` (nova, cinder)",
+            &fixed,
+        ),
+    ] {
+        let order = |svc: &str| {
+            ["glance-api", "nova", "cinder"]
+                .iter()
+                .position(|s| *s == svc)
+        };
+        let mut list: Vec<&(Key, Vec<Release>)> = list.iter().collect();
+        list.sort_by_key(|((svc, _, _), _)| order(svc)); // stable: first appearance within a file
+        md.push_str(&format!(
+            "\n## {title}\n\n| file | section | key | releases |\n|---|---|---|---|\n"
+        ));
+        for ((svc, sec, key), rels) in list {
+            md.push_str(&format!("| {svc} | [{sec}] | {key} | {} |\n", ranges(rels)));
+        }
+    }
+    let path = common::root().join("docs/release-table.md");
+    if std::env::var("GLHA_BLESS").as_deref() == Ok("1") {
+        std::fs::write(&path, &md).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        want, md,
+        "docs/release-table.md is stale; run GLHA_BLESS=1 cargo test --test conformance settings_by_release"
     );
 }

@@ -269,13 +269,15 @@ proptest! {
             );
             prop_assert!(c.bundle.is_none(), "a refused value still produced a bundle");
         } else {
-            // A value without control characters is never "unsafe"; a slot
-            // with rules of its own (an interface name) may refuse it, but
-            // only at the value.
+            // A value without control characters is "unsafe" only when the
+            // crm script cannot carry it (a backslash before `"` or `\` or at
+            // the end, non-ASCII) and only at the value; a slot with rules of
+            // its own (an interface name) may refuse it, also at the value.
+            let crm_bad = glha::emit::crm_unrepresentable(&value).is_some();
             let elsewhere: Vec<_> = errors(&c)
                 .into_iter()
                 .filter(|d| {
-                    d.code == "E0110"
+                    (d.code == "E0110" && !crm_bad)
                         || !d.primary.as_ref().is_some_and(|p| at_value(p, &lit))
                 })
                 .map(|d| (d.code, d.message.clone()))

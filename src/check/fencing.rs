@@ -2,7 +2,7 @@
 
 use super::cluster::name_of;
 use super::fields::{free_text, wrong, Fields};
-use super::values::{self, id_like, safe};
+use super::values::{self, id_like, safe, unsafe_char};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
@@ -31,7 +31,9 @@ pub(crate) fn fencing(
     }
     if let Some(w) = waiver {
         return match &w.kind {
-            ValueKind::Waiver(reason) if reason.trim().is_empty() => {
+            ValueKind::Waiver(reason)
+                if reason.trim().is_empty() && unsafe_char(reason).is_none() =>
+            {
                 diags.push(Diagnostic::error(&codes::MISSING, w.span, "a fencing waiver needs a reason").help("say why, e.g. `fencing = waived \"lab: nodes are VMs fenced by the hypervisor\"`"));
                 None
             }

@@ -80,4 +80,8 @@ codes! {
         "crmsh and pcs reject parameters the agent's metadata does not declare. The help lists the agent's parameters.";
     MODE_CONFLICT = "E0301", "setting conflicts with the mode",
         "Active/passive runs one glance-api behind a VIP; active/active clones it on every node behind HAProxy. Some settings only make sense in one of them.";
+    MYSQLDB_DRIVER = "W0206", "`mysql` driver on a Python-3-only release",
+        "`driver = \"mysql\"` makes the URL `mysql://`, which SQLAlchemy serves with MySQLdb (the mysqlclient C extension). From Ussuri on OpenStack runs on Python 3 only and its requirements install and test PyMySQL, not mysqlclient: an install from pip or upstream requirements may lack MySQLdb and glance-api then fails when it opens the database, and under eventlet a C driver blocks every green thread of the worker while a query runs. Some distribution packages (Debian's) do pull in python3-mysqldb, so the URL can work; write `driver = \"mysql+pymysql\"` to get the driver OpenStack tests.";
+    NO_OPTION_DATA = "N0207", "no option data for this release",
+        "glha checks the option names it writes for each release against option dumps of real releases (tests/data/openstack-options). For a release without a dump of a service, the names were interpolated from the nearest releases that have one and from the projects' release notes; they have not been validated against that release itself.";
 }

@@ -419,6 +419,15 @@ impl Ini<'_> {
             });
         }
     }
+    /// Sets a setting only where it is not deprecated: for settings glha
+    /// writes only for the releases that need them (glance-registry).
+    fn set_current(&mut self, s: Setting, v: Value) {
+        if crate::release::settings::availability(s, self.release)
+            == crate::release::settings::Availability::Current
+        {
+            self.set(s, v);
+        }
+    }
     fn remove(&mut self, s: Setting, why: &str) {
         let r = row_of(s);
         self.file
@@ -493,7 +502,7 @@ fn glance_api(
         ini.set(Setting::BindHost, Value::plain(bind));
         ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
         if let Some(&v) = svc.vips.first() {
-            ini.set(
+            ini.set_current(
                 Setting::RegistryHost,
                 Value::plain(spec.vips[v].address.to_string()),
             );
@@ -511,7 +520,7 @@ fn glance_api(
         ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
         // A glance-registry, where the release has one, runs beside each
         // glance-api; HAProxy balances only the Image API.
-        ini.set(Setting::RegistryHost, Value::plain(&addr));
+        ini.set_current(Setting::RegistryHost, Value::plain(&addr));
         let public = spec.endpoints.as_ref().map(|e| e.public.url()).or_else(|| {
             svc.vips.first().map(|&v| {
                 let h = crate::model::Host {
@@ -665,16 +674,10 @@ fn consumer(spec: &Spec, c: &model::Consumer, diags: &mut Diagnostics) -> IniFil
     };
     // The catalog is the HA-friendly default where the release has it:
     // endpoints can move without touching every consumer.
+    // `discovery = catalog` before the release has it is an error of the
+    // checker (check/release.rs), so a spec that gets here can have it.
     let discovery = match c.discovery {
-        Some((d, span)) => {
-            if d == Discovery::Catalog && !exists(catalog_setting, rel) {
-                diags.push(
-                    Diagnostic::error(&codes::RELEASE_REMOVED, span, format!("{service} in {rel} cannot find glance through the catalog"))
-                        .help("catalog discovery ([glance] valid_interfaces) arrived in Queens; use `discovery = api_servers`"),
-                );
-            }
-            d
-        }
+        Some((d, _)) => d,
         None if exists(catalog_setting, rel) => Discovery::Catalog,
         None => Discovery::ApiServers,
     };

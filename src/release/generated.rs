@@ -87,6 +87,10 @@ pub(crate) struct OptionFact {
     pub(crate) since: &'static str,
     /// Deprecation reason, alias explanation or data caveat, else `""`.
     pub(crate) note: &'static str,
+    /// The option's default in full data, as oslo.config would read it back
+    /// from an ini file (list items joined with `,`); `""` when it has none,
+    /// for sample data, and for aliases, plugin options and absent names.
+    pub(crate) default: &'static str,
 }
 
 /// Every release with option data, oldest first within each service.
@@ -197,6 +201,14 @@ pub(crate) static DATA_RELEASES: &[DataRelease] = &[
     },
     DataRelease {
         service: "cinder",
+        release: "zed",
+        version: "21.3.1",
+        kind: DataKind::Full,
+        source: "cinder-zed-21.3.1.opts.json",
+        cross_checked: &[],
+    },
+    DataRelease {
+        service: "cinder",
         release: "2025.2",
         version: "27.0.0",
         kind: DataKind::Full,
@@ -216,6 +228,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::AliasOf("database", "connection"),
         since: "",
         note: "deprecated alias of [database] connection",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -225,6 +238,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::AliasOf("database", "connection"),
         since: "",
         note: "deprecated alias of [database] connection",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -234,6 +248,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::AliasOf("database", "connection"),
         since: "",
         note: "deprecated alias of [database] connection",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -243,6 +258,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::AliasOf("database", "connection"),
         since: "",
         note: "deprecated alias of [database] connection",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -252,6 +268,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::AliasOf("database", "connection"),
         since: "",
         note: "deprecated alias of [database] connection",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -261,6 +278,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::AliasOf("database", "connection"),
         since: "",
         note: "deprecated alias of [database] connection",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -270,6 +288,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -279,6 +298,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -288,6 +308,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -297,6 +318,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -306,6 +328,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -315,6 +338,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -324,6 +348,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -333,6 +358,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -342,6 +368,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -351,6 +378,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -360,6 +388,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -369,6 +398,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -378,6 +408,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -387,6 +418,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -396,6 +428,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -405,6 +438,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -414,6 +448,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -423,6 +458,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -432,6 +468,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -441,6 +478,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -450,6 +488,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "0.0.0.0",
     },
     OptionFact {
         service: "glance-api",
@@ -459,6 +498,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "0.0.0.0",
     },
     OptionFact {
         service: "glance-api",
@@ -468,6 +508,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "0.0.0.0",
     },
     OptionFact {
         service: "glance-api",
@@ -477,6 +518,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -486,6 +528,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "0.0.0.0",
     },
     OptionFact {
         service: "glance-api",
@@ -495,6 +538,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::SoftDeprecated,
         since: "Gazpacho",
         note: "Eventlet has been deprecated in the Gazpacho release. Glance is now expected to be run using WSGI. The eventlet implementation will be removed in either the H release or the I release.",
+        default: "0.0.0.0",
     },
     OptionFact {
         service: "glance-api",
@@ -504,6 +548,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -513,6 +558,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -522,6 +568,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -531,6 +578,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -540,6 +588,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -549,6 +598,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -558,6 +608,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -567,6 +618,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -576,6 +628,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -585,6 +638,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -594,6 +648,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::SoftDeprecated,
         since: "Gazpacho",
         note: "Eventlet has been deprecated in the Gazpacho release. Glance is now expected to be run using WSGI. The eventlet implementation will be removed in either the H release or the I release.",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -603,6 +658,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -612,6 +668,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -621,6 +678,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -630,6 +688,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -639,6 +698,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -648,6 +708,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -657,6 +718,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -666,6 +728,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -675,6 +738,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -684,6 +748,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -693,6 +758,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -702,6 +768,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -711,6 +778,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -720,6 +788,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -729,6 +798,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -738,6 +808,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -747,6 +818,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -756,6 +828,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -765,6 +838,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -774,6 +848,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -783,6 +858,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -792,6 +868,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -801,6 +878,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -810,6 +888,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -819,6 +898,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -828,6 +908,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -837,6 +918,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -846,6 +928,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -855,6 +938,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -864,6 +948,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -873,6 +958,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -882,6 +968,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -891,6 +978,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -900,6 +988,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -909,6 +998,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::AliasOf("oslo_messaging_rabbit", "rabbit_host"),
         since: "",
         note: "deprecated alias of [oslo_messaging_rabbit] rabbit_host, itself deprecated for removal",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -918,6 +1008,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded; same key exists in [oslo_messaging_rabbit]",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -927,6 +1018,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded; same key exists in [oslo_messaging_rabbit]",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -936,6 +1028,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -945,6 +1038,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -954,6 +1048,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -963,6 +1058,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -972,6 +1068,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -981,6 +1078,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -990,6 +1088,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -999,6 +1098,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1008,6 +1108,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1017,6 +1118,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1026,6 +1128,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1035,6 +1138,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1044,6 +1148,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1053,6 +1158,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1062,6 +1168,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1071,6 +1178,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1080,6 +1188,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1089,6 +1198,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1098,6 +1208,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1107,6 +1218,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1116,6 +1228,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1125,6 +1238,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1134,6 +1248,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1143,6 +1258,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1152,6 +1268,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1161,6 +1278,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1170,6 +1288,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1179,6 +1298,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1188,6 +1308,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1197,6 +1318,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1206,6 +1328,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1215,6 +1338,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1224,6 +1348,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1233,6 +1358,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1242,6 +1368,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "rabbit://",
     },
     OptionFact {
         service: "glance-api",
@@ -1251,6 +1378,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "rabbit://",
     },
     OptionFact {
         service: "glance-api",
@@ -1260,6 +1388,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "rabbit://",
     },
     OptionFact {
         service: "glance-api",
@@ -1269,6 +1398,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1278,6 +1408,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "rabbit://",
     },
     OptionFact {
         service: "glance-api",
@@ -1287,6 +1418,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "rabbit://",
     },
     OptionFact {
         service: "glance-api",
@@ -1296,6 +1428,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "rabbit://",
     },
     OptionFact {
         service: "glance-api",
@@ -1305,6 +1438,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1314,6 +1448,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1323,6 +1458,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1332,6 +1468,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1341,6 +1478,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1350,6 +1488,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1359,6 +1498,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1368,6 +1508,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1377,6 +1518,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1386,6 +1528,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1395,6 +1538,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1404,6 +1548,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1413,6 +1558,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1422,6 +1568,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1431,6 +1578,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1440,6 +1588,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1449,6 +1598,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1458,6 +1608,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1467,6 +1618,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1476,6 +1628,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1485,6 +1638,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1494,6 +1648,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1503,6 +1658,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1512,6 +1668,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1521,6 +1678,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1530,6 +1688,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1539,6 +1698,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1548,6 +1708,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1557,6 +1718,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1566,6 +1728,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1575,6 +1738,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1584,6 +1748,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1593,6 +1758,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1602,6 +1768,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1611,6 +1778,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1620,6 +1788,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1629,6 +1798,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1638,6 +1808,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "false",
     },
     OptionFact {
         service: "glance-api",
@@ -1647,6 +1818,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "false",
     },
     OptionFact {
         service: "glance-api",
@@ -1656,6 +1828,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "false",
     },
     OptionFact {
         service: "glance-api",
@@ -1665,6 +1838,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1674,6 +1848,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "false",
     },
     OptionFact {
         service: "glance-api",
@@ -1683,6 +1858,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "false",
     },
     OptionFact {
         service: "glance-api",
@@ -1692,6 +1868,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "false",
     },
     OptionFact {
         service: "glance-api",
@@ -1701,6 +1878,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1710,6 +1888,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1719,6 +1898,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1728,6 +1908,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1737,6 +1918,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1746,6 +1928,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1755,6 +1938,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1764,6 +1948,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1773,6 +1958,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1782,6 +1968,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1791,6 +1978,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1800,6 +1988,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1809,6 +1998,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1818,6 +2008,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1827,6 +2018,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1836,6 +2028,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1845,6 +2038,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1854,6 +2048,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1863,6 +2058,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1872,6 +2068,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1881,6 +2078,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1890,6 +2088,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1899,6 +2098,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1908,6 +2108,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1917,6 +2118,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1926,6 +2128,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1935,6 +2138,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "Queens",
         note: "The auth_uri option is deprecated in favor of www_authenticate_uri and will be removed in the S release.",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1944,6 +2148,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "Queens",
         note: "The auth_uri option is deprecated in favor of www_authenticate_uri and will be removed in the S release.",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1953,6 +2158,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "Queens",
         note: "The auth_uri option is deprecated in favor of www_authenticate_uri and will be removed in the S release.",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1962,6 +2168,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "",
         note: "sample data: no deprecation version or reason recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1971,6 +2178,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "Queens",
         note: "The auth_uri option is deprecated in favor of www_authenticate_uri and will be removed in the S release.",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1980,6 +2188,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "Queens",
         note: "The auth_uri option is deprecated in favor of www_authenticate_uri and will be removed in the S release.",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1989,6 +2198,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -1998,6 +2208,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2007,6 +2218,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2016,6 +2228,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2025,6 +2238,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2034,6 +2248,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2043,6 +2258,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2052,6 +2268,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2061,6 +2278,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2070,6 +2288,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2079,6 +2298,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2088,6 +2308,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2097,6 +2318,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2106,6 +2328,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2115,6 +2338,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2124,6 +2348,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2133,6 +2358,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2142,6 +2368,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2151,6 +2378,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2160,6 +2388,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2169,6 +2398,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2178,6 +2408,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2187,6 +2418,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2196,6 +2428,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2205,6 +2438,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2214,6 +2448,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2223,6 +2458,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2232,6 +2468,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2241,6 +2478,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2250,6 +2488,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2259,6 +2498,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2268,6 +2508,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2277,6 +2518,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2286,6 +2528,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2295,6 +2538,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2304,6 +2548,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2313,6 +2558,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2322,6 +2568,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2331,6 +2578,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2340,6 +2588,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2349,6 +2598,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2358,6 +2608,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2367,6 +2618,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2376,6 +2628,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2385,6 +2638,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2394,6 +2648,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2403,6 +2658,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2412,6 +2668,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2421,6 +2678,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2430,6 +2688,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2439,6 +2698,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2448,6 +2708,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2457,6 +2718,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2466,6 +2728,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2475,6 +2738,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2484,6 +2748,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2493,6 +2758,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2502,6 +2768,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2511,6 +2778,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2520,6 +2788,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2529,6 +2798,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2538,6 +2808,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2547,6 +2818,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2556,6 +2828,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2565,6 +2838,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2574,6 +2848,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2583,6 +2858,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2592,6 +2868,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2601,6 +2878,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2610,6 +2888,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2619,6 +2898,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2628,6 +2908,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2637,6 +2918,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2646,6 +2928,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2655,6 +2938,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2664,6 +2948,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2673,6 +2958,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2682,6 +2968,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystoneauth1 'password' plugin option, registered at runtime when auth_type = password; not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2691,6 +2978,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2700,6 +2988,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2709,6 +2998,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2718,6 +3008,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2727,6 +3018,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2736,6 +3028,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2745,6 +3038,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2754,6 +3048,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2763,6 +3058,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2772,6 +3068,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2781,6 +3078,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2790,6 +3088,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2799,6 +3098,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2808,6 +3108,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2817,6 +3118,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2826,6 +3128,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2835,6 +3138,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2844,6 +3148,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2853,6 +3158,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2862,6 +3168,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2871,6 +3178,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2880,6 +3188,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2889,6 +3198,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2898,6 +3208,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2907,6 +3218,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2916,6 +3228,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2925,6 +3238,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2934,6 +3248,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2943,6 +3258,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2952,6 +3268,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2961,6 +3278,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2970,6 +3288,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2979,6 +3298,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2988,6 +3308,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -2997,6 +3318,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3006,6 +3328,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3015,6 +3338,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3024,6 +3348,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3033,6 +3358,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3042,6 +3368,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3051,6 +3378,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3060,6 +3388,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3069,6 +3398,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3078,6 +3408,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3087,6 +3418,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3096,6 +3428,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3105,6 +3438,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3114,6 +3448,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3123,6 +3458,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3132,6 +3468,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3141,6 +3478,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3150,6 +3488,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3159,6 +3498,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3168,6 +3508,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3177,6 +3518,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3186,6 +3528,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3195,6 +3538,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3204,6 +3548,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3213,6 +3558,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3222,6 +3568,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3231,6 +3578,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3240,6 +3588,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3249,6 +3598,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3258,6 +3608,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3267,6 +3618,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3276,6 +3628,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Plugin,
         since: "",
         note: "keystonemiddleware legacy admin-credential option, registered at runtime when auth_type is unset; deprecated since Mitaka, still read in Zed (keystonemiddleware 10.1.0); not in any option dump",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3285,6 +3638,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3294,6 +3648,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3303,6 +3658,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3312,6 +3668,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3321,6 +3678,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3330,6 +3688,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3339,6 +3698,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3348,6 +3708,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3357,6 +3718,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3366,6 +3728,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3375,6 +3738,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3384,6 +3748,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3393,6 +3758,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3402,6 +3768,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Absent,
         since: "",
         note: "sample data: an alias that only changes the section would not be recorded",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3411,6 +3778,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3420,6 +3788,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3429,6 +3798,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3438,6 +3808,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3447,6 +3818,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3456,6 +3828,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3465,6 +3838,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "glance-api",
@@ -3474,6 +3848,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "nova",
@@ -3483,6 +3858,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "21.0.0",
         note: "Support for image service configuration via standard keystoneauth1 Adapter options was added in the 17.0.0 Queens release. The api_servers option was retained temporarily to allow consumers time to cut over to a real load balancing solution.",
+        default: "",
     },
     OptionFact {
         service: "nova",
@@ -3492,6 +3868,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Deprecated,
         since: "21.0.0",
         note: "Support for image service configuration via standard keystoneauth1 Adapter options was added in the 17.0.0 Queens release. The api_servers option was retained temporarily to allow consumers time to cut over to a real load balancing solution.",
+        default: "",
     },
     OptionFact {
         service: "nova",
@@ -3501,6 +3878,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "internal,public",
     },
     OptionFact {
         service: "nova",
@@ -3510,6 +3888,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "internal,public",
     },
     OptionFact {
         service: "nova",
@@ -3519,6 +3898,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "nova",
@@ -3528,6 +3908,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "nova",
@@ -3537,6 +3918,7 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
     },
     OptionFact {
         service: "nova",
@@ -3546,6 +3928,17 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
+    },
+    OptionFact {
+        service: "cinder",
+        release: "zed",
+        section: "DEFAULT",
+        key: "glance_api_servers",
+        state: OptState::Present,
+        since: "",
+        note: "",
+        default: "",
     },
     OptionFact {
         service: "cinder",
@@ -3555,6 +3948,17 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "",
+    },
+    OptionFact {
+        service: "cinder",
+        release: "zed",
+        section: "DEFAULT",
+        key: "glance_catalog_info",
+        state: OptState::Present,
+        since: "",
+        note: "",
+        default: "image:glance:publicURL",
     },
     OptionFact {
         service: "cinder",
@@ -3564,5 +3968,6 @@ pub(crate) static OPTION_FACTS: &[OptionFact] = &[
         state: OptState::Present,
         since: "",
         note: "",
+        default: "image:glance:publicURL",
     },
 ];

@@ -302,7 +302,14 @@ pub static ROWS: &[Row] = &[
         None,
         None,
     ),
-    // nova: deprecated in Ussuri (21.0.0), not removed.
+    // nova `[glance] api_servers`: deprecated_for_removal since 21.0.0
+    // (Ussuri) in the Zed and 2025.2 data; not removed. Before the data
+    // (Ocata-Train): nova tags 15.0.0 and 17.0.0, nova/conf/glance.py, have
+    // the option undeprecated (the 16.0.0/17.0.0 deprecations in that file
+    // are of other [glance] options). oslo-config-validator does not warn
+    // about deprecated_for_removal options, so only this row protects the
+    // output: glha writes api_servers on Ussuri+ only when a spec asks
+    // (`discovery = api_servers`, warning W0203).
     row(
         NovaApiServers,
         "nova",
@@ -312,7 +319,13 @@ pub static ROWS: &[Row] = &[
         Some(Ussuri),
         None,
     ),
-    // nova reads glance through keystoneauth adapter options since Queens.
+    // nova registers keystoneauth1 adapter options for [glance] from 17.0.0
+    // (Queens): `confutils.get_ksa_adapter_opts` in nova/conf/glance.py at
+    // tag 17.0.0, absent at 15.0.0 and 16.0.0; api_servers' deprecation
+    // reason in both nova dumps says the same. Present in the Zed and 2025.2
+    // data; default valid_interfaces = internal,public, region_name unset.
+    // glha writes `internal` alone so that nova never falls back to the
+    // public VIP.
     row(
         NovaValidInterfaces,
         "nova",
@@ -331,6 +344,12 @@ pub static ROWS: &[Row] = &[
         None,
         None,
     ),
+    // cinder `[DEFAULT] glance_api_servers` and `glance_catalog_info`:
+    // current in the Zed and 2025.2 data. Before the data: cinder tag 10.0.0
+    // (Ocata) already has glance_api_servers default None and, when unset,
+    // looks glance up in the catalog by glance_catalog_info (default
+    // image:glance:publicURL, cinder/image/glance.py). glha writes
+    // image:NAME:internalURL: consumers stay on the internal VIP.
     row(
         CinderApiServers,
         "cinder",
@@ -417,6 +436,26 @@ pub fn data_state(
     })
 }
 
+/// The default of `service` `[section] key` in the full option data of
+/// `release` (list items joined with `,`), if that data records one.
+pub fn data_default(
+    service: &str,
+    section: &str,
+    key: &str,
+    release: Release,
+) -> Option<&'static str> {
+    OPTION_FACTS
+        .iter()
+        .find(|f| {
+            f.service == service
+                && f.release == release.name()
+                && f.section == section
+                && f.key == key
+        })
+        .map(|f| f.default)
+        .filter(|d| !d.is_empty())
+}
+
 /// The releases with option data for a service, and the file name of the
 /// data under tests/data/openstack-options/.
 pub fn data_releases(service: &str) -> Vec<(Release, &'static str)> {
@@ -461,5 +500,49 @@ mod tests {
             }
         }
         assert!(checked > 150, "only {checked} facts checked");
+    }
+
+    /// The defaults glha's choices depart from are what the data says:
+    /// cinder looks for the public URL and nova tries internal, then
+    /// public; glha writes the internal interface only.
+    #[test]
+    fn consumer_defaults_agree_with_option_data() {
+        let mut seen = 0;
+        for (rel, _) in data_releases("cinder") {
+            let d = data_default("cinder", "DEFAULT", "glance_catalog_info", rel);
+            assert_eq!(d, Some("image:glance:publicURL"), "cinder {rel}");
+            assert_eq!(
+                data_default("cinder", "DEFAULT", "glance_api_servers", rel),
+                None
+            );
+            seen += 1;
+        }
+        for (rel, _) in data_releases("nova") {
+            let d = data_default("nova", "glance", "valid_interfaces", rel);
+            assert_eq!(d, Some("internal,public"), "nova {rel}");
+            assert_eq!(data_default("nova", "glance", "region_name", rel), None);
+            assert_eq!(
+                data_state("nova", "glance", "api_servers", rel),
+                Some("deprecated")
+            );
+            seen += 1;
+        }
+        assert!(seen >= 4, "cinder and nova data: {seen} releases");
+    }
+
+    /// Rows without data for some release carry their source in a comment;
+    /// this at least pins which releases the data cover, so adding a dump
+    /// shows up here.
+    #[test]
+    fn data_coverage() {
+        let names = |s: &str| -> Vec<&str> {
+            data_releases(s)
+                .into_iter()
+                .map(|(r, _)| r.name())
+                .collect()
+        };
+        assert_eq!(names("nova"), ["zed", "2025.2"]);
+        assert_eq!(names("cinder"), ["zed", "2025.2"]);
+        assert_eq!(names("glance-api").len(), 11);
     }
 }
