@@ -1,0 +1,336 @@
+//! The ini settings of glance-api and its consumers, named per release.
+
+use super::*;
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::model::{self, ConsumerKind, Discovery, Mode, Spec};
+use crate::plan::*;
+use crate::release::settings::{exists, row_of, Setting};
+use crate::release::Release;
+
+/// An ini file being filled for one release: settings the release does
+/// not have are skipped.
+pub(super) struct Ini {
+    file: IniFile,
+    release: Release,
+}
+
+impl Ini {
+    fn set(&mut self, s: Setting, v: Value) {
+        if exists(s, self.release) {
+            let r = row_of(s);
+            self.file.settings.push(IniSetting {
+                section: r.section.into(),
+                key: r.key.into(),
+                values: vec![v],
+            });
+        }
+    }
+    /// Sets a setting only where it is not deprecated: for settings glha
+    /// writes only for the releases that need them (glance-registry).
+    fn set_current(&mut self, s: Setting, v: Value) {
+        if crate::release::settings::availability(s, self.release)
+            == crate::release::settings::Availability::Current
+        {
+            self.set(s, v);
+        }
+    }
+    fn remove(&mut self, s: Setting, why: &str) {
+        let r = row_of(s);
+        self.file
+            .remove
+            .push((r.section.into(), r.key.into(), why.into()));
+    }
+}
+
+pub(super) fn seed_warning(
+    spec: &Spec,
+    span: crate::source::Span,
+    message: String,
+    help: &str,
+    diags: &mut Diagnostics,
+) {
+    // The HA guide targets Ocata; for the releases of its era glha says
+    // where its output departs from the guide's settings.
+    if spec.release <= Release::Queens {
+        diags.push(
+            Diagnostic::warning(&codes::SEED_DIFFERENCE, span, message).help(help.to_string()),
+        );
+    }
+}
+
+/// glance-api.conf: for every node (`node` None, active/passive) or for one
+/// node (active/active).
+pub(super) fn glance_api(
+    spec: &Spec,
+    node: Option<&model::Node>,
+    secrets: &mut Secrets,
+    diags: &mut Diagnostics,
+) -> IniFile {
+    let rel = spec.release;
+    let svc = &spec.service;
+    let mut ini = Ini {
+        file: IniFile {
+            service: "glance-api".into(),
+            node: node.map(|n| n.name.value.clone()),
+            target: svc.config.value.clone(),
+            settings: vec![],
+            remove: vec![],
+        },
+        release: rel,
+    };
+    if let Some(db) = &spec.database {
+        let user = userinfo(&db.user.value);
+        let port = db.port.map(|p| format!(":{p}")).unwrap_or_default();
+        let pw = secrets.add(format!("database.{}.password", db.name.value), &db.password);
+        let url = Value::Template(vec![
+            Part::Lit(format!("{}://{user}:", db.driver.value)),
+            Part::UrlSecret(pw),
+            Part::Lit(format!("@{}{port}/{}", db.host.url_host(), db.name.value)),
+        ]);
+        ini.set(Setting::DbConnection, url);
+        if exists(Setting::SqlConnection, rel) {
+            ini.remove(
+                Setting::SqlConnection,
+                "deprecated alias of [database] connection (removed in 2024.1)",
+            );
+        }
+        seed_warning(spec, db.name.span, "glha writes `[database] connection`, not the guide's `sql_connection`".into(), "sql_connection is a deprecated alias since before Ocata and was removed in 2024.1; a live sql_connection is listed for removal", diags);
+    }
+    // The standalone server binds the VIP in active/passive (the seed); with
+    // several VIPs only the wildcard address serves them all.
+    if svc.mode == Mode::ActivePassive {
+        let bind = match svc.vips.as_slice() {
+            [one] => spec.vips[*one].address.to_string(),
+            many if many.iter().any(|v| spec.vips[*v].address.is_ipv6()) => "::".to_string(),
+            _ => "0.0.0.0".to_string(),
+        };
+        ini.set(Setting::BindHost, Value::plain(bind));
+        ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
+        if let Some(&v) = svc.vips.first() {
+            ini.set_current(
+                Setting::RegistryHost,
+                Value::plain(spec.vips[v].address.to_string()),
+            );
+        }
+    }
+    // Active/active: glance-api binds this node's address (HAProxy holds the
+    // API port on the VIP), and learns the public URL from the proxy.
+    if let (Mode::ActiveActive, Some(n)) = (svc.mode, node) {
+        let addr = n.address.to_string();
+        let url_host = match n.address {
+            std::net::IpAddr::V6(_) => format!("[{addr}]"),
+            _ => addr.clone(),
+        };
+        ini.set(Setting::BindHost, Value::plain(&addr));
+        ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
+        // A glance-registry, where the release has one, runs beside each
+        // glance-api; HAProxy balances only the Image API.
+        ini.set_current(Setting::RegistryHost, Value::plain(&addr));
+        let public = spec.endpoints.as_ref().map(|e| e.public.url()).or_else(|| {
+            svc.vips.first().map(|&v| {
+                let h = crate::model::Host {
+                    name: spec.vips[v].address.to_string(),
+                    ip: Some(spec.vips[v].address),
+                    vip: None,
+                    span: n.address_span,
+                };
+                format!("http://{}:{}", h.url_host(), svc.port)
+            })
+        });
+        if let Some(url) = public {
+            ini.set(Setting::PublicEndpoint, Value::plain(url));
+        }
+        ini.set(
+            Setting::WorkerSelfReferenceUrl,
+            Value::plain(format!("http://{url_host}:{}", svc.port)),
+        );
+        ini.set(Setting::ProxyHeadersParsing, Value::plain("true"));
+    }
+    if let Some(r) = &spec.rabbit {
+        let mut parts = vec![Part::Lit("rabbit://".into())];
+        for (i, h) in r.hosts.iter().enumerate() {
+            if i > 0 {
+                parts.push(Part::Lit(",".into()));
+            }
+            if let Some(u) = &r.user {
+                parts.push(Part::Lit(userinfo(&u.value)));
+                if let Some(p) = &r.password {
+                    parts.push(Part::Lit(":".into()));
+                    parts.push(Part::UrlSecret(secrets.add("rabbitmq.password".into(), p)));
+                }
+                parts.push(Part::Lit("@".into()));
+            }
+            parts.push(Part::Lit(format!("{}:{}", h.url_host(), r.port)));
+        }
+        let vhost = r
+            .vhost
+            .as_ref()
+            .map(|v| userinfo(v.value.trim_start_matches('/')))
+            .unwrap_or_default();
+        parts.push(Part::Lit(format!("/{vhost}")));
+        let value = if parts.iter().all(|p| matches!(p, Part::Lit(_))) {
+            Value::Plain(
+                parts
+                    .iter()
+                    .map(|p| if let Part::Lit(s) = p { s.as_str() } else { "" })
+                    .collect(),
+            )
+        } else {
+            Value::Template(merge_lits(parts))
+        };
+        ini.set(Setting::TransportUrl, value);
+        ini.set(Setting::NotificationDriver, Value::plain("messagingv2"));
+        if exists(Setting::RabbitHost, rel) {
+            ini.remove(
+                Setting::RabbitHost,
+                "deprecated since Newton, removed in Stein; transport_url replaces it",
+            );
+        }
+        seed_warning(spec, r.span, "glha writes `transport_url` and `[oslo_messaging_notifications] driver`, not the guide's `rabbit_host` and `notifier_strategy`".into(), "notifier_strategy was removed in Juno (2014) and rabbit_host is deprecated since Newton (removed in Stein)", diags);
+    }
+    if let Some(k) = &spec.keystone {
+        let base = identity_base(&k.auth_url.value);
+        if exists(Setting::WwwAuthenticateUri, rel) {
+            ini.set(Setting::WwwAuthenticateUri, Value::plain(&base));
+        } else {
+            ini.set(Setting::AuthUri, Value::plain(&base));
+        }
+        ini.set(Setting::AuthUrl, Value::plain(&base));
+        ini.set(Setting::AuthType, Value::plain("password"));
+        ini.set(
+            Setting::ProjectDomainName,
+            Value::plain(&k.project_domain.value),
+        );
+        ini.set(Setting::UserDomainName, Value::plain(&k.user_domain.value));
+        ini.set(Setting::ProjectName, Value::plain(&k.project.value));
+        ini.set(Setting::Username, Value::plain(&k.username.value));
+        ini.set(
+            Setting::Password,
+            secrets.value("keystone.password".into(), &k.password),
+        );
+        ini.set(Setting::AuthRegionName, Value::plain(&k.region.value));
+        ini.set(Setting::PasteFlavor, Value::plain("keystone"));
+    }
+    let mut file = ini.file;
+    sort_sections(&mut file);
+    file
+}
+
+/// The identity URL without a version suffix: keystoneauth discovers the
+/// version, and www_authenticate_uri is the unversioned public endpoint.
+pub(super) fn identity_base(url: &str) -> String {
+    let t = url.trim_end_matches('/');
+    for suffix in ["/v2.0", "/v3"] {
+        if let Some(b) = t.strip_suffix(suffix) {
+            return b.to_string();
+        }
+    }
+    t.to_string()
+}
+
+pub(super) fn merge_lits(parts: Vec<Part>) -> Vec<Part> {
+    let mut out: Vec<Part> = Vec::new();
+    for p in parts {
+        match (out.last_mut(), p) {
+            (Some(Part::Lit(a)), Part::Lit(b)) => a.push_str(&b),
+            (_, p) => out.push(p),
+        }
+    }
+    out
+}
+
+/// DEFAULT first, then sections in order of first appearance; keys keep
+/// their order within a section.
+pub(super) fn sort_sections(file: &mut IniFile) {
+    let mut order: Vec<String> = vec!["DEFAULT".into()];
+    for s in &file.settings {
+        if !order.contains(&s.section) {
+            order.push(s.section.clone());
+        }
+    }
+    file.settings
+        .sort_by_key(|s| order.iter().position(|o| *o == s.section));
+}
+
+pub(super) fn consumer(spec: &Spec, c: &model::Consumer, diags: &mut Diagnostics) -> IniFile {
+    let rel = spec.release;
+    let (service, api_servers, catalog_setting) = match c.kind {
+        ConsumerKind::Nova => (
+            "nova",
+            Setting::NovaApiServers,
+            Setting::NovaValidInterfaces,
+        ),
+        ConsumerKind::Cinder => (
+            "cinder",
+            Setting::CinderApiServers,
+            Setting::CinderCatalogInfo,
+        ),
+    };
+    let mut ini = Ini {
+        file: IniFile {
+            service: service.into(),
+            node: None,
+            target: c.config.value.clone(),
+            settings: vec![],
+            remove: vec![],
+        },
+        release: rel,
+    };
+    // The catalog is the HA-friendly default where the release has it:
+    // endpoints can move without touching every consumer.
+    // `discovery = catalog` before the release has it is an error of the
+    // checker (check/release.rs), so a spec that gets here can have it.
+    let discovery = match c.discovery {
+        Some((d, _)) => d,
+        None if exists(catalog_setting, rel) => Discovery::Catalog,
+        None => Discovery::ApiServers,
+    };
+    let internal = spec
+        .endpoints
+        .as_ref()
+        .map(|e| e.internal.url())
+        .unwrap_or_else(|| {
+            let vip = spec
+                .service
+                .vips
+                .first()
+                .map(|&v| spec.vips[v].address.to_string())
+                .unwrap_or_default();
+            format!("http://{vip}:{}", spec.service.port)
+        });
+    match discovery {
+        Discovery::ApiServers => {
+            ini.set(api_servers, Value::plain(&internal));
+            if c.kind == ConsumerKind::Nova {
+                seed_warning(spec, c.span, format!("glha writes `api_servers = {internal}`, not the guide's bare address"), "a bare address means port 80 (Queens and later add no scheme or port); glance listens on the API port", diags);
+            }
+        }
+        Discovery::Catalog => {
+            let region = spec
+                .endpoints
+                .as_ref()
+                .map(|e| e.region.value.clone())
+                .or_else(|| spec.keystone.as_ref().map(|k| k.region.value.clone()));
+            match c.kind {
+                ConsumerKind::Nova => {
+                    ini.set(Setting::NovaValidInterfaces, Value::plain("internal"));
+                    if let Some(r) = region {
+                        ini.set(Setting::NovaRegionName, Value::plain(r));
+                    }
+                }
+                ConsumerKind::Cinder => {
+                    let name = spec
+                        .endpoints
+                        .as_ref()
+                        .map_or("glance".to_string(), |e| e.service_name.clone());
+                    ini.set(
+                        Setting::CinderCatalogInfo,
+                        Value::plain(format!("image:{name}:internalURL")),
+                    );
+                }
+            }
+            ini.remove(api_servers, "a fixed server list overrides the catalog");
+        }
+    }
+    ini.file
+}

@@ -1,0 +1,105 @@
+//! Spec → plan: the Pacemaker resources and constraints, the ini settings
+//! by release, the catalog entries and the secrets they refer to.
+
+mod balancer;
+mod ini;
+mod pacemaker;
+
+use balancer::balancer;
+use ini::{consumer, glance_api};
+
+use crate::diagnostic::Diagnostics;
+use crate::model::{Mode, Param, Secret, Spec};
+use crate::plan::*;
+
+/// Lowers a checked spec. May add release-specific warnings.
+pub fn lower(spec: &Spec, diags: &mut Diagnostics) -> Plan {
+    let mut secrets = Secrets::default();
+    let pacemaker = pacemaker::pacemaker(spec, &mut secrets);
+    let mut ini = Vec::new();
+    match spec.service.mode {
+        Mode::ActivePassive => ini.push(glance_api(spec, None, &mut secrets, diags)),
+        // Active/active: one complete file per node, each binding that
+        // node's address. Release warnings are said once, not per node.
+        Mode::ActiveActive => {
+            for (i, n) in spec.nodes.iter().enumerate() {
+                let mut quiet = Diagnostics::default();
+                let d = if i == 0 { &mut *diags } else { &mut quiet };
+                ini.push(glance_api(spec, Some(n), &mut secrets, d));
+            }
+        }
+    }
+    for c in &spec.consumers {
+        ini.push(consumer(spec, c, diags));
+    }
+    let catalog = spec.endpoints.as_ref().map(|e| Catalog {
+        service_name: e.service_name.clone(),
+        service_type: "image".into(),
+        region: e.region.value.clone(),
+        endpoints: [
+            ("public", Some(&e.public)),
+            ("internal", Some(&e.internal)),
+            ("admin", e.admin.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(i, ep)| ep.map(|ep| (i.to_string(), ep.url())))
+        .collect(),
+    });
+    Plan {
+        release: spec.release,
+        pacemaker,
+        ini,
+        catalog,
+        secrets: secrets.0,
+        balancer: balancer(spec),
+    }
+}
+
+#[derive(Default)]
+pub(super) struct Secrets(Vec<SecretRef>);
+
+impl Secrets {
+    /// Registers a secret under `id`; returns the id.
+    fn add(&mut self, id: String, s: &Secret) -> String {
+        let source = match s {
+            Secret::Literal(t) => SecretSource::Literal(t.value.clone()),
+            Secret::Env(t) => SecretSource::Env(t.value.clone()),
+            Secret::File(t) => SecretSource::File(t.value.clone()),
+        };
+        if !self.0.iter().any(|r| r.id == id) {
+            self.0.push(SecretRef {
+                id: id.clone(),
+                source,
+            });
+        }
+        id
+    }
+    fn value(&mut self, id: String, s: &Secret) -> Value {
+        Value::secret(self.add(id, s))
+    }
+    fn param(&mut self, id: String, p: &Param) -> Value {
+        match p {
+            Param::Text(t) => Value::plain(&t.value),
+            Param::Secret(s) => self.value(id, s),
+        }
+    }
+}
+
+pub(super) fn mode_name(m: Mode) -> &'static str {
+    match m {
+        Mode::ActivePassive => "active/passive",
+        Mode::ActiveActive => "active/active",
+    }
+}
+
+/// Percent-encodes URL userinfo (RFC 3986: unreserved characters stay).
+pub(crate) fn userinfo(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
