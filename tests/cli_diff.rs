@@ -165,3 +165,95 @@ fn missing_live_input_is_trouble() {
     let o = diff(tmp.path(), &["--cib", "no-such-cib.xml"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+/// Active/active: the node's own glance-api.conf, the sysctl file and
+/// HAProxy's section are compared; the rest of haproxy.cfg is not glha's.
+#[test]
+fn active_active_files_and_section_are_compared() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = common::root().join("examples/active-active.glha");
+    let o = glhac(&["build", spec.as_str(), "-o", "bundle"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let b = tmp.path().join("bundle/files");
+    let root = tmp.path().join("root");
+    let put = |target: &str, contents: &str| {
+        let p = root.join(target);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+    };
+    let read = |rel: &str| std::fs::read_to_string(b.join(rel)).unwrap();
+    put(
+        "etc/glance/glance-api.conf",
+        &read("nodes/ctl1/etc/glance/glance-api.conf"),
+    );
+    for consumer in ["etc/nova/nova.conf", "etc/cinder/cinder.conf"] {
+        if b.join(consumer).exists() {
+            put(consumer, &read(consumer));
+        }
+    }
+    put(
+        "etc/sysctl.d/60-glha-glance-api.conf",
+        &read("etc/sysctl.d/60-glha-glance-api.conf"),
+    );
+    let stock =
+        "global\n    log /dev/log local0\n\ndefaults\n    mode http\n    timeout client 1m\n\n";
+    put(
+        "etc/haproxy/haproxy.cfg",
+        &format!(
+            "{stock}{}\nlisten stats\n    bind :8404\n",
+            read("etc/haproxy/haproxy.cfg")
+        ),
+    );
+    let args = ["diff", spec.as_str(), "--root", "root", "--node", "ctl1"];
+    let o = glhac(&args, tmp.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    // Another section of haproxy.cfg changing is not glha's business.
+    let cfg = root.join("etc/haproxy/haproxy.cfg");
+    let live = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, live.replace("bind :8404", "bind :9000")).unwrap();
+    assert_eq!(glhac(&args, tmp.path()).status.code(), Some(0));
+
+    // A backend server of glha's section is.
+    let live = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, live.replace("172.16.0.13:9292", "172.16.0.99:9292")).unwrap();
+    let o = glhac(&args, tmp.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("+    server ctl3 172.16.0.13:9292"),
+        "{}",
+        text(&o)
+    );
+
+    // So is a missing sysctl file.
+    std::fs::write(&cfg, live).unwrap();
+    std::fs::remove_file(root.join("etc/sysctl.d/60-glha-glance-api.conf")).unwrap();
+    let o = glhac(&args, tmp.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("ip_nonlocal_bind"), "{}", text(&o));
+
+    // diff → apply → diff converges; the other section of haproxy.cfg stays.
+    let mut save = args.to_vec();
+    save.extend(["--save-plan", "plan.json"]);
+    assert_eq!(glhac(&save, tmp.path()).status.code(), Some(1));
+    let o = Command::new(env!("CARGO_BIN_EXE_glhac"))
+        .args(["apply", "plan.json", "--root", "root"])
+        .current_dir(tmp.path())
+        .env("GLANCE_DB_PASSWORD", "db-pw")
+        .env("RABBIT_PASSWORD", "rabbit-pw")
+        .env("GLANCE_KEYSTONE_PASSWORD", "ks-pw")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(root.join("etc/sysctl.d/60-glha-glance-api.conf").exists());
+    assert!(std::fs::read_to_string(&cfg)
+        .unwrap()
+        .contains("listen stats\n    bind :9000"));
+    let o = Command::new(env!("CARGO_BIN_EXE_glhac"))
+        .args(args)
+        .current_dir(tmp.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

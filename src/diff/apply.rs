@@ -154,6 +154,45 @@ pub fn apply(
         let merged = ini::merge(text.as_deref(), file, secrets).text();
         work.push((path, text, merged));
     }
+    // Active/active's sysctl file and HAProxy section: the same checks.
+    for sw in &saved.whole {
+        let b = plan
+            .balancer
+            .as_ref()
+            .ok_or_else(|| ApplyError::PlanMismatch {
+                target: sw.target.clone(),
+                why: "the spec no longer has an active/active balancer".into(),
+            })?;
+        let path = under_root(root, &sw.target);
+        let current = match std::fs::read(&path) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io(&path)(e)),
+        };
+        if current.as_deref().map(sha256_hex) != sw.live_sha256 {
+            return Err(ApplyError::Stale { path });
+        }
+        let text = match current {
+            None => None,
+            Some(b) => Some(String::from_utf8(b).map_err(|_| {
+                io(&path)(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "not UTF-8",
+                ))
+            })?),
+        };
+        let merged = super::files::merged(plan, b, &sw.target, text.as_deref()).unwrap_or_default();
+        if sha256_hex(merged.as_bytes()) != sw.merged_sha256 {
+            return Err(ApplyError::PlanMismatch {
+                target: sw.target.clone(),
+                why: format!(
+                    "the {} differs from the one the plan was saved with",
+                    sw.what
+                ),
+            });
+        }
+        work.push((path, text, merged));
+    }
     let mut out = ApplyOutcome {
         commands: saved.commands.clone(),
         ..Default::default()

@@ -17,6 +17,7 @@ mod cib;
 mod compare;
 mod crm_show;
 mod endpoints;
+mod files;
 mod ini;
 mod render;
 mod xml;
@@ -232,6 +233,28 @@ pub struct EndpointsReport {
     pub changes: Vec<EndpointChange>,
 }
 
+/// A file (or a section of one) that glha owns whole: active/active's sysctl
+/// file and HAProxy section.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileReport {
+    /// Path on the target host.
+    pub target: String,
+    /// What of it glha owns (`sysctl file`, ``section `listen glance-api` ``).
+    pub what: String,
+    /// Whether it was compared.
+    pub compared: Compared,
+    /// Whether it differs (comments, blank lines and spacing aside).
+    pub changed: bool,
+    /// sha256 of the live file read; `None` if absent or not compared.
+    #[serde(default)]
+    pub live_sha256: Option<String>,
+    /// sha256 of the file as apply would write it.
+    #[serde(default)]
+    pub merged_sha256: Option<String>,
+    /// Unified diff, live → planned.
+    pub unified_diff: String,
+}
+
 /// The whole comparison.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DiffReport {
@@ -243,6 +266,9 @@ pub struct DiffReport {
     pub pacemaker: PacemakerReport,
     /// The catalog, if the plan has one.
     pub endpoints: Option<EndpointsReport>,
+    /// Whole files and sections (active/active).
+    #[serde(default)]
+    pub files: Vec<FileReport>,
 }
 
 /// Hex sha256.
@@ -408,11 +434,16 @@ pub fn diff_with_secrets(
             Some(rep)
         }
     };
+    let files = match &plan.balancer {
+        Some(b) => files::compare(plan, b, live)?,
+        None => Vec::new(),
+    };
     Ok(DiffReport {
         root: live.root.as_ref().map(|r| r.to_string()),
         ini: ini_reports,
         pacemaker,
         endpoints,
+        files,
     })
 }
 
@@ -428,6 +459,7 @@ impl DiffReport {
             .iter()
             .any(|f| f.changes.iter().any(|c| is_change(c.kind)))
             || self.pacemaker.changes.iter().any(|c| is_change(c.kind))
+            || self.files.iter().any(|f| f.changed)
             || self
                 .endpoints
                 .as_ref()
@@ -488,6 +520,17 @@ impl DiffReport {
                 .collect(),
             cib_sha256: self.pacemaker.sha256.clone(),
             endpoints_sha256: self.endpoints.as_ref().and_then(|e| e.sha256.clone()),
+            whole: self
+                .files
+                .iter()
+                .filter(|f| f.compared == Compared::Yes)
+                .map(|f| SavedWhole {
+                    target: f.target.clone(),
+                    what: f.what.clone(),
+                    live_sha256: f.live_sha256.clone(),
+                    merged_sha256: f.merged_sha256.clone().unwrap_or_default(),
+                })
+                .collect(),
             commands: self.commands(),
         }
     }
@@ -508,6 +551,19 @@ pub struct SavedFile {
     pub changes: Vec<IniChange>,
 }
 
+/// A file or section glha owns whole, in a saved plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedWhole {
+    /// Path on the target host.
+    pub target: String,
+    /// What of it glha owns.
+    pub what: String,
+    /// sha256 of the live file when the plan was saved; `None`: absent.
+    pub live_sha256: Option<String>,
+    /// sha256 of the file as apply writes it.
+    pub merged_sha256: String,
+}
+
 /// A saved diff, for `glhac apply`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedPlan {
@@ -521,6 +577,9 @@ pub struct SavedPlan {
     pub cib_sha256: Option<String>,
     /// sha256 of the endpoint list read.
     pub endpoints_sha256: Option<String>,
+    /// Whole files and sections (active/active).
+    #[serde(default)]
+    pub whole: Vec<SavedWhole>,
     /// Commands that remain (crm, openstack), secrets as placeholders.
     pub commands: Vec<String>,
 }

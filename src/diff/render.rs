@@ -90,6 +90,14 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
         };
         let _ = writeln!(o, "  {}{node}: {what}", f.target);
     }
+    for f in &r.files {
+        let what = match &f.compared {
+            Compared::No(why) => format!("not compared ({why})"),
+            Compared::Yes if f.changed => "differs".to_string(),
+            Compared::Yes => "no changes".to_string(),
+        };
+        let _ = writeln!(o, "  {} ({}): {what}", f.target, f.what);
+    }
     let pm = &r.pacemaker;
     let what = match &pm.compared {
         Compared::No(why) => format!("not compared ({why})"),
@@ -164,6 +172,13 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
             for l in f.unified_diff.lines() {
                 let _ = writeln!(o, "{}", p.diff_line(l));
             }
+        }
+    }
+
+    for f in r.files.iter().filter(|f| f.changed) {
+        let _ = writeln!(o, "\n{}", p.bold(&format!("== {} ({})", f.target, f.what)));
+        for l in f.unified_diff.lines() {
+            let _ = writeln!(o, "{}", p.diff_line(l));
         }
     }
 
