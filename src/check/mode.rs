@@ -18,12 +18,11 @@
 //! In active/passive the block (and any clone meta attribute) is an error:
 //! nothing is cloned and glance-api binds the VIP itself.
 
-use super::fields::{wrong, Fields};
+use super::fields::Fields;
 use super::values;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::{Agent, AgentInfo, Haproxy, Mode, Spec, Text, CLONE_META};
 use crate::source::Span;
-use crate::syntax::ValueKind;
 use std::net::IpAddr;
 
 /// Keys of the `haproxy` block.
@@ -161,7 +160,9 @@ fn block(f: &Fields, span: Span, diags: &mut Diagnostics) -> Option<Haproxy> {
     let mut hp = defaults(span);
     let mut ok = true;
     if let Some(v) = f.value("agent") {
-        match agent(v, diags) {
+        match super::service::agent_of(v, diags)
+            .filter(|a| super::service::not_stonith(a, "HAProxy", diags))
+        {
             Some(a) => hp.agent = a,
             None => ok = false,
         }
@@ -218,51 +219,6 @@ fn block(f: &Fields, span: Span, diags: &mut Diagnostics) -> Option<Haproxy> {
         }
     }
     ok.then_some(hp)
-}
-
-fn agent(v: &crate::syntax::Value, diags: &mut Diagnostics) -> Option<Agent> {
-    let ValueKind::Agent { class, parts } = &v.kind else {
-        diags.push(wrong(
-            v.span,
-            "agent",
-            "an agent such as systemd \"haproxy\"",
-            &v.kind,
-        ));
-        return None;
-    };
-    let name_ok = |p: &String| {
-        !p.is_empty()
-            && p.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'))
-    };
-    let (provider, kind) = match (class.as_str(), parts.as_slice()) {
-        ("ocf", [p, k]) => (Some(p.clone()), k.clone()),
-        ("systemd" | "lsb", [k]) => (None, k.clone()),
-        _ => {
-            diags.push(
-                Diagnostic::error(&codes::BAD_VALUE, v.span, "HAProxy needs a service agent")
-                    .help("write `agent = systemd \"haproxy\"` (or `lsb \"NAME\"`, `ocf \"PROVIDER\" \"TYPE\"`)"),
-            );
-            return None;
-        }
-    };
-    if !name_ok(&kind) || provider.as_ref().is_some_and(|p| !name_ok(p)) {
-        diags.push(
-            Diagnostic::error(
-                &codes::BAD_VALUE,
-                v.span,
-                "agent names use letters, digits, `_`, `-`, `.` and `@`",
-            )
-            .help("check the spelling of the agent"),
-        );
-        return None;
-    }
-    Some(Agent {
-        class: class.clone(),
-        provider,
-        kind,
-        span: v.span,
-    })
 }
 
 /// In active/active glance-api binds each node's own address and HAProxy,

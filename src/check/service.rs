@@ -78,7 +78,24 @@ pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(String, Ag
     out
 }
 
-fn agent_of(v: &Value, diags: &mut Diagnostics) -> Option<Agent> {
+/// Reports a service that would run under a fencing agent.
+pub(crate) fn not_stonith(a: &Agent, what: &str, diags: &mut Diagnostics) -> bool {
+    if a.class == "stonith" {
+        diags.push(
+            Diagnostic::error(
+                &codes::BAD_VALUE,
+                a.span,
+                format!("{what} cannot run under a stonith agent"),
+            )
+            .help("use systemd, lsb or ocf, e.g. `systemd \"NAME\"`"),
+        );
+        return false;
+    }
+    true
+}
+
+/// An agent value: `ocf "PROVIDER" "TYPE"` or `CLASS "NAME"`.
+pub(crate) fn agent_of(v: &Value, diags: &mut Diagnostics) -> Option<Agent> {
     let ValueKind::Agent { class, parts } = &v.kind else {
         diags.push(wrong(
             v.span,
@@ -169,18 +186,7 @@ pub(crate) fn service(
             None
         }
     };
-    if let Some(a) = &agent {
-        if a.class == "stonith" {
-            diags.push(
-                Diagnostic::error(
-                    &codes::BAD_VALUE,
-                    a.span,
-                    "glance-api cannot run under a stonith agent",
-                )
-                .help("use ocf, systemd or lsb"),
-            );
-        }
-    }
+    let agent = agent.filter(|a| not_stonith(a, "glance-api", diags));
     let config = required_text(
         &f,
         "config",

@@ -107,24 +107,7 @@ pub fn apply(
                 target: sf.target.clone(),
                 why: "the spec no longer writes this file".into(),
             })?;
-        let path = under_root(root, &sf.target);
-        let current = match std::fs::read(&path) {
-            Ok(b) => Some(b),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io(&path)(e)),
-        };
-        if current.as_deref().map(sha256_hex) != sf.live_sha256 {
-            return Err(ApplyError::Stale { path });
-        }
-        let text = match current {
-            None => None,
-            Some(b) => Some(String::from_utf8(b).map_err(|_| {
-                io(&path)(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    "not UTF-8",
-                ))
-            })?),
-        };
+        let (path, text) = read_unchanged(root, &sf.target, &sf.live_sha256)?;
         let check = ini::merge(text.as_deref(), file, &BTreeMap::new());
         if sha256_hex(check.text().as_bytes()) != sf.merged_sha256 {
             return Err(ApplyError::PlanMismatch {
@@ -163,24 +146,7 @@ pub fn apply(
                 target: sw.target.clone(),
                 why: "the spec no longer has an active/active balancer".into(),
             })?;
-        let path = under_root(root, &sw.target);
-        let current = match std::fs::read(&path) {
-            Ok(b) => Some(b),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io(&path)(e)),
-        };
-        if current.as_deref().map(sha256_hex) != sw.live_sha256 {
-            return Err(ApplyError::Stale { path });
-        }
-        let text = match current {
-            None => None,
-            Some(b) => Some(String::from_utf8(b).map_err(|_| {
-                io(&path)(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    "not UTF-8",
-                ))
-            })?),
-        };
+        let (path, text) = read_unchanged(root, &sw.target, &sw.live_sha256)?;
         let merged = super::files::merged(plan, b, &sw.target, text.as_deref()).unwrap_or_default();
         if sha256_hex(merged.as_bytes()) != sw.merged_sha256 {
             return Err(ApplyError::PlanMismatch {
@@ -208,6 +174,34 @@ pub fn apply(
         out.written.push(path);
     }
     Ok(out)
+}
+
+/// Reads a live file (absent is `None`) and refuses it if it changed since
+/// the plan recorded its sha256.
+fn read_unchanged(
+    root: &Utf8Path,
+    target: &str,
+    recorded: &Option<String>,
+) -> Result<(Utf8PathBuf, Option<String>), ApplyError> {
+    let path = under_root(root, target);
+    let current = match std::fs::read(&path) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io(&path)(e)),
+    };
+    if current.as_deref().map(sha256_hex) != *recorded {
+        return Err(ApplyError::Stale { path });
+    }
+    let text = match current {
+        None => None,
+        Some(b) => Some(String::from_utf8(b).map_err(|_| {
+            io(&path)(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "not UTF-8",
+            ))
+        })?),
+    };
+    Ok((path, text))
 }
 
 /// Writes `bytes` to `path` atomically; returns the backup made.
