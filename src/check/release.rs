@@ -3,10 +3,8 @@
 //! own span, with the replacement in the help (lowering only picks names).
 
 use crate::diagnostic::{codes, Diagnostic, Diagnostics, Severity};
-use crate::model::{ConsumerKind, Discovery, Spec};
-use crate::release::settings::{
-    availability, data_releases, exists, row_of, Availability, Setting,
-};
+use crate::model::{Discovery, Spec};
+use crate::release::settings::{availability, data_releases, exists, row_of, Availability};
 use crate::release::Release;
 
 pub(crate) fn check(spec: &Spec, diags: &mut Diagnostics) {
@@ -36,22 +34,6 @@ pub(crate) fn check(spec: &Spec, diags: &mut Diagnostics) {
     no_option_data(spec, diags);
 }
 
-/// The settings a consumer's discovery modes use.
-fn consumer_settings(kind: ConsumerKind) -> (&'static str, Setting, Setting) {
-    match kind {
-        ConsumerKind::Nova => (
-            "nova",
-            Setting::NovaApiServers,
-            Setting::NovaValidInterfaces,
-        ),
-        ConsumerKind::Cinder => (
-            "cinder",
-            Setting::CinderApiServers,
-            Setting::CinderCatalogInfo,
-        ),
-    }
-}
-
 /// `discovery = catalog` before the release has it; `discovery =
 /// api_servers` where the release has deprecated the fixed list.
 fn discovery(spec: &Spec, c: &crate::model::Consumer, diags: &mut Diagnostics) {
@@ -59,7 +41,7 @@ fn discovery(spec: &Spec, c: &crate::model::Consumer, diags: &mut Diagnostics) {
     let Some((d, span)) = c.discovery else {
         return;
     };
-    let (service, api_servers, catalog) = consumer_settings(c.kind);
+    let (service, api_servers, catalog) = crate::release::settings::consumer_settings(c.kind);
     match d {
         Discovery::Catalog if !exists(catalog, rel) => {
             let since = row_of(catalog).from;
@@ -89,7 +71,7 @@ fn discovery(spec: &Spec, c: &crate::model::Consumer, diags: &mut Diagnostics) {
 fn services(spec: &Spec) -> Vec<&'static str> {
     let mut v = vec!["glance-api"];
     for c in &spec.consumers {
-        let s = consumer_settings(c.kind).0;
+        let s = crate::release::settings::consumer_settings(c.kind).0;
         if !v.contains(&s) {
             v.push(s);
         }

@@ -466,6 +466,23 @@ pub fn data_releases(service: &str) -> Vec<(Release, &'static str)> {
         .collect()
 }
 
+/// A consumer's service name, and the settings of its two discovery
+/// modes: the fixed server list and the catalog.
+pub fn consumer_settings(kind: crate::model::ConsumerKind) -> (&'static str, Setting, Setting) {
+    match kind {
+        crate::model::ConsumerKind::Nova => (
+            "nova",
+            Setting::NovaApiServers,
+            Setting::NovaValidInterfaces,
+        ),
+        crate::model::ConsumerKind::Cinder => (
+            "cinder",
+            Setting::CinderApiServers,
+            Setting::CinderCatalogInfo,
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -254,18 +254,8 @@ pub(super) fn sort_sections(file: &mut IniFile) {
 
 pub(super) fn consumer(spec: &Spec, c: &model::Consumer, diags: &mut Diagnostics) -> IniFile {
     let rel = spec.release;
-    let (service, api_servers, catalog_setting) = match c.kind {
-        ConsumerKind::Nova => (
-            "nova",
-            Setting::NovaApiServers,
-            Setting::NovaValidInterfaces,
-        ),
-        ConsumerKind::Cinder => (
-            "cinder",
-            Setting::CinderApiServers,
-            Setting::CinderCatalogInfo,
-        ),
-    };
+    let (service, api_servers, catalog_setting) =
+        crate::release::settings::consumer_settings(c.kind);
     let mut ini = Ini {
         file: IniFile {
             service: service.into(),
