@@ -11,7 +11,9 @@
 //!    typed [`model::Spec`];
 //! 4. [`plan`]: lower the spec to the semantic [`plan::Plan`] for one release;
 //! 5. [`emit`]: render the plan into a [`bundle::Bundle`] (path → bytes);
-//! 6. [`bundle`]: write it atomically.
+//! 6. [`bundle`]: write it atomically;
+//! 7. [`diff`]: compare a plan with the live system (ini files under a
+//!    root, a CIB, the endpoint list) and apply the file part.
 //!
 //! The library never prints: it returns values and [`diagnostic`]s. The one
 //! exception is [`build`], the edge for Cargo build scripts, which prints
@@ -89,10 +91,11 @@ fn compile_source(
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::default();
     let root = sources.add(name, path, text);
-    for span in syntax::secret_spans(root, &sources.get(root).text.clone()) {
+    let root_text = sources.get(root).text.clone();
+    // Masked in every rendered diagnostic, even if the file does not parse.
+    for span in syntax::secret_spans(root, &root_text) {
         sources.mark_secret(span);
     }
-    let root_text = sources.get(root).text.clone();
     let (mut plan, mut bundle) = (None, None);
     if let Some(items) = syntax::parse(root, &root_text, &mut diags) {
         let resolved = resolve::resolve(&mut sources, root, items, &opts.search, &mut diags);
