@@ -21,6 +21,8 @@
 //! [`EmbeddedBundle`] is what the `glha-macros` crate's `include_spec!`
 //! expands to.
 
+#![warn(missing_docs)]
+
 pub mod build;
 pub mod bundle;
 pub mod check;
