@@ -13,6 +13,9 @@
 //! 5. [`emit`]: render the plan into a [`bundle::Bundle`] (path → bytes);
 //! 6. [`bundle`]: write it atomically.
 //!
+//! Beside the pipeline, [`fmt`] lays `.glha` text out canonically, comments
+//! kept (`glhac fmt`).
+//!
 //! The library never prints: it returns values and [`diagnostic`]s. The one
 //! exception is [`build`], the edge for Cargo build scripts, which prints
 //! `cargo:` directives and renders diagnostics to stderr as Cargo expects.
@@ -26,6 +29,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod embedded;
 pub mod emit;
+pub mod fmt;
 pub mod model;
 pub mod plan;
 pub mod release;
