@@ -5,7 +5,9 @@
 //! between spans. The formatter re-parses the text, lays the items out
 //! canonically and puts each comment back next to the item it belongs to:
 //!
-//! - a comment on the line of the item it follows stays there (`x = 1  # why`);
+//! - a comment on the line of the item it follows stays there (`x = 1  # why`),
+//!   two spaces after it; the trailing comments of consecutive one-line
+//!   items start in one column, two spaces after the longest of those lines;
 //! - a comment on a line of its own goes before the item that follows it, or
 //!   before the `}` (or the end of the file) when nothing follows;
 //! - one or more blank lines between items or comments become one; blank
@@ -547,10 +549,57 @@ fn widths(entries: &[Entry]) -> Vec<usize> {
     w
 }
 
+/// The text of a one-line entry (several lines if a list is broken),
+/// without its trailing comment.
+fn line_text(kind: &Line, pad: &str, width: usize) -> String {
+    match kind {
+        Line::Attr { key, value } => {
+            let width = width.max(key.chars().count());
+            let value = value.render(pad.len() + width + 3);
+            format!("{pad}{key:<width$} = {value}")
+        }
+        Line::Inline { head, body, .. } => format!("{pad}{head:<width$} {body}"),
+        Line::Directive(d) => format!("{pad}{d}"),
+    }
+}
+
+/// The width of the last line of `text`.
+fn last_width(text: &str) -> usize {
+    text.rsplit('\n').next().unwrap_or("").chars().count()
+}
+
 fn render(entries: &[Entry], depth: usize, out: &mut String) {
     let pad = INDENT.repeat(depth);
-    let widths = widths(entries);
-    for (e, width) in entries.iter().zip(widths) {
+    let texts: Vec<Option<String>> = entries
+        .iter()
+        .zip(widths(entries))
+        .map(|(e, w)| match e {
+            Entry::Line { kind, .. } => Some(line_text(kind, &pad, w)),
+            _ => None,
+        })
+        .collect();
+    // Trailing comments in a run of one-line entries start in one column,
+    // two spaces after the longest line that has one.
+    let mut columns = vec![0; entries.len()];
+    let mut i = 0;
+    while i < entries.len() {
+        let mut j = i;
+        let mut col = 0;
+        while let Some(Some(text)) = texts.get(j) {
+            if let Entry::Line {
+                trailing: Some(_), ..
+            } = &entries[j]
+            {
+                col = col.max(last_width(text) + 2);
+            }
+            j += 1;
+        }
+        for c in &mut columns[i..j] {
+            *c = col;
+        }
+        i = j.max(i + 1);
+    }
+    for ((e, text), column) in entries.iter().zip(texts).zip(columns) {
         match e {
             Entry::Blank => out.push('\n'),
             Entry::Comment(c) => {
@@ -558,20 +607,13 @@ fn render(entries: &[Entry], depth: usize, out: &mut String) {
                 out.push_str(c);
                 out.push('\n');
             }
-            Entry::Line { kind, trailing } => {
-                let mut line = pad.clone();
-                match kind {
-                    Line::Attr { key, value } => {
-                        let width = width.max(key.chars().count());
-                        let value = value.render(pad.len() + width + 3);
-                        line.push_str(&format!("{key:<width$} = {value}"));
-                    }
-                    Line::Inline { head, body, .. } => {
-                        line.push_str(&format!("{head:<width$} {body}"));
-                    }
-                    Line::Directive(d) => line.push_str(d),
+            Entry::Line { trailing, .. } => {
+                let mut line = text.unwrap_or_default();
+                if let Some(c) = trailing {
+                    let spaces = column.saturating_sub(last_width(&line)).max(2);
+                    line.push_str(&" ".repeat(spaces));
+                    line.push_str(c);
                 }
-                push_trailing(&mut line, trailing);
                 out.push_str(&line);
                 out.push('\n');
             }

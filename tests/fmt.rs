@@ -414,3 +414,11 @@ fn an_unreadable_file_exits_2() {
     let none = glhac(&["fmt"], dir.path());
     assert_eq!(code(&none), 2, "FILE is required");
 }
+
+#[test]
+fn trailing_comments_of_a_run_share_a_column() {
+    let input =
+        "a = 1 # one\nbb = [x, y] # two\nc { d = 1 }    # three\n\nlonger_key = 1 # alone\n";
+    let want = "a  = 1        # one\nbb = [x, y]   # two\nc  { d = 1 }  # three\n\nlonger_key = 1  # alone\n";
+    assert_eq!(check_format("input", input), want);
+}

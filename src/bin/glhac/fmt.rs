@@ -5,6 +5,7 @@ use crate::output::color;
 use crate::{EXIT_FINDINGS, EXIT_TROUBLE};
 use camino::Utf8PathBuf;
 use glha::source::SourceMap;
+use std::io::Write;
 
 /// Arguments of `glhac fmt`.
 #[derive(clap::Args)]
@@ -53,12 +54,13 @@ fn one(path: &Utf8PathBuf, check: bool) -> u8 {
     }
     if check {
         let diff = similar::TextDiff::from_lines(&text, &formatted);
-        print!(
-            "{}",
-            diff.unified_diff()
-                .context_radius(3)
-                .header(path.as_str(), &format!("{path} (formatted)"))
-        );
+        let text = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(path.as_str(), &format!("{path} (formatted)"))
+            .to_string();
+        // A closed pipe (`| head`) is not worth a panic.
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
         return EXIT_FINDINGS;
     }
     match glha::bundle::write_file_atomic(path, formatted) {
