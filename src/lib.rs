@@ -15,6 +15,9 @@
 //! 7. [`diff`]: compare a plan with the live system (ini files under a
 //!    root, a CIB, the endpoint list) and apply the file part.
 //!
+//! Beside the pipeline, [`fmt`] lays `.glha` text out canonically, comments
+//! kept (`glhac fmt`).
+//!
 //! The library never prints: it returns values and [`diagnostic`]s. The one
 //! exception is [`build`], the edge for Cargo build scripts, which prints
 //! `cargo:` directives and renders diagnostics to stderr as Cargo expects.
@@ -30,6 +33,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod embedded;
 pub mod emit;
+pub mod fmt;
 pub mod model;
 pub mod plan;
 pub mod release;

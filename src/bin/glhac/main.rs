@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod diff;
 mod explain;
+mod fmt;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +37,8 @@ enum Command {
     Diff(diff::Args),
     /// Write the ini files of a plan saved by `diff --save-plan`.
     Apply(apply::Args),
+    /// Format specs in place (exit 0: done, 1: --check found changes or a syntax error, 2: trouble).
+    Fmt(fmt::Args),
     /// Explain a diagnostic code.
     Explain(explain::Args),
 }
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => explain::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Apply(a) => apply::run(a),
+        Command::Fmt(a) => fmt::run(a),
     };
     match code {
         Ok(c) => ExitCode::from(c),
