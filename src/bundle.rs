@@ -244,11 +244,15 @@ mod tests {
         assert_eq!(s["a/c.conf"].1, 0o600);
         assert_eq!(s["MANIFEST.json"].1, 0o644);
         // Only the bundle is left in the parent: no temp or backup dirs.
-        let names: Vec<_> = std::fs::read_dir(&root)
+        assert_eq!(names_in(&root), vec!["bundle"]);
+    }
+
+    /// What a directory holds: only the bundle, no temp or backup dirs.
+    fn names_in(dir: &Utf8Path) -> Vec<std::ffi::OsString> {
+        std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec!["bundle"]);
+            .collect()
     }
 
     #[test]
@@ -272,11 +276,7 @@ mod tests {
         }
         assert!(bad.write_to(&dir).is_err());
         assert_eq!(snapshot(&dir), before);
-        let names: Vec<_> = std::fs::read_dir(&root)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec!["bundle"]);
+        assert_eq!(names_in(&root), vec!["bundle"]);
     }
 
     #[test]

@@ -200,27 +200,10 @@ fn a_syntax_error_is_not_formatted() {
 /// Byte offsets of whitespace outside strings and comments: inserting
 /// whitespace or a whole comment line there keeps the text parseable.
 fn gaps(text: &str) -> Vec<usize> {
-    let (mut out, mut in_str, mut in_comment, mut escaped) = (Vec::new(), false, false, false);
-    for (i, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_str {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_str = false,
-                _ => {}
-            }
-        } else {
-            match c {
-                '"' => in_str = true,
-                '#' => in_comment = true,
-                ' ' | '\n' | '\t' => out.push(i),
-                _ => {}
-            }
-        }
-    }
-    out
+    glha::syntax::code_chars(text)
+        .filter(|(_, c)| matches!(c, ' ' | '\n' | '\t'))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn seeds() -> Vec<String> {

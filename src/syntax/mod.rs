@@ -53,3 +53,31 @@ pub fn secret_spans(file: FileId, text: &str) -> Vec<Span> {
     }
     out
 }
+
+/// The characters of `text` outside strings and comments, with their byte
+/// offsets: what a lexical scan (bracket depth, places to insert
+/// whitespace) must look at. An unterminated string runs to the end.
+pub fn code_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let (mut in_str, mut in_comment, mut escaped) = (false, false, false);
+    text.char_indices().filter(move |&(_, c)| {
+        if in_comment {
+            in_comment = c != '\n';
+            return false;
+        }
+        if in_str {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            return false;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => in_str = true,
+            _ => return true,
+        }
+        false
+    })
+}

@@ -53,30 +53,17 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Vec<It
 }
 
 fn too_deep(text: &str) -> Option<usize> {
-    let (mut depth, mut in_str, mut in_comment, mut escaped) = (0usize, false, false, false);
-    for (i, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_str {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_str = false,
-                _ => {}
-            }
-        } else {
-            match c {
-                '#' => in_comment = true,
-                '"' => in_str = true,
-                '[' | '{' => {
-                    depth += 1;
-                    if depth > MAX_DEPTH {
-                        return Some(i);
-                    }
+    let mut depth = 0usize;
+    for (i, c) in super::code_chars(text) {
+        match c {
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
                 }
-                ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
             }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
     None
