@@ -10,6 +10,7 @@ use glha::diff::{
     SavedPlan,
 };
 use glha::plan::*;
+use glha::secret::SecretValues;
 use glha::Release;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
@@ -212,6 +213,7 @@ fn plan() -> Plan {
         .map(|id| SecretRef {
             id: id.to_string(),
             source: SecretSource::Env(id.to_uppercase().replace('.', "_")),
+            span: None,
         })
         .collect(),
         balancer: None,
@@ -219,16 +221,18 @@ fn plan() -> Plan {
 }
 
 /// Secret values as the CLI would resolve them; all must stay unprinted.
-fn secrets() -> BTreeMap<String, String> {
-    [
-        ("rabbit.password", "NEW-SECRET-rabbit"),
-        ("db.password", "NEW-SECRET-db/$x"),
-        ("keystone.glance_password", "NEW-SECRET-ks"),
-        ("keystone.admin_password", "s3cr\"et pw"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+fn secrets() -> SecretValues {
+    SecretValues::from_map(
+        [
+            ("rabbit.password", "NEW-SECRET-rabbit"),
+            ("db.password", "NEW-SECRET-db/$x"),
+            ("keystone.glance_password", "NEW-SECRET-ks"),
+            ("keystone.admin_password", "s3cr\"et pw"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect::<BTreeMap<_, _>>(),
+    )
 }
 
 /// Every value that must never appear in output.

@@ -3,8 +3,8 @@
 
 use super::{ini, sha256_hex, under_root, SavedPlan};
 use crate::plan::Plan;
+use crate::secret::SecretValues;
 use camino::{Utf8Path, Utf8PathBuf};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 
@@ -42,6 +42,9 @@ pub enum ApplyError {
         /// Its id.
         id: String,
     },
+    /// A secret value cannot be written where the plan puts it (named by
+    /// id, never by value).
+    Secrets(Vec<crate::secret::SecretError>),
     /// Reading or writing failed.
     Io {
         /// The file.
@@ -70,6 +73,10 @@ impl std::fmt::Display for ApplyError {
                     "secret `{id}` is needed to write the ini files but was not supplied"
                 )
             }
+            ApplyError::Secrets(errors) => {
+                let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                write!(f, "{}", all.join("; "))
+            }
             ApplyError::Io { path, error } => write!(f, "{path}: {error}"),
         }
     }
@@ -94,9 +101,14 @@ pub fn apply(
     saved: &SavedPlan,
     plan: &Plan,
     root: &Utf8Path,
-    secrets: &BTreeMap<String, String>,
+    secrets: &SecretValues,
 ) -> Result<ApplyOutcome, ApplyError> {
-    // Check everything before writing anything.
+    // Check everything before writing anything, the secret values first:
+    // the same check as a bundle built with them.
+    let problems = crate::secret::check_values(plan, secrets);
+    if !problems.is_empty() {
+        return Err(ApplyError::Secrets(problems));
+    }
     let mut work = Vec::new();
     for sf in &saved.files {
         let file = plan
@@ -108,7 +120,7 @@ pub fn apply(
                 why: "the spec no longer writes this file".into(),
             })?;
         let (path, text) = read_unchanged(root, &sf.target, &sf.live_sha256)?;
-        let check = ini::merge(text.as_deref(), file, &BTreeMap::new());
+        let check = ini::merge(text.as_deref(), file, &SecretValues::none());
         if sha256_hex(check.text().as_bytes()) != sf.merged_sha256 {
             return Err(ApplyError::PlanMismatch {
                 target: sf.target.clone(),
@@ -121,7 +133,7 @@ pub fn apply(
             .flat_map(|s| s.values.iter().flat_map(|v| v.secret_ids()))
             .collect();
         ids.sort_unstable();
-        if let Some(id) = ids.into_iter().find(|id| !secrets.contains_key(*id)) {
+        if let Some(id) = ids.into_iter().find(|id| !secrets.contains(id)) {
             return Err(ApplyError::MissingSecret { id: id.to_string() });
         }
         for s in &file.settings {

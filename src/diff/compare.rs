@@ -3,10 +3,9 @@
 
 use super::cib::{LiveCluster, LivePrimitive};
 use super::endpoints::LiveEndpoint;
-use super::ini::value_text;
-use super::{is_sensitive_name, ChangeKind, EndpointChange, EndpointKind, PcmkChange, SENSITIVE};
+use super::{ChangeKind, EndpointChange, EndpointKind, PcmkChange, SENSITIVE};
 use crate::plan::{Catalog, Op, Pacemaker, Primitive, Value};
-use std::collections::BTreeMap;
+use crate::secret::{is_sensitive_name, SecretValues};
 
 /// A score in one spelling: `INFINITY`, `-INFINITY` or the number.
 pub(crate) fn score(s: &str) -> String {
@@ -40,8 +39,7 @@ fn same_duration(a: &str, b: &str) -> bool {
 /// A param value for a crm definition: secrets are never written, a
 /// placeholder names them.
 fn crm_param(v: &Value) -> String {
-    let (text, _) = value_text(v, &BTreeMap::new());
-    crate::emit::crm::word(&text)
+    crate::emit::crm::word(&v.render(&SecretValues::none()).text)
 }
 
 fn crm_primitive(p: &Primitive) -> String {
@@ -113,7 +111,7 @@ fn diff_pairs(
 fn primitive_details(
     p: &Primitive,
     l: &LivePrimitive,
-    secrets: &BTreeMap<String, String>,
+    secrets: &SecretValues,
     unknown: &mut Vec<String>,
 ) -> Vec<String> {
     let mut d = Vec::new();
@@ -123,7 +121,9 @@ fn primitive_details(
     // Params whose value is a secret not supplied cannot be compared.
     let mut known = Vec::new();
     for (k, v) in &p.params {
-        let (text, all) = value_text(v, secrets);
+        let r = v.render(secrets);
+        let all = r.complete();
+        let text = r.text;
         if all {
             known.push((k.clone(), text));
         } else if let Some((_, _)) = l.params.iter().find(|(lk, _)| lk == k) {
@@ -205,7 +205,7 @@ fn primitive_details(
 pub(crate) fn pacemaker(
     plan: &Pacemaker,
     live: &LiveCluster,
-    secrets: &BTreeMap<String, String>,
+    secrets: &SecretValues,
 ) -> Vec<PcmkChange> {
     let mut out = Vec::new();
     let mut push = |object: &str,

@@ -6,8 +6,9 @@
 //! literal `$`. Values are compared in that raw form, so a plan value is
 //! `$`-escaped before it is compared.
 
-use super::{is_sensitive_name, ChangeKind, IniChange, SENSITIVE};
-use crate::plan::{IniFile, Part, Value};
+use super::{ChangeKind, IniChange, SENSITIVE};
+use crate::plan::{IniFile, Value};
+use crate::secret::{is_sensitive_name, Carrier, SecretValues};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One physical line of an ini file, newline included.
@@ -125,34 +126,6 @@ fn entries(lines: &[Line], section: &str, key: &str) -> Vec<usize> {
         .collect()
 }
 
-/// The text of a value with secrets filled from `secrets`; a missing secret
-/// is written `<secret:ID>` and the second result is false.
-pub(crate) fn value_text(v: &Value, secrets: &BTreeMap<String, String>) -> (String, bool) {
-    match v {
-        Value::Plain(s) => (s.clone(), true),
-        Value::Template(parts) => {
-            let mut all = true;
-            let mut out = String::new();
-            for p in parts {
-                match p {
-                    Part::Lit(s) => out.push_str(s),
-                    Part::Secret(id) | Part::UrlSecret(id) => match secrets.get(id) {
-                        Some(val) if matches!(p, Part::UrlSecret(_)) => {
-                            out.push_str(&crate::emit::percent_encode_userinfo(val))
-                        }
-                        Some(val) => out.push_str(val),
-                        None => {
-                            all = false;
-                            out.push_str(&format!("<secret:{id}>"));
-                        }
-                    },
-                }
-            }
-            (out, all)
-        }
-    }
-}
-
 /// Escapes `$` as `$$` (oslo.config substitution).
 fn escape_dollar(s: &str) -> String {
     s.replace('$', "$$")
@@ -160,25 +133,21 @@ fn escape_dollar(s: &str) -> String {
 
 /// Renders a plan value as it is written after `key = ` in an ini file.
 ///
-/// Errors name the problem (a missing secret by id, or a line break, which
-/// an ini value cannot hold); they never contain a secret value.
-pub fn ini_value(v: &Value, secrets: &BTreeMap<String, String>) -> Result<String, String> {
-    if let Some(id) = v
-        .secret_ids()
-        .into_iter()
-        .find(|id| !secrets.contains_key(*id))
-    {
+/// Errors name the problem (a missing secret by id, or a character an ini
+/// value cannot hold); they never contain a secret value.
+pub fn ini_value(v: &Value, secrets: &SecretValues) -> Result<String, String> {
+    let r = v.render(secrets);
+    if let Some(id) = r.missing.first() {
         return Err(format!("secret `{id}` is needed but was not supplied"));
     }
-    let (text, _) = value_text(v, secrets);
-    if text.contains(['\n', '\r']) {
+    if let Some(c) = Carrier::Ini.unrepresentable(&r.text) {
         return Err(if v.is_sensitive() {
-            "a sensitive value contains a line break".to_string()
+            format!("a sensitive value contains {}", c.escape_debug())
         } else {
-            format!("value {text:?} contains a line break")
+            format!("value {:?} contains {}", r.text, c.escape_debug())
         });
     }
-    Ok(crate::emit::ini::quote(&text))
+    Ok(crate::emit::ini::quote(&r.text))
 }
 
 const BOOL_TRUE: [&str; 5] = ["true", "yes", "on", "t", "y"];
@@ -209,22 +178,18 @@ enum Want {
     Unknown(Vec<String>),
 }
 
-fn want(v: &Value, secrets: &BTreeMap<String, String>) -> Want {
-    let (text, all) = value_text(v, secrets);
-    if all {
-        return Want::Known(escape_dollar(&text));
+fn want(v: &Value, secrets: &SecretValues) -> Want {
+    let r = v.render(secrets);
+    if r.complete() {
+        Want::Known(escape_dollar(&r.text))
+    } else {
+        Want::Unknown(
+            v.literal_pieces()
+                .iter()
+                .map(|l| escape_dollar(l))
+                .collect(),
+        )
     }
-    let Value::Template(parts) = v else {
-        return Want::Known(escape_dollar(&text));
-    };
-    let mut lits = vec![String::new()];
-    for p in parts {
-        match p {
-            Part::Lit(s) => lits.last_mut().unwrap().push_str(&escape_dollar(s)),
-            _ => lits.push(String::new()),
-        }
-    }
-    Want::Unknown(lits)
 }
 
 /// Whether `live` could be the template whose literal pieces are `lits`.
@@ -317,11 +282,7 @@ fn show(section: &str, key: &str, vals: &[String], sensitive: bool) -> Option<St
 /// Merges `file` into the live text (`None`: the file does not exist).
 /// `secrets` fills sensitive values; without them a setting whose live value
 /// could match is left alone and reported [`ChangeKind::Unknown`].
-pub(crate) fn merge(
-    live: Option<&str>,
-    file: &IniFile,
-    secrets: &BTreeMap<String, String>,
-) -> Merge {
+pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) -> Merge {
     let lines = parse(live.unwrap_or(""));
     let sensitive_keys: BTreeSet<(String, String)> = file
         .settings
@@ -378,7 +339,7 @@ pub(crate) fn merge(
                 }
             }
         }
-        let planned: Vec<String> = s.values.iter().map(|v| value_text(v, secrets).0).collect();
+        let planned: Vec<String> = s.values.iter().map(|v| v.render(secrets).text).collect();
         let kind = if at.is_empty() {
             ChangeKind::Add
         } else if equal && unknown {
@@ -407,7 +368,10 @@ pub(crate) fn merge(
             .values
             .iter()
             .map(|v| {
-                let (text, _) = value_text(v, secrets);
+                // Spec text and secret values are checked before they get
+                // here (E0110, secret::check_values); a line break is
+                // still never written, so a value cannot add a key.
+                let text = v.render(secrets).text;
                 let raw = crate::emit::ini::quote(&text.replace(['\n', '\r'], " "));
                 let prefix = format!("{} = ", s.key);
                 OutLine {
@@ -528,7 +492,7 @@ fn section_end(lines: &[Line], section: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::IniSetting;
+    use crate::plan::{IniSetting, Part};
 
     fn file(settings: Vec<(&str, &str, Value)>, remove: Vec<(&str, &str)>) -> IniFile {
         IniFile {
@@ -560,7 +524,7 @@ mod tests {
             ],
             vec![],
         );
-        let m = merge(Some(live), &f, &BTreeMap::new());
+        let m = merge(Some(live), &f, &SecretValues::none());
         assert!(m.changes.is_empty(), "{:?}", m.changes);
         assert_eq!(m.text(), live);
     }
@@ -576,7 +540,7 @@ mod tests {
             ],
             vec![("DEFAULT", "sql_connection")],
         );
-        let m = merge(Some(live), &f, &BTreeMap::new());
+        let m = merge(Some(live), &f, &SecretValues::none());
         assert_eq!(
             m.text(),
             "[DEFAULT]\nbind_host = 10.0.0.11\nregistry_host = 10.0.0.11\n\n[x]\na = 1\n\n[database]\nconnection = cost $$5\n"
@@ -595,14 +559,17 @@ mod tests {
         ]);
         let f = file(vec![("database", "connection", v)], vec![]);
         let live = "[database]\nconnection = mysql+pymysql://glance:p%40ss@10.0.0.11/glance\n";
-        let m = merge(Some(live), &f, &BTreeMap::new());
+        let m = merge(Some(live), &f, &SecretValues::none());
         assert_eq!(m.changes[0].kind, ChangeKind::Unknown);
         let other = "[database]\nconnection = mysql+pymysql://glance:x@10.9.9.9/glance\n";
         assert_eq!(
-            merge(Some(other), &f, &BTreeMap::new()).changes[0].kind,
+            merge(Some(other), &f, &SecretValues::none()).changes[0].kind,
             ChangeKind::Change
         );
-        let secrets = BTreeMap::from([("db.password".to_string(), "p@ss".to_string())]);
+        let secrets = SecretValues::from_map(BTreeMap::from([(
+            "db.password".to_string(),
+            "p@ss".to_string(),
+        )]));
         assert!(merge(Some(live), &f, &secrets).changes.is_empty());
     }
 
@@ -615,16 +582,18 @@ mod tests {
             key: "x".into(),
             values: vec![Value::plain("1"), Value::plain("2\ncontinued")],
         });
-        assert!(merge(Some(live), &f, &BTreeMap::new()).changes.is_empty());
+        assert!(merge(Some(live), &f, &SecretValues::none())
+            .changes
+            .is_empty());
         f.settings[0].values.pop();
-        let m = merge(Some(live), &f, &BTreeMap::new());
+        let m = merge(Some(live), &f, &SecretValues::none());
         assert_eq!(m.changes[0].kind, ChangeKind::Change);
         assert_eq!(m.text(), "[DEFAULT]\nx = 1\n# between\ny = 3\n");
     }
 
     #[test]
     fn ini_value_quotes_and_escapes() {
-        let none = BTreeMap::new();
+        let none = SecretValues::none();
         assert_eq!(ini_value(&Value::plain(" a"), &none).unwrap(), "\" a\"");
         assert_eq!(ini_value(&Value::plain("'x'"), &none).unwrap(), "\"'x'\"");
         assert_eq!(ini_value(&Value::plain("a$b"), &none).unwrap(), "a$$b");

@@ -26,23 +26,15 @@ pub use apply::{apply, ApplyError, ApplyOutcome};
 pub use ini::ini_value;
 
 use crate::plan::Plan;
+use crate::secret::SecretValues;
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 
 /// What is shown instead of a sensitive value.
 pub const SENSITIVE: &str = "(sensitive)";
 
-/// Whether a key's live value must never be shown: its name says it holds a
-/// password or embeds one (`password`, `secret`, `transport_url`,
-/// `connection`).
-pub fn is_sensitive_name(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    ["password", "secret", "transport_url", "connection"]
-        .iter()
-        .any(|w| k.contains(w))
-}
+pub use crate::secret::is_sensitive_name;
 
 /// The live inputs; each is optional, and a target without one is reported
 /// as not compared.
@@ -311,7 +303,7 @@ fn read_text(path: &Utf8Path) -> Result<(String, String), DiffError> {
 /// Compares `plan` with the live state, without secrets: sensitive values
 /// are checked for shape only and otherwise reported unknown.
 pub fn diff(plan: &Plan, live: &LiveInputs) -> Result<DiffReport, DiffError> {
-    diff_with_secrets(plan, live, &BTreeMap::new())
+    diff_with_secrets(plan, live, &SecretValues::none())
 }
 
 /// The unified diff of two texts, with headers.
@@ -328,7 +320,7 @@ pub(crate) fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> S
 pub fn diff_with_secrets(
     plan: &Plan,
     live: &LiveInputs,
-    secrets: &BTreeMap<String, String>,
+    secrets: &SecretValues,
 ) -> Result<DiffReport, DiffError> {
     let mut ini_reports = Vec::new();
     for f in &plan.ini {
@@ -365,7 +357,7 @@ pub fn diff_with_secrets(
             })?),
         };
         let m = ini::merge(text.as_deref(), f, secrets);
-        let digest_merge = ini::merge(text.as_deref(), f, &BTreeMap::new());
+        let digest_merge = ini::merge(text.as_deref(), f, &SecretValues::none());
         rep.merged_sha256 = Some(sha256_hex(digest_merge.text().as_bytes()));
         rep.live_sha256 = bytes.as_deref().map(sha256_hex);
         let old_name = if text.is_some() {

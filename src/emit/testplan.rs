@@ -134,14 +134,17 @@ pub(crate) fn seed() -> Plan {
             SecretRef {
                 id: "db.password".into(),
                 source: SecretSource::Env("GLANCE_DB_PASSWORD".into()),
+                span: None,
             },
             SecretRef {
                 id: "ipmi.password".into(),
                 source: SecretSource::File("/etc/glha/ipmi.pw".into()),
+                span: None,
             },
             SecretRef {
                 id: "keystone.password".into(),
                 source: SecretSource::Literal("secretsecret".into()),
+                span: None,
             },
         ],
         balancer: None,

@@ -90,7 +90,7 @@ fn scripts_are_shellcheck_clean() {
     }
     let dir = tempfile::tempdir().unwrap();
     for plan in [seed(), super::testplan::cloned()] {
-        let b = emit(&plan, &EmitOptions::default(), "x");
+        let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
         for p in [PCS_PATH, ENDPOINTS_PATH] {
             let path = dir.path().join("s.sh");
             std::fs::write(&path, b.get(p).unwrap()).unwrap();
@@ -189,7 +189,7 @@ fn endpoints_script_is_idempotent() {
     if !have("endpoints_script_is_idempotent", &["sh"]) {
         return;
     }
-    let b = emit(&seed(), &EmitOptions::default(), "x");
+    let b = emit(&seed(), &EmitOptions::default(), "x").unwrap();
     let cloud = FakeCloud::new(b.get(ENDPOINTS_PATH).unwrap());
     let (ok, err, log) = cloud.run();
     assert!(ok, "first run failed: {err}");
@@ -218,7 +218,7 @@ fn endpoints_script_fixes_urls_and_never_duplicates() {
     if !have("endpoints_script_fixes_urls_and_never_duplicates", &["sh"]) {
         return;
     }
-    let b = emit(&seed(), &EmitOptions::default(), "x");
+    let b = emit(&seed(), &EmitOptions::default(), "x").unwrap();
     let cloud = FakeCloud::new(b.get(ENDPOINTS_PATH).unwrap());
     std::fs::write(cloud.path("service"), "").unwrap();
     std::fs::write(
@@ -335,7 +335,7 @@ fn crmsh_round_trips_special_characters() {
             timeout: Some("20s".into()),
         }],
     });
-    let b = emit(&plan, &EmitOptions::default(), "x");
+    let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cib = base_cib(dir.path());
     let (ok, out) = crm_load(&cib, b.get(CRM_PATH).unwrap());
@@ -371,7 +371,7 @@ fn crm_script_loads_silently_and_verifies() {
         return;
     }
     let plan = seed_for_this_machine();
-    let b = emit(&plan, &EmitOptions::default(), "x");
+    let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cib = base_cib(dir.path());
     let (ok, out) = crm_load(&cib, b.get(CRM_PATH).unwrap());
@@ -401,7 +401,7 @@ fn crm_script_loads_silently_and_verifies() {
     c.pacemaker.primitives[2] = plan.pacemaker.primitives[2].clone();
     c.pacemaker.locations[0].node = "node1".into();
     c.pacemaker.primitives[1].agent = "ocf:heartbeat:Dummy".into();
-    let cb = emit(&c, &EmitOptions::default(), "x");
+    let cb = emit(&c, &EmitOptions::default(), "x").unwrap();
     let fresh = tempfile::tempdir().unwrap();
     let cib2 = base_cib(fresh.path());
     let (ok, out) = crm_load(&cib2, cb.get(CRM_PATH).unwrap());
@@ -418,7 +418,7 @@ fn pcs_script_builds_the_same_configuration() {
         return;
     }
     let plan = seed_for_this_machine();
-    let b = emit(&plan, &EmitOptions::default(), "x");
+    let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cib = base_cib(dir.path());
     let script = dir.path().join("pcs.sh");

@@ -2,8 +2,10 @@
 //! with the live system. Nothing here is text of an output language yet.
 
 mod lower;
+mod value;
 
 pub use lower::lower;
+pub use value::{Part, Rendered, SecretRef, SecretSource, Value};
 
 use crate::release::Release;
 use serde::Serialize;
@@ -24,81 +26,6 @@ pub struct Plan {
     /// HAProxy and the kernel setting it needs (active/active only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub balancer: Option<Balancer>,
-}
-
-/// A value that may embed secrets. Emitters decide how to write each part
-/// (quoting, URL encoding, placeholder or real value).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(tag = "kind", content = "parts", rename_all = "lowercase")]
-pub enum Value {
-    /// Plain text.
-    Plain(String),
-    /// Text with secrets spliced in.
-    Template(Vec<Part>),
-}
-
-/// A piece of a [`Value::Template`].
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum Part {
-    /// Literal text.
-    Lit(String),
-    /// A secret by id, written as is.
-    Secret(String),
-    /// A secret by id, percent-encoded as URL userinfo.
-    UrlSecret(String),
-}
-
-impl Value {
-    /// A plain value.
-    pub fn plain(s: impl Into<String>) -> Self {
-        Value::Plain(s.into())
-    }
-    /// A whole value that is one secret.
-    pub fn secret(id: impl Into<String>) -> Self {
-        Value::Template(vec![Part::Secret(id.into())])
-    }
-    /// Whether any part is a secret.
-    pub fn is_sensitive(&self) -> bool {
-        match self {
-            Value::Plain(_) => false,
-            Value::Template(parts) => parts.iter().any(|p| !matches!(p, Part::Lit(_))),
-        }
-    }
-    /// The ids of the secrets in the value.
-    pub fn secret_ids(&self) -> Vec<&str> {
-        match self {
-            Value::Plain(_) => Vec::new(),
-            Value::Template(parts) => parts
-                .iter()
-                .filter_map(|p| match p {
-                    Part::Lit(_) => None,
-                    Part::Secret(id) | Part::UrlSecret(id) => Some(id.as_str()),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// Where a secret's value comes from.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(tag = "from", content = "name", rename_all = "lowercase")]
-pub enum SecretSource {
-    /// An environment variable at apply time.
-    Env(String),
-    /// A file at apply time (first line, trailing newline removed).
-    File(String),
-    /// Written in the spec (the checker warned about it).
-    Literal(#[serde(skip)] String),
-}
-
-/// A secret a plan refers to.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct SecretRef {
-    /// Stable id, e.g. `keystone.password`.
-    pub id: String,
-    /// Where its value comes from.
-    pub source: SecretSource,
 }
 
 /// The Pacemaker configuration.

@@ -6,6 +6,7 @@ use crate::model::{self, ConsumerKind, Discovery, Mode, Spec};
 use crate::plan::*;
 use crate::release::settings::{exists, row_of, Setting};
 use crate::release::Release;
+use crate::secret::percent_encode_userinfo;
 
 /// An ini file being filled for one release: settings the release does
 /// not have are skipped.
@@ -79,7 +80,7 @@ pub(super) fn glance_api(
         release: rel,
     };
     if let Some(db) = &spec.database {
-        let user = userinfo(&db.user.value);
+        let user = percent_encode_userinfo(&db.user.value);
         let port = db.port.map(|p| format!(":{p}")).unwrap_or_default();
         let pw = secrets.add(format!("database.{}.password", db.name.value), &db.password);
         let url = Value::Template(vec![
@@ -153,7 +154,7 @@ pub(super) fn glance_api(
                 parts.push(Part::Lit(",".into()));
             }
             if let Some(u) = &r.user {
-                parts.push(Part::Lit(userinfo(&u.value)));
+                parts.push(Part::Lit(percent_encode_userinfo(&u.value)));
                 if let Some(p) = &r.password {
                     parts.push(Part::Lit(":".into()));
                     parts.push(Part::UrlSecret(secrets.add("rabbitmq.password".into(), p)));
@@ -165,7 +166,7 @@ pub(super) fn glance_api(
         let vhost = r
             .vhost
             .as_ref()
-            .map(|v| userinfo(v.value.trim_start_matches('/')))
+            .map(|v| percent_encode_userinfo(v.value.trim_start_matches('/')))
             .unwrap_or_default();
         parts.push(Part::Lit(format!("/{vhost}")));
         let value = if parts.iter().all(|p| matches!(p, Part::Lit(_))) {
