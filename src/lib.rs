@@ -30,6 +30,7 @@
 pub mod build;
 pub mod bundle;
 pub mod check;
+pub mod command;
 pub mod diagnostic;
 pub mod diff;
 pub mod embedded;

@@ -135,7 +135,7 @@ fn plan() -> Plan {
         comments: vec![],
     };
     let glance = IniFile {
-        service: "glance-api".into(),
+        service: ServiceKind::GlanceApi,
         node: None,
         target: "/etc/glance/glance-api.conf".into(),
         settings: vec![
@@ -179,7 +179,7 @@ fn plan() -> Plan {
         )],
     };
     let nova = IniFile {
-        service: "nova".into(),
+        service: ServiceKind::Nova,
         node: None,
         target: "/etc/nova/nova.conf".into(),
         settings: vec![setting(
@@ -198,9 +198,18 @@ fn plan() -> Plan {
             service_type: "image".into(),
             region: "RegionOne".into(),
             endpoints: vec![
-                kv("public", "http://203.0.113.11:9292"),
-                kv("internal", "http://10.0.0.11:9292"),
-                kv("admin", "http://10.0.0.11:9292"),
+                CatalogEndpoint {
+                    interface: Interface::Public,
+                    url: Url::parse("http://203.0.113.11:9292").unwrap(),
+                },
+                CatalogEndpoint {
+                    interface: Interface::Internal,
+                    url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                },
+                CatalogEndpoint {
+                    interface: Interface::Admin,
+                    url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                },
             ],
         }),
         secrets: [
@@ -363,7 +372,12 @@ fn one_changed_param_is_one_change_with_a_crm_command() {
         changed[0].details,
         vec!["param nic: eth1 -> eth0".to_string()]
     );
-    let cmds = r.commands().join("\n");
+    let cmds = r
+        .commands()
+        .iter()
+        .map(|c| c.to_shell())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(cmds.starts_with("crm configure load update - <<'GLHA'\nprimitive p_vip_internal ocf:heartbeat:IPaddr2 params ip=10.0.0.11 cidr_netmask=24 nic=eth0 op monitor interval=30s timeout=20s\nGLHA"), "{cmds}");
 }
 
@@ -409,7 +423,7 @@ fn endpoints_create_update_and_flag_duplicates() {
                 c.interface.as_str(),
                 c.kind,
                 c.id.as_deref(),
-                c.command.as_deref(),
+                c.command.as_ref().map(|c| c.to_shell()),
             )
         })
         .collect();
@@ -417,18 +431,18 @@ fn endpoints_create_update_and_flag_duplicates() {
         got,
         vec![
             ("public", EndpointKind::Unchanged, Some("0a1f"), None),
-            ("public", EndpointKind::DeleteDuplicate, Some("2c3d"), Some("openstack endpoint delete 2c3d")),
+            ("public", EndpointKind::DeleteDuplicate, Some("2c3d"), Some("openstack endpoint delete 2c3d".to_string())),
             (
                 "internal",
                 EndpointKind::Update,
                 Some("1b2e"),
-                Some("openstack endpoint set --url http://10.0.0.11:9292 1b2e")
+                Some("openstack endpoint set --url http://10.0.0.11:9292 1b2e".to_string())
             ),
             (
                 "admin",
                 EndpointKind::Create,
                 None,
-                Some("openstack endpoint create --region RegionOne image admin http://10.0.0.11:9292")
+                Some("openstack endpoint create --region RegionOne image admin http://10.0.0.11:9292".to_string())
             ),
         ]
     );

@@ -18,8 +18,8 @@ pub struct ApplyOutcome {
     /// Files already as planned.
     pub unchanged: Vec<Utf8PathBuf>,
     /// Commands that remain to run by hand (crm, openstack), secrets as
-    /// `<secret:ID>` placeholders.
-    pub commands: Vec<String>,
+    /// placeholders.
+    pub commands: Vec<crate::command::Command>,
 }
 
 /// Why apply refused or failed. No variant carries a secret value.

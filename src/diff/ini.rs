@@ -492,11 +492,11 @@ fn section_end(lines: &[Line], section: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{IniSetting, Part};
+    use crate::plan::{IniSetting, Part, ServiceKind};
 
     fn file(settings: Vec<(&str, &str, Value)>, remove: Vec<(&str, &str)>) -> IniFile {
         IniFile {
-            service: "glance-api".into(),
+            service: ServiceKind::GlanceApi,
             node: None,
             target: "/etc/glance/glance-api.conf".into(),
             settings: settings

@@ -25,6 +25,7 @@ mod xml;
 pub use apply::{apply, ApplyError, ApplyOutcome};
 pub use ini::ini_value;
 
+use crate::command::Command;
 use crate::plan::Plan;
 use crate::secret::SecretValues;
 use camino::{Utf8Path, Utf8PathBuf};
@@ -205,7 +206,7 @@ pub struct EndpointChange {
     /// The planned URL.
     pub url: String,
     /// The openstack command that makes it so.
-    pub command: Option<String>,
+    pub command: Option<Command>,
 }
 
 /// The comparison of the Keystone catalog.
@@ -326,7 +327,7 @@ pub fn diff_with_secrets(
     for f in &plan.ini {
         let mut rep = IniReport {
             target: f.target.clone(),
-            service: f.service.clone(),
+            service: f.service.name().to_string(),
             node: f.node.clone(),
             compared: Compared::Yes,
             live_path: None,
@@ -472,7 +473,7 @@ impl DiffReport {
 
     /// The commands that remain after the ini files are written: one
     /// `crm configure load update` batch, then openstack commands.
-    pub fn commands(&self) -> Vec<String> {
+    pub fn commands(&self) -> Vec<Command> {
         let mut out = Vec::new();
         let defs: Vec<&str> = self
             .pacemaker
@@ -481,10 +482,9 @@ impl DiffReport {
             .filter_map(|c| c.command.as_deref())
             .collect();
         if !defs.is_empty() {
-            out.push(format!(
-                "crm configure load update - <<'GLHA'\n{}\nGLHA",
-                defs.join("\n")
-            ));
+            let mut text = defs.join("\n");
+            text.push('\n');
+            out.push(Command::new(["crm", "configure", "load", "update", "-"]).with_stdin(text));
         }
         if let Some(e) = &self.endpoints {
             out.extend(e.changes.iter().filter_map(|c| c.command.clone()));
@@ -573,7 +573,7 @@ pub struct SavedPlan {
     #[serde(default)]
     pub whole: Vec<SavedWhole>,
     /// Commands that remain (crm, openstack), secrets as placeholders.
-    pub commands: Vec<String>,
+    pub commands: Vec<Command>,
 }
 
 impl SavedPlan {

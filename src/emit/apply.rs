@@ -110,7 +110,7 @@ pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
 
     // 2. Ini files, glance-api's first.
     let mut inis: Vec<&crate::plan::IniFile> = plan.ini.iter().collect();
-    inis.sort_by_key(|f| f.service != "glance-api");
+    inis.sort_by_key(|f| f.service.is_consumer());
     if !inis.is_empty() {
         let mut body = String::from(
             "Each file holds only the settings glha manages. Merge them into the\n\
@@ -228,7 +228,7 @@ pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
     let consumers: Vec<&crate::plan::IniFile> = inis
         .iter()
         .copied()
-        .filter(|f| f.service != "glance-api")
+        .filter(|f| f.service.is_consumer())
         .collect();
     if !consumers.is_empty() {
         let mut body = String::from(

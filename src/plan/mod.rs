@@ -1,10 +1,14 @@
 //! Phase 4, plan: the semantic IR every emitter renders and `diff` compares
 //! with the live system. Nothing here is text of an output language yet.
 
+pub mod catalog;
 mod lower;
+pub mod url;
 mod value;
 
+pub use catalog::{Catalog, CatalogEndpoint, Interface};
 pub use lower::lower;
+pub use url::{Scheme, Url, UrlHost};
 pub use value::{Part, Rendered, SecretRef, SecretSource, Value};
 
 use crate::release::Release;
@@ -132,11 +136,44 @@ pub struct Order {
     pub then: String,
 }
 
+/// A service whose config file glha writes settings into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceKind {
+    /// The Image API itself.
+    GlanceApi,
+    /// nova (api and compute read nova.conf).
+    Nova,
+    /// cinder (api and volume read cinder.conf).
+    Cinder,
+}
+
+impl ServiceKind {
+    /// Its usual name (`glance-api`, `nova`, `cinder`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceKind::GlanceApi => "glance-api",
+            ServiceKind::Nova => "nova",
+            ServiceKind::Cinder => "cinder",
+        }
+    }
+    /// Whether it calls the Image API (rather than being it).
+    pub fn is_consumer(self) -> bool {
+        self != ServiceKind::GlanceApi
+    }
+}
+
+impl std::fmt::Display for ServiceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The managed settings of one ini file.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct IniFile {
-    /// Which service reads it: `glance-api`, `nova`, `cinder`.
-    pub service: String,
+    /// Which service reads it.
+    pub service: ServiceKind,
     /// For per-node files (active/active), the node; `None` for every node.
     pub node: Option<String>,
     /// Absolute path on the target host.
@@ -157,19 +194,6 @@ pub struct IniSetting {
     pub key: String,
     /// The value; several for a multi-valued option (repeated key).
     pub values: Vec<Value>,
-}
-
-/// The Image API's Keystone catalog entries.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Catalog {
-    /// Service name (`glance`).
-    pub service_name: String,
-    /// Service type (`image`).
-    pub service_type: String,
-    /// Region.
-    pub region: String,
-    /// Interface (`public`, `internal`, `admin`) and URL, in that order.
-    pub endpoints: Vec<(String, String)>,
 }
 
 /// HAProxy in front of the cloned glance-api, on every node: one proxy

@@ -37,12 +37,17 @@ pub fn lower(spec: &Spec, diags: &mut Diagnostics) -> Plan {
         service_type: "image".into(),
         region: e.region.value.clone(),
         endpoints: [
-            ("public", Some(&e.public)),
-            ("internal", Some(&e.internal)),
-            ("admin", e.admin.as_ref()),
+            (Interface::Public, Some(&e.public)),
+            (Interface::Internal, Some(&e.internal)),
+            (Interface::Admin, e.admin.as_ref()),
         ]
         .into_iter()
-        .filter_map(|(i, ep)| ep.map(|ep| (i.to_string(), ep.url())))
+        .filter_map(|(interface, ep)| {
+            ep.map(|ep| CatalogEndpoint {
+                interface,
+                url: ep.url(),
+            })
+        })
         .collect(),
     });
     Plan {
