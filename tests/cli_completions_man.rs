@@ -263,7 +263,7 @@ fn the_library_alone_pulls_in_no_cli_crate() {
         Command::new(cargo)
             .args([
                 "tree",
-                "--offline",
+                "--locked",
                 "--no-default-features",
                 "-p",
                 "glha",
