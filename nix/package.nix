@@ -1,5 +1,5 @@
 # glhac, the CLI. Called with callPackage from flake.nix (packages, overlay).
-{ lib, rustPlatform }:
+{ lib, stdenv, rustPlatform, installShellFiles }:
 
 let
   glhaLib = import ./lib.nix;
@@ -20,6 +20,12 @@ rustPlatform.buildRustPackage {
   # The test suite needs crmsh, pcs, pacemaker and oslo-config-validator
   # (.ci/install-tools); CI runs it, the package build does not.
   doCheck = false;
+
+  # Completions and manual pages come from the glhac just built, which a
+  # cross build cannot run.
+  nativeBuildInputs = [ installShellFiles ];
+  postInstall = lib.optionalString (stdenv.buildPlatform.canExecute stdenv.hostPlatform)
+    (glhaLib.postInstall "$out/bin/glhac");
 
   meta = {
     description = manifest.package.description;

@@ -24,15 +24,20 @@ let
       unions = paths: paths;
     };
     licenses.asl20 = "Apache-2.0";
+    optionalString = cond: s: if cond then s else "";
   };
   stubPkgs = system: rec {
     lib = stubLib;
-    stdenv.hostPlatform.system = system;
+    stdenv = {
+      hostPlatform.system = system;
+      buildPlatform.canExecute = _host: true;
+    };
+    installShellFiles = "installShellFiles";
     rustPlatform.buildRustPackage = args: args // {
       stubDerivation = "buildRustPackage";
       outPath = "/nix/store/stub-glhac-${system}";
     };
-    callPackage = fn: extra: import fn ({ inherit lib rustPlatform; } // extra);
+    callPackage = fn: extra: import fn ({ inherit lib stdenv rustPlatform installShellFiles; } // extra);
     runCommand = name: env: script: {
       stubDerivation = "runCommand";
       inherit name env script;
@@ -96,6 +101,14 @@ let
       (builtins.all (p: builtins.pathExists (root + "/${p}")) glhaLib.sourcePaths
         && builtins.all (m: builtins.elem m glhaLib.sourcePaths) manifest.workspace.members
           || builtins.all (m: m == "." || builtins.elem m glhaLib.sourcePaths) manifest.workspace.members))
+    (check "packages.default installs completions and manual pages made by the glhac it built"
+      (glhac.nativeBuildInputs == [ "installShellFiles" ]
+        && glhac.postInstall == glhaLib.postInstall "$out/bin/glhac"
+        && builtins.all (shell: contains "--${shell} <($out/bin/glhac completions ${shell})" glhac.postInstall)
+          [ "bash" "zsh" "fish" ]
+        && contains "installShellCompletion --cmd glhac" glhac.postInstall
+        && contains "$out/bin/glhac man --dir " glhac.postInstall
+        && contains "installManPage " glhac.postInstall))
     (check "apps.default runs glhac"
       (outputs.apps.x86_64-linux.default == {
         type = "app";
@@ -134,5 +147,7 @@ builtins.deepSeq results {
   # What .ci/nix-check runs with the real glhac ("@OUT@" is the output dir).
   argv = [ pinned.env.passthru.glhacArgs ]
     ++ map (n: checks.${n}.env.passthru.glhacArgs) (builtins.attrNames checks);
+  # The package's postInstall, for .ci/nix-check to run ("@GLHAC@" is glhac).
+  postInstall = glhaLib.postInstall "@GLHAC@";
   inherit examples;
 }

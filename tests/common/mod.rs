@@ -39,14 +39,18 @@ pub fn tool(name: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        if std::env::var("GLHA_REQUIRE_TOOLS").as_deref() == Ok("1") {
-            panic!(
-                "required tool `{name}` is missing (GLHA_REQUIRE_TOOLS=1); run .ci/install-tools"
-            );
-        }
-        eprintln!("\n*** SKIPPED: `{name}` is not installed; run `bash .ci/install-tools` (as root) to test conformance ***\n");
+        missing_tool(&format!("`{name}`"));
     }
     found
+}
+
+/// Reports a missing tool: a failure in CI (GLHA_REQUIRE_TOOLS=1), a loud
+/// skip on a developer machine.
+pub fn missing_tool(what: &str) {
+    if std::env::var("GLHA_REQUIRE_TOOLS").as_deref() == Ok("1") {
+        panic!("required tool {what} is missing (GLHA_REQUIRE_TOOLS=1); run .ci/install-tools");
+    }
+    eprintln!("\n*** SKIPPED: {what} is not installed; run `bash .ci/install-tools` (as root) to test conformance ***\n");
 }
 
 /// Runs a command; panics with its output unless it succeeds.

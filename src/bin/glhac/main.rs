@@ -3,12 +3,15 @@
 mod apply;
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod fmt;
+mod man;
 mod output;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Exit code: the spec has errors (or, for diff, there are changes).
@@ -41,6 +44,27 @@ enum Command {
     Fmt(fmt::Args),
     /// Explain a diagnostic code.
     Explain(explain::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print the manual page in roff, or write every page with --dir.
+    Man(man::Args),
+}
+
+/// glhac's command line as clap defines it: what completions and manual
+/// pages are generated from.
+fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Writes generated text to stdout. A closed pipe (`| head`) is no error.
+fn print_bytes(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("cannot write to stdout"))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn main() -> ExitCode {
@@ -58,6 +82,8 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a),
         Command::Apply(a) => apply::run(a),
         Command::Fmt(a) => fmt::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
     };
     match code {
         Ok(c) => ExitCode::from(c),

@@ -1,0 +1,2 @@
+" glha specs: *.glha
+autocmd BufRead,BufNewFile *.glha setfiletype glha
