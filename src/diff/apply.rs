@@ -45,6 +45,8 @@ pub enum ApplyError {
     /// A secret value cannot be written where the plan puts it (named by
     /// id, never by value).
     Secrets(Vec<crate::secret::SecretError>),
+    /// A live file could not be read (unreadable, too large, not UTF-8).
+    Live(super::DiffError),
     /// Reading or writing failed.
     Io {
         /// The file.
@@ -77,6 +79,7 @@ impl std::fmt::Display for ApplyError {
                 let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
                 write!(f, "{}", all.join("; "))
             }
+            ApplyError::Live(e) => write!(f, "{e}"),
             ApplyError::Io { path, error } => write!(f, "{path}: {error}"),
         }
     }
@@ -196,22 +199,13 @@ fn read_unchanged(
     recorded: &Option<String>,
 ) -> Result<(Utf8PathBuf, Option<String>), ApplyError> {
     let path = under_root(root, target);
-    let current = match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io(&path)(e)),
-    };
+    let current = super::read::bytes_opt(&path).map_err(ApplyError::Live)?;
     if current.as_deref().map(sha256_hex) != *recorded {
         return Err(ApplyError::Stale { path });
     }
     let text = match current {
         None => None,
-        Some(b) => Some(String::from_utf8(b).map_err(|_| {
-            io(&path)(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "not UTF-8",
-            ))
-        })?),
+        Some(b) => Some(super::read::utf8(&path, b).map_err(ApplyError::Live)?),
     };
     Ok((path, text))
 }

@@ -7,7 +7,7 @@
 //! `$`-escaped before it is compared.
 
 use super::{ChangeKind, IniChange, SENSITIVE};
-use crate::plan::{IniFile, Value};
+use crate::plan::{IniFile, IniSetting, Value};
 use crate::secret::{is_sensitive_name, Carrier, SecretValues};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -268,8 +268,7 @@ fn mask_line(text: &str, mask: Option<(usize, &str)>) -> String {
     }
 }
 
-fn show(section: &str, key: &str, vals: &[String], sensitive: bool) -> Option<String> {
-    let _ = (section, key);
+fn show(vals: &[String], sensitive: bool) -> Option<String> {
     if vals.is_empty() {
         None
     } else if sensitive {
@@ -277,6 +276,160 @@ fn show(section: &str, key: &str, vals: &[String], sensitive: bool) -> Option<St
     } else {
         Some(vals.join(", "))
     }
+}
+
+/// Which live lines hold a sensitive value, and where the value starts:
+/// a key line whose key is sensitive, and its continuation lines.
+fn live_masks(lines: &[Line], is_sens: &dyn Fn(&str, &str) -> bool) -> Vec<Option<usize>> {
+    let mut owner_sensitive = false;
+    lines
+        .iter()
+        .map(|l| match &l.kind {
+            Kind::Key {
+                section,
+                key,
+                value_start,
+            } => {
+                owner_sensitive = is_sens(section, key);
+                owner_sensitive.then_some(*value_start)
+            }
+            Kind::Cont { value_start } => owner_sensitive.then_some(*value_start),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How the planned values of one setting compare with the live ones.
+fn compare_values(live_vals: &[String], wants: &[Want], exists: bool) -> Option<ChangeKind> {
+    if !exists {
+        return Some(ChangeKind::Add);
+    }
+    let mut unknown = false;
+    let mut equal = live_vals.len() == wants.len();
+    if equal {
+        for (l, w) in live_vals.iter().zip(wants) {
+            match w {
+                Want::Known(raw) => equal &= same_raw(l, raw),
+                Want::Unknown(lits) => {
+                    unknown = true;
+                    equal &= skeleton_matches(l, lits);
+                }
+            }
+        }
+    }
+    match (equal, unknown) {
+        (true, true) => Some(ChangeKind::Unknown),
+        (true, false) => None,
+        (false, _) => Some(ChangeKind::Change),
+    }
+}
+
+/// The edits a merge makes to the live lines, collected before the merged
+/// file is assembled.
+struct Edits {
+    /// Live lines dropped (a replaced or removed key and its continuations).
+    deleted: Vec<bool>,
+    /// New lines to insert before a live line (`lines.len()`: at the end).
+    before: BTreeMap<usize, Vec<OutLine>>,
+    /// Sections the live file lacks, with their new lines, in plan order.
+    new_sections: Vec<(String, Vec<OutLine>)>,
+}
+
+impl Edits {
+    fn delete_entries(&mut self, lines: &[Line], at: &[usize]) {
+        for &i in at {
+            for d in &mut self.deleted[i..entry_end(lines, i)] {
+                *d = true;
+            }
+        }
+    }
+
+    /// Puts `new` where the setting was (`at`), else at the end of its
+    /// section, else in a new section.
+    fn place(&mut self, lines: &[Line], section: &str, at: &[usize], new: Vec<OutLine>) {
+        if let Some(&first) = at.first() {
+            self.delete_entries(lines, at);
+            self.before.entry(first).or_default().extend(new);
+        } else if let Some(pos) = section_end(lines, section) {
+            self.before.entry(pos).or_default().extend(new);
+        } else if let Some((_, v)) = self.new_sections.iter_mut().find(|(n, _)| n == section) {
+            v.extend(new);
+        } else {
+            self.new_sections.push((section.to_string(), new));
+        }
+    }
+
+    /// The merged file: live lines kept, new lines in place.
+    fn assemble(mut self, lines: &[Line], live_mask: &[Option<usize>]) -> Vec<OutLine> {
+        let mut out: Vec<OutLine> = Vec::new();
+        let push = |out: &mut Vec<OutLine>, l: OutLine| {
+            if let Some(last) = out.last_mut() {
+                if !last.text.ends_with('\n') {
+                    last.text.push('\n');
+                }
+            }
+            out.push(l);
+        };
+        for (i, l) in lines.iter().enumerate() {
+            for n in self.before.remove(&i).unwrap_or_default() {
+                push(&mut out, n);
+            }
+            if !self.deleted[i] {
+                let mask = live_mask[i].map(|at| (at, false));
+                push(
+                    &mut out,
+                    OutLine {
+                        text: l.text.clone(),
+                        mask,
+                    },
+                );
+            }
+        }
+        for n in self.before.remove(&lines.len()).unwrap_or_default() {
+            push(&mut out, n);
+        }
+        for (section, new_lines) in self.new_sections {
+            if !out.is_empty() {
+                push(
+                    &mut out,
+                    OutLine {
+                        text: "\n".into(),
+                        mask: None,
+                    },
+                );
+            }
+            push(
+                &mut out,
+                OutLine {
+                    text: format!("[{section}]\n"),
+                    mask: None,
+                },
+            );
+            for n in new_lines {
+                push(&mut out, n);
+            }
+        }
+        out
+    }
+}
+
+/// The lines that write a setting's values.
+fn setting_lines(s: &IniSetting, secrets: &SecretValues, sensitive: bool) -> Vec<OutLine> {
+    s.values
+        .iter()
+        .map(|v| {
+            // Spec text and secret values are checked before they get
+            // here (E0110, secret::check_values); a line break is still
+            // never written, so a value cannot add a key.
+            let text = v.render(secrets).text;
+            let raw = crate::emit::ini::quote(&text.replace(['\n', '\r'], " "));
+            let prefix = format!("{} = ", s.key);
+            OutLine {
+                mask: sensitive.then_some((prefix.len(), true)),
+                text: format!("{prefix}{raw}\n"),
+            }
+        })
+        .collect()
 }
 
 /// Merges `file` into the live text (`None`: the file does not exist).
@@ -293,23 +446,7 @@ pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) 
     let is_sens = |section: &str, key: &str| {
         is_sensitive_name(key) || sensitive_keys.contains(&(section.to_string(), norm_key(key)))
     };
-    // The mask of each live line.
-    let mut live_mask: Vec<Option<usize>> = Vec::with_capacity(lines.len());
-    let mut owner_sensitive = false;
-    for l in &lines {
-        live_mask.push(match &l.kind {
-            Kind::Key {
-                section,
-                key,
-                value_start,
-            } => {
-                owner_sensitive = is_sens(section, key);
-                owner_sensitive.then_some(*value_start)
-            }
-            Kind::Cont { value_start } => owner_sensitive.then_some(*value_start),
-            _ => None,
-        });
-    }
+    let live_mask = live_masks(&lines, &is_sens);
     let live_display = lines
         .iter()
         .zip(&live_mask)
@@ -317,82 +454,37 @@ pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) 
         .collect();
 
     let mut changes = Vec::new();
-    let mut deleted = vec![false; lines.len()];
-    let mut before: BTreeMap<usize, Vec<OutLine>> = BTreeMap::new();
-    let mut new_sections: Vec<(String, Vec<OutLine>)> = Vec::new();
+    let mut edits = Edits {
+        deleted: vec![false; lines.len()],
+        before: BTreeMap::new(),
+        new_sections: Vec::new(),
+    };
     for s in &file.settings {
         let at = entries(&lines, &s.section, &s.key);
         let live_vals: Vec<String> = at.iter().map(|&i| live_value(&lines, i)).collect();
         let wants: Vec<Want> = s.values.iter().map(|v| want(v, secrets)).collect();
-        let sensitive = is_sens(&s.section, &s.key);
-        let same_len = live_vals.len() == wants.len();
-        let mut unknown = false;
-        let mut equal = same_len;
-        if same_len {
-            for (l, w) in live_vals.iter().zip(&wants) {
-                match w {
-                    Want::Known(raw) => equal &= same_raw(l, raw),
-                    Want::Unknown(lits) => {
-                        unknown = true;
-                        equal &= skeleton_matches(l, lits);
-                    }
-                }
-            }
-        }
-        let planned: Vec<String> = s.values.iter().map(|v| v.render(secrets).text).collect();
-        let kind = if at.is_empty() {
-            ChangeKind::Add
-        } else if equal && unknown {
-            ChangeKind::Unknown
-        } else if equal {
+        let Some(kind) = compare_values(&live_vals, &wants, !at.is_empty()) else {
             continue;
-        } else {
-            ChangeKind::Change
         };
+        let sensitive = is_sens(&s.section, &s.key);
+        let planned: Vec<String> = s.values.iter().map(|v| v.render(secrets).text).collect();
         changes.push(IniChange {
             section: s.section.clone(),
             key: s.key.clone(),
             kind,
-            live: show(&s.section, &s.key, &live_vals, sensitive),
-            planned: if kind == ChangeKind::Unknown {
-                None
-            } else {
-                show(&s.section, &s.key, &planned, sensitive)
-            },
+            live: show(&live_vals, sensitive),
+            planned: (kind != ChangeKind::Unknown)
+                .then(|| show(&planned, sensitive))
+                .flatten(),
             why: None,
         });
-        if kind == ChangeKind::Unknown {
-            continue;
-        }
-        let new_lines: Vec<OutLine> = s
-            .values
-            .iter()
-            .map(|v| {
-                // Spec text and secret values are checked before they get
-                // here (E0110, secret::check_values); a line break is
-                // still never written, so a value cannot add a key.
-                let text = v.render(secrets).text;
-                let raw = crate::emit::ini::quote(&text.replace(['\n', '\r'], " "));
-                let prefix = format!("{} = ", s.key);
-                OutLine {
-                    mask: sensitive.then_some((prefix.len(), true)),
-                    text: format!("{prefix}{raw}\n"),
-                }
-            })
-            .collect();
-        if let Some(&first) = at.first() {
-            for &i in &at {
-                for d in &mut deleted[i..entry_end(&lines, i)] {
-                    *d = true;
-                }
-            }
-            before.entry(first).or_default().extend(new_lines);
-        } else if let Some(pos) = section_end(&lines, &s.section) {
-            before.entry(pos).or_default().extend(new_lines);
-        } else if let Some((_, v)) = new_sections.iter_mut().find(|(n, _)| *n == s.section) {
-            v.extend(new_lines);
-        } else {
-            new_sections.push((s.section.clone(), new_lines));
+        if kind != ChangeKind::Unknown {
+            edits.place(
+                &lines,
+                &s.section,
+                &at,
+                setting_lines(s, secrets, sensitive),
+            );
         }
     }
     for (section, key, why) in &file.remove {
@@ -401,72 +493,19 @@ pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) 
             continue;
         }
         let vals: Vec<String> = at.iter().map(|&i| live_value(&lines, i)).collect();
-        for &i in &at {
-            for d in &mut deleted[i..entry_end(&lines, i)] {
-                *d = true;
-            }
-        }
+        edits.delete_entries(&lines, &at);
         changes.push(IniChange {
             section: section.clone(),
             key: key.clone(),
             kind: ChangeKind::Remove,
-            live: show(section, key, &vals, is_sens(section, key)),
+            live: show(&vals, is_sens(section, key)),
             planned: None,
             why: Some(why.clone()),
         });
     }
-
-    let mut out: Vec<OutLine> = Vec::new();
-    let push = |out: &mut Vec<OutLine>, l: OutLine| {
-        if let Some(last) = out.last_mut() {
-            if !last.text.ends_with('\n') {
-                last.text.push('\n');
-            }
-        }
-        out.push(l);
-    };
-    for (i, l) in lines.iter().enumerate() {
-        for n in before.remove(&i).unwrap_or_default() {
-            push(&mut out, n);
-        }
-        if !deleted[i] {
-            let mask = live_mask[i].map(|at| (at, false));
-            push(
-                &mut out,
-                OutLine {
-                    text: l.text.clone(),
-                    mask,
-                },
-            );
-        }
-    }
-    for n in before.remove(&lines.len()).unwrap_or_default() {
-        push(&mut out, n);
-    }
-    for (section, new_lines) in new_sections {
-        if !out.is_empty() {
-            push(
-                &mut out,
-                OutLine {
-                    text: "\n".into(),
-                    mask: None,
-                },
-            );
-        }
-        push(
-            &mut out,
-            OutLine {
-                text: format!("[{section}]\n"),
-                mask: None,
-            },
-        );
-        for n in new_lines {
-            push(&mut out, n);
-        }
-    }
     Merge {
         changes,
-        lines: out,
+        lines: edits.assemble(&lines, &live_mask),
         live_display,
     }
 }
@@ -492,7 +531,7 @@ fn section_end(lines: &[Line], section: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{IniSetting, Part, ServiceKind};
+    use crate::plan::{Part, ServiceKind};
 
     fn file(settings: Vec<(&str, &str, Value)>, remove: Vec<(&str, &str)>) -> IniFile {
         IniFile {

@@ -19,11 +19,13 @@ mod crm_show;
 mod endpoints;
 mod files;
 mod ini;
+mod read;
 mod render;
 mod xml;
 
 pub use apply::{apply, ApplyError, ApplyOutcome};
 pub use ini::ini_value;
+pub use read::MAX_LIVE_BYTES;
 
 use crate::command::Command;
 use crate::plan::Plan;
@@ -277,30 +279,6 @@ pub(crate) fn under_root(root: &Utf8Path, target: &str) -> Utf8PathBuf {
     root.join(target.trim_start_matches('/'))
 }
 
-fn read_opt(path: &Utf8Path) -> Result<Option<Vec<u8>>, DiffError> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(DiffError::Io {
-            path: path.to_owned(),
-            error,
-        }),
-    }
-}
-
-fn read_text(path: &Utf8Path) -> Result<(String, String), DiffError> {
-    let bytes = std::fs::read(path).map_err(|error| DiffError::Io {
-        path: path.to_owned(),
-        error,
-    })?;
-    let sha = sha256_hex(&bytes);
-    let text = String::from_utf8(bytes).map_err(|_| DiffError::Parse {
-        path: path.to_owned(),
-        message: "not UTF-8".into(),
-    })?;
-    Ok((text, sha))
-}
-
 /// Compares `plan` with the live state, without secrets: sensitive values
 /// are checked for shape only and otherwise reported unknown.
 pub fn diff(plan: &Plan, live: &LiveInputs) -> Result<DiffReport, DiffError> {
@@ -349,13 +327,10 @@ pub fn diff_with_secrets(
             }
         }
         let path = under_root(root, &f.target);
-        let bytes = read_opt(&path)?;
+        let bytes = read::bytes_opt(&path)?;
         let text = match &bytes {
             None => None,
-            Some(b) => Some(String::from_utf8(b.clone()).map_err(|_| DiffError::Parse {
-                path: path.clone(),
-                message: "not UTF-8".into(),
-            })?),
+            Some(b) => Some(read::utf8(&path, b.clone())?),
         };
         let m = ini::merge(text.as_deref(), f, secrets);
         let digest_merge = ini::merge(text.as_deref(), f, &SecretValues::none());
@@ -384,7 +359,7 @@ pub fn diff_with_secrets(
         changes: Vec::new(),
     };
     if let Some(path) = &live.cib {
-        let (text, sha) = read_text(path)?;
+        let (text, sha) = read::text(path)?;
         let cluster = if text.trim_start().starts_with('<') {
             cib::read(&text)
         } else {
@@ -414,7 +389,7 @@ pub fn diff_with_secrets(
                 changes: Vec::new(),
             };
             if let Some(path) = &live.endpoints {
-                let (text, sha) = read_text(path)?;
+                let (text, sha) = read::text(path)?;
                 let rows = endpoints::read(&text).map_err(|message| DiffError::Parse {
                     path: path.clone(),
                     message,
