@@ -9,7 +9,7 @@
 //! cannot carry exactly. No function here returns or formats a value: an
 //! error names the secret's id and its source, never what it holds.
 
-use crate::plan::{Plan, SecretRef, SecretSource, Value};
+use crate::plan::{Embedding, Plan, SecretRef, SecretSource, Value};
 use crate::source::Span;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,6 +63,12 @@ pub enum Carrier {
     Ini,
     /// The percent-encoded userinfo of a URL (itself in an ini value).
     UrlUserinfo,
+    /// The userinfo of an oslo.messaging transport URL. The rabbit driver
+    /// (every oslo.messaging release, Ocata to 2026.2) decodes it, then
+    /// rebuilds the URL for kombu with `urllib.parse.quote`, which leaves `/`
+    /// unescaped: kombu then reads a wrong host, port or no credentials at
+    /// all, and notifications fail or go elsewhere without an error.
+    TransportUrl,
 }
 
 impl Carrier {
@@ -73,6 +79,7 @@ impl Carrier {
             Carrier::Shell => "a shell word must not hold control characters",
             Carrier::Ini => "an ini value cannot hold control characters: a newline would start a new key",
             Carrier::UrlUserinfo => "glha refuses control characters in passwords, even where percent-encoding could carry them",
+            Carrier::TransportUrl => "oslo.messaging's rabbit driver re-quotes the URL's credentials without escaping `/`, so kombu would read another host or port; and control characters are refused",
         }
     }
 
@@ -83,6 +90,7 @@ impl Carrier {
             Carrier::Shell => "the pcs script",
             Carrier::Ini => "an ini file",
             Carrier::UrlUserinfo => "a URL",
+            Carrier::TransportUrl => "a RabbitMQ transport URL",
         }
     }
 
@@ -98,6 +106,7 @@ impl Carrier {
             Carrier::Shell => crate::emit::shell_unrepresentable(value),
             Carrier::Ini => crate::emit::ini_unrepresentable(value),
             Carrier::UrlUserinfo => None,
+            Carrier::TransportUrl => value.chars().find(|&c| c == '/'),
         }
     }
 }
@@ -183,6 +192,7 @@ fn describe_char(c: char) -> String {
         '\0' => "a NUL byte".into(),
         c if c.is_control() => format!("the control character U+{:04X}", c as u32),
         '\\' => "a backslash before `\"`, before `\\` or at the end".into(),
+        '/' => "`/`".into(),
         c => format!("{c:?}"),
     }
 }
@@ -291,14 +301,18 @@ impl SecretValues {
 pub fn uses(plan: &Plan) -> BTreeMap<String, BTreeSet<Carrier>> {
     let mut out: BTreeMap<String, BTreeSet<Carrier>> = BTreeMap::new();
     let mut add = |v: &Value, carriers: &[Carrier]| {
-        for (id, in_url) in v.secret_parts() {
+        for (id, how) in v.secret_parts() {
             let set = out.entry(id.to_string()).or_default();
-            if in_url {
-                // Percent-encoded first, so the ini file only ever sees
-                // `%XX` and unreserved characters.
-                set.insert(Carrier::UrlUserinfo);
-            } else {
-                set.extend(carriers.iter().copied());
+            // Percent-encoded first, so the file only ever sees `%XX` and
+            // unreserved characters.
+            match how {
+                Embedding::Raw => set.extend(carriers.iter().copied()),
+                Embedding::Userinfo => {
+                    set.insert(Carrier::UrlUserinfo);
+                }
+                Embedding::TransportUserinfo => {
+                    set.insert(Carrier::TransportUrl);
+                }
             }
         }
     };
@@ -410,5 +424,7 @@ mod tests {
         assert_eq!(Carrier::Crm.unrepresentable("é"), Some('é'));
         assert_eq!(Carrier::UrlUserinfo.unrepresentable("/@:%é"), None);
         assert_eq!(Carrier::UrlUserinfo.unrepresentable("a\rb"), Some('\r'));
+        assert_eq!(Carrier::TransportUrl.unrepresentable("pa/ss"), Some('/'));
+        assert_eq!(Carrier::TransportUrl.unrepresentable("p@s:s%#? $"), None);
     }
 }

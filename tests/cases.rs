@@ -36,7 +36,9 @@
 //! `glhac build --embed-secrets` compiles: every secret is read from its
 //! source and checked against the files it goes into. For those cases the
 //! runner sets `GLHA_CASE_SECRET_NEWLINE` (a value with a newline) and
-//! `GLHA_CASE_SECRET_CRM` (a value with `\"`, which crmsh cannot carry), and
+//! `GLHA_CASE_SECRET_CRM` (a value with `\"`, which crmsh cannot carry),
+//! `GLHA_CASE_SECRET_SLASH` (a value with `/`, which a RabbitMQ transport URL
+//! cannot carry), and
 //! makes sure `GLHA_CASE_SECRET_UNSET` is not set.
 //!
 //! Besides the positions, every error must render (without colour) with its
@@ -372,6 +374,7 @@ fn annotated_cases() {
         "x\"\nprimitive evil ocf:heartbeat:Dummy",
     );
     std::env::set_var("GLHA_CASE_SECRET_CRM", "a\\\"b");
+    std::env::set_var("GLHA_CASE_SECRET_SLASH", "pa/ss");
     std::env::remove_var("GLHA_CASE_SECRET_UNSET");
     let files = case_files();
     assert!(

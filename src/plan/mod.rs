@@ -9,7 +9,7 @@ mod value;
 pub use catalog::{Catalog, CatalogEndpoint, Interface};
 pub use lower::lower;
 pub use url::{Scheme, Url, UrlHost};
-pub use value::{Part, Rendered, SecretRef, SecretSource, Value};
+pub use value::{Embedding, Part, Rendered, SecretRef, SecretSource, Value};
 
 use crate::release::Release;
 use serde::Serialize;

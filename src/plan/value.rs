@@ -26,6 +26,21 @@ pub enum Part {
     Secret(String),
     /// A secret by id, percent-encoded as URL userinfo.
     UrlSecret(String),
+    /// A secret by id, percent-encoded as the userinfo of an oslo.messaging
+    /// transport URL: like [`Part::UrlSecret`], and it may not hold `/`
+    /// ([`crate::secret::Carrier::TransportUrl`]).
+    TransportSecret(String),
+}
+
+/// How a secret is written into its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Embedding {
+    /// As is.
+    Raw,
+    /// Percent-encoded, as URL userinfo.
+    Userinfo,
+    /// Percent-encoded, as the userinfo of an oslo.messaging transport URL.
+    TransportUserinfo,
 }
 
 /// A value rendered with the secret values at hand.
@@ -63,16 +78,17 @@ impl Value {
     pub fn secret_ids(&self) -> Vec<&str> {
         self.secret_parts().into_iter().map(|(id, _)| id).collect()
     }
-    /// The secrets in the value: id, and whether it is URL userinfo.
-    pub fn secret_parts(&self) -> Vec<(&str, bool)> {
+    /// The secrets in the value: id, and how it is written.
+    pub fn secret_parts(&self) -> Vec<(&str, Embedding)> {
         match self {
             Value::Plain(_) => Vec::new(),
             Value::Template(parts) => parts
                 .iter()
                 .filter_map(|p| match p {
                     Part::Lit(_) => None,
-                    Part::Secret(id) => Some((id.as_str(), false)),
-                    Part::UrlSecret(id) => Some((id.as_str(), true)),
+                    Part::Secret(id) => Some((id.as_str(), Embedding::Raw)),
+                    Part::UrlSecret(id) => Some((id.as_str(), Embedding::Userinfo)),
+                    Part::TransportSecret(id) => Some((id.as_str(), Embedding::TransportUserinfo)),
                 })
                 .collect(),
         }
@@ -113,7 +129,7 @@ impl Value {
                             continue;
                         }
                         Part::Secret(id) => (id, false),
-                        Part::UrlSecret(id) => (id, true),
+                        Part::UrlSecret(id) | Part::TransportSecret(id) => (id, true),
                     };
                     match values.get(id) {
                         Some(v) if url => r.text.push_str(&percent_encode_userinfo(v)),

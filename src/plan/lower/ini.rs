@@ -185,7 +185,9 @@ fn messaging(
             parts.push(Part::Lit(percent_encode_userinfo(&u.value)));
             if let Some(p) = &r.password {
                 parts.push(Part::Lit(":".into()));
-                parts.push(Part::UrlSecret(secrets.add("rabbitmq.password".into(), p)));
+                parts.push(Part::TransportSecret(
+                    secrets.add("rabbitmq.password".into(), p),
+                ));
             }
             parts.push(Part::Lit("@".into()));
         }
