@@ -10,7 +10,8 @@
 //! 3. [`check`]: validate everything, collecting every diagnostic, into a
 //!    typed [`model::Spec`];
 //! 4. [`plan`]: lower the spec to the semantic [`plan::Plan`] for one release;
-//! 5. [`emit`]: render the plan into a [`bundle::Bundle`] (path → bytes);
+//! 5. [`emit`]: render the plan into a [`bundle::Bundle`] (path → bytes),
+//!    with secrets as placeholders or, checked by [`secret`], as values;
 //! 6. [`bundle`]: write it atomically;
 //! 7. [`diff`]: compare a plan with the live system (ini files under a
 //!    root, a CIB, the endpoint list) and apply the file part.
@@ -29,6 +30,7 @@
 pub mod build;
 pub mod bundle;
 pub mod check;
+pub mod command;
 pub mod diagnostic;
 pub mod diff;
 pub mod embedded;
@@ -38,6 +40,7 @@ pub mod model;
 pub mod plan;
 pub mod release;
 pub mod resolve;
+pub mod secret;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
@@ -109,7 +112,14 @@ fn compile_source(
         if let (Some(spec), false) = (spec, diags.has_errors()) {
             let p = plan::lower(&spec, &mut diags);
             let digest = emit::digest(sources.get(root).text.as_bytes());
-            bundle = Some(emit::emit(&p, &opts.emit, &digest));
+            match emit::emit(&p, &opts.emit, &digest) {
+                Ok(b) => bundle = Some(b),
+                Err(errors) => {
+                    for e in &errors {
+                        diags.push(diagnostic::secret_error(e, root));
+                    }
+                }
+            }
             plan = Some(p);
         }
     }

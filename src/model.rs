@@ -1,6 +1,7 @@
 //! The checked spec: every reference resolved, every value validated. Spans
 //! are kept so later phases can still point at the spec.
 
+use crate::plan::{Scheme, Url, UrlHost};
 use crate::release::Release;
 use crate::source::Span;
 use std::net::IpAddr;
@@ -41,9 +42,13 @@ pub struct Host {
 impl Host {
     /// The host as written in a URL authority (IPv6 in brackets).
     pub fn url_host(&self) -> String {
+        self.url().to_string()
+    }
+    /// The host of a URL.
+    pub fn url(&self) -> UrlHost {
         match self.ip {
-            Some(IpAddr::V6(v6)) => format!("[{v6}]"),
-            _ => self.name.clone(),
+            Some(ip) => UrlHost::Ip(ip),
+            None => UrlHost::Name(self.name.clone()),
         }
     }
 }
@@ -284,7 +289,7 @@ pub struct Haproxy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     /// `http` or `https`.
-    pub scheme: String,
+    pub scheme: Scheme,
     /// Host.
     pub host: Host,
     /// Port.
@@ -293,8 +298,8 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// The URL.
-    pub fn url(&self) -> String {
-        format!("{}://{}:{}", self.scheme, self.host.url_host(), self.port)
+    pub fn url(&self) -> Url {
+        Url::new(self.scheme, self.host.url(), self.port)
     }
 }
 

@@ -32,6 +32,15 @@
 //! (`import "./modules/NAME"`) live in `tests/cases/modules/` and are not
 //! cases themselves.
 //!
+//! A case whose first line is `#! embed-secrets` is compiled as
+//! `glhac build --embed-secrets` compiles: every secret is read from its
+//! source and checked against the files it goes into. For those cases the
+//! runner sets `GLHA_CASE_SECRET_NEWLINE` (a value with a newline) and
+//! `GLHA_CASE_SECRET_CRM` (a value with `\"`, which crmsh cannot carry),
+//! `GLHA_CASE_SECRET_SLASH` (a value with `/`, which a RabbitMQ transport URL
+//! cannot carry), and
+//! makes sure `GLHA_CASE_SECRET_UNSET` is not set.
+//!
 //! Besides the positions, every error must render (without colour) with its
 //! `file:line:col` and a `help:` line.
 //!
@@ -247,7 +256,11 @@ fn check_case(path: &Utf8Path) -> Vec<String> {
                 .to_string(),
         );
     }
-    let comp = match std::panic::catch_unwind(|| glha::compile_file(path, &Options::default())) {
+    let mut opts = Options::default();
+    if std::fs::read_to_string(path).is_ok_and(|t| t.starts_with("#! embed-secrets\n")) {
+        opts.emit.secrets = glha::SecretMode::Resolve;
+    }
+    let comp = match std::panic::catch_unwind(|| glha::compile_file(path, &opts)) {
         Ok(Ok(c)) => c,
         Ok(Err(e)) => return vec![format!("cannot compile: {e}")],
         Err(_) => return vec!["the compiler panicked".to_string()],
@@ -354,6 +367,15 @@ fn case_files() -> Vec<Utf8PathBuf> {
 
 #[test]
 fn annotated_cases() {
+    // The values `#! embed-secrets` cases read (see the module doc). Set
+    // before any case compiles; no other test of this binary reads them.
+    std::env::set_var(
+        "GLHA_CASE_SECRET_NEWLINE",
+        "x\"\nprimitive evil ocf:heartbeat:Dummy",
+    );
+    std::env::set_var("GLHA_CASE_SECRET_CRM", "a\\\"b");
+    std::env::set_var("GLHA_CASE_SECRET_SLASH", "pa/ss");
+    std::env::remove_var("GLHA_CASE_SECRET_UNSET");
     let files = case_files();
     assert!(
         files.len() >= 40,

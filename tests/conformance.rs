@@ -156,7 +156,7 @@ fn glance_api_conf_passes_oslo_config_validator_for_every_release_with_data() {
             let confs: Vec<String> = plan
                 .ini
                 .iter()
-                .filter(|f| f.service == "glance-api")
+                .filter(|f| f.service == glha::plan::ServiceKind::GlanceApi)
                 .map(glha::emit::ini::bundle_path)
                 .collect();
             assert!(!confs.is_empty(), "{spec}: no glance-api.conf");
@@ -183,8 +183,10 @@ fn glance_api_conf_passes_oslo_config_validator_for_every_release_with_data() {
     );
 }
 
-/// A fake `openstack` that keeps the catalog in files under $FAKE_STATE and
-/// logs every call: enough of the CLI for keystone/endpoints.sh.
+/// A fake `openstack` that keeps the catalog in files under $FAKE_STATE
+/// (`ep-INTERFACE-REGION`, one `ID ENABLED URL` line per endpoint, in the
+/// column order the real client prints) and logs every call: enough of the
+/// CLI for keystone/endpoints.sh.
 const FAKE_OPENSTACK: &str = r#"#!/bin/sh
 set -eu
 echo "$*" >> "$FAKE_STATE/calls"
@@ -192,27 +194,53 @@ case "$1 $2" in
 "service show") [ -e "$FAKE_STATE/service-$3" ] ;;
 "service create") touch "$FAKE_STATE/service-$4" ;; # service create --name NAME ...
 "endpoint list")
-    # endpoint list --service T --interface I --region R -f value -c ID -c URL
+    # endpoint list --service T --interface I --region R -f value -c ID -c Enabled -c URL
+    [ "$9 ${10} ${11} ${12} ${13} ${14} ${15} ${16}" = "-f value -c ID -c Enabled -c URL" ] ||
+        { echo "fake openstack: unexpected columns: $*" >&2; exit 2; }
     f="$FAKE_STATE/ep-$6-$8"; [ ! -e "$f" ] || cat "$f" ;;
 "endpoint create")
     # endpoint create --region R TYPE INTERFACE URL
     n=$(cat "$FAKE_STATE"/ep-* 2>/dev/null | wc -l)
-    echo "id$n $7" >> "$FAKE_STATE/ep-$6-$4" ;;
+    echo "id$n True $7" >> "$FAKE_STATE/ep-$6-$4" ;;
 "endpoint set")
-    # endpoint set --url URL ID
-    for f in "$FAKE_STATE"/ep-*; do sed -i "s|^$5 .*|$5 $4|" "$f"; done ;;
+    # endpoint set [--url URL] [--enable] ID
+    shift 2; url=''; enable=''
+    while [ "$#" -gt 1 ]; do
+        case "$1" in
+        --url) url=$2; shift 2 ;;
+        --enable) enable=1; shift ;;
+        *) echo "fake openstack: unexpected: $1" >&2; exit 2 ;;
+        esac
+    done
+    for f in "$FAKE_STATE"/ep-*; do
+        while read -r id en u; do
+            if [ "$id" = "$1" ]; then
+                [ -z "$url" ] || u=$url
+                [ -z "$enable" ] || en=True
+            fi
+            echo "$id $en $u"
+        done < "$f" > "$f.new"
+        mv "$f.new" "$f"
+    done ;;
+"endpoint delete")
+    for f in "$FAKE_STATE"/ep-*; do
+        grep -v "^$3 " "$f" > "$f.new" || true
+        mv "$f.new" "$f"
+    done ;;
 *) echo "fake openstack: unexpected: $*" >&2; exit 2 ;;
 esac
 "#;
 
-#[test]
-fn endpoint_scripts_make_exactly_the_intended_calls_and_are_idempotent() {
-    if !common::tool("sh") {
-        return;
-    }
-    for spec in common::examples() {
-        let (tmp, dir, comp) = build(&spec, None);
-        let catalog = comp.plan.as_ref().unwrap().catalog.clone().unwrap();
+/// A directory with the fake `openstack` on a PATH, and its state.
+struct FakeOpenstack {
+    _tmp: tempfile::TempDir,
+    path: String,
+    state: std::path::PathBuf,
+}
+
+impl FakeOpenstack {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
         let bin = tmp.path().join("bin");
         let state = tmp.path().join("state");
         std::fs::create_dir_all(&bin).unwrap();
@@ -229,69 +257,179 @@ fn endpoint_scripts_make_exactly_the_intended_calls_and_are_idempotent() {
             bin.display(),
             std::env::var("PATH").unwrap_or_default()
         );
-        let run = || {
-            common::run_ok(
-                Command::new("sh")
-                    .arg(dir.join("keystone/endpoints.sh"))
-                    .env("PATH", &path)
-                    .env("FAKE_STATE", &state),
-                &format!("endpoints.sh of {spec}"),
-            )
-        };
-        run();
-        let calls = std::fs::read_to_string(state.join("calls")).unwrap();
-        let creates: Vec<&str> = calls
-            .lines()
-            .filter(|l| l.starts_with("endpoint create"))
-            .collect();
-        let want: Vec<String> = catalog
-            .endpoints
-            .iter()
-            .map(|(i, url)| {
-                format!(
-                    "endpoint create --region {} image {i} {url}",
-                    catalog.region
-                )
-            })
-            .collect();
-        assert_eq!(creates, want, "{spec}: first run");
-        assert_eq!(
-            calls
-                .lines()
-                .filter(|l| l.starts_with("service create"))
-                .count(),
-            1,
-            "{spec}: {calls}"
+        FakeOpenstack {
+            _tmp: tmp,
+            path,
+            state,
+        }
+    }
+
+    /// Runs endpoints.sh; returns the calls that change the catalog.
+    fn run(&self, script: &std::path::Path, what: &str) -> Vec<String> {
+        self.run_with_output(script, what).0
+    }
+
+    /// Runs endpoints.sh; returns the calls that change the catalog, and
+    /// everything it printed.
+    fn run_with_output(&self, script: &std::path::Path, what: &str) -> (Vec<String>, String) {
+        std::fs::write(self.state.join("calls"), "").unwrap();
+        let printed = common::run_ok(
+            Command::new("sh")
+                .arg(script)
+                .env("PATH", &self.path)
+                .env("FAKE_STATE", &self.state),
+            what,
         );
+        let calls = std::fs::read_to_string(self.state.join("calls"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("service show") && !l.starts_with("endpoint list"))
+            .map(str::to_string)
+            .collect();
+        (calls, printed)
+    }
+}
+
+#[test]
+fn endpoint_scripts_make_exactly_the_intended_calls_and_are_idempotent() {
+    if !common::tool("sh") {
+        return;
+    }
+    for spec in common::examples() {
+        let (_tmp, dir, comp) = build(&spec, None);
+        let catalog = comp.plan.as_ref().unwrap().catalog.clone().unwrap();
+        let fake = FakeOpenstack::new();
+        let script = dir.join("keystone/endpoints.sh");
+        let what = format!("endpoints.sh of {spec}");
+        let calls = fake.run(script.as_std_path(), &what);
+        let want: Vec<String> = std::iter::once(
+            "service create --name glance --description OpenStack Image image".to_string(),
+        )
+        .chain(catalog.endpoints.iter().map(|e| {
+            format!(
+                "endpoint create --region {} image {} {}",
+                catalog.region, e.interface, e.url
+            )
+        }))
+        .collect();
+        assert_eq!(calls, want, "{spec}: first run");
         // A second run changes nothing.
-        std::fs::write(state.join("calls"), "").unwrap();
-        run();
-        let again = std::fs::read_to_string(state.join("calls")).unwrap();
+        let again = fake.run(script.as_std_path(), &what);
         assert!(
-            again
-                .lines()
-                .all(|l| l.starts_with("service show") || l.starts_with("endpoint list")),
-            "{spec}: second run changed the catalog:\n{again}"
+            again.is_empty(),
+            "{spec}: second run changed the catalog: {again:?}"
         );
         // A stale URL is corrected in place, not duplicated.
-        let (iface, url) = &catalog.endpoints[0];
-        let f = state.join(format!("ep-{iface}-{}", catalog.region));
+        let e = &catalog.endpoints[0];
+        let url = e.url.to_string();
+        let f = fake
+            .state
+            .join(format!("ep-{}-{}", e.interface, catalog.region));
         let text = std::fs::read_to_string(&f)
             .unwrap()
             .replace(url.as_str(), "http://stale.invalid:9292");
         std::fs::write(&f, text).unwrap();
-        std::fs::write(state.join("calls"), "").unwrap();
-        run();
-        let fix = std::fs::read_to_string(state.join("calls")).unwrap();
-        let changes: Vec<&str> = fix
-            .lines()
-            .filter(|l| !l.starts_with("service show") && !l.starts_with("endpoint list"))
-            .collect();
-        assert_eq!(changes.len(), 1, "{spec}: {fix}");
+        let fix = fake.run(script.as_std_path(), &what);
+        assert_eq!(fix.len(), 1, "{spec}: {fix:?}");
         assert!(
-            changes[0].starts_with("endpoint set --url ") && changes[0].contains(url.as_str()),
-            "{spec}: {fix}"
+            fix[0].starts_with("endpoint set --url ") && fix[0].contains(url.as_str()),
+            "{spec}: {fix:?}"
         );
+    }
+}
+
+/// keystone/endpoints.sh and `glhac diff` follow one reconciliation policy
+/// (glha::plan::catalog): on the same live catalogs, the script makes
+/// exactly the calls the policy's `Script` half plans.
+#[test]
+fn endpoint_script_follows_the_reconciliation_policy() {
+    use glha::plan::catalog::{reconcile, LiveEndpoint, Policy};
+    if !common::tool("sh") {
+        return;
+    }
+    let spec = common::examples()
+        .into_iter()
+        .find(|s| s.as_str().ends_with("seed.glha"))
+        .unwrap();
+    let (_tmp, dir, comp) = build(&spec, None);
+    let cat = comp.plan.as_ref().unwrap().catalog.clone().unwrap();
+    let script = dir.join("keystone/endpoints.sh");
+    let public = cat.endpoints[0].url.to_string();
+    let row = |id: &str, url: &str, enabled: bool| LiveEndpoint {
+        id: id.into(),
+        region: cat.region.clone(),
+        service_name: "glance".into(),
+        service_type: "image".into(),
+        interface: "public".into(),
+        url: url.into(),
+        enabled,
+    };
+    let states: Vec<(&str, Vec<LiveEndpoint>)> = vec![
+        ("absent", vec![]),
+        ("as planned", vec![row("e1", &public, true)]),
+        (
+            "trailing slash",
+            vec![row("e1", &format!("{public}//"), true)],
+        ),
+        ("drifted", vec![row("e1", "http://10.9.9.9:9292", true)]),
+        ("disabled", vec![row("e1", &public, false)]),
+        (
+            "drifted and disabled",
+            vec![row("e1", "http://10.9.9.9:9292/", false)],
+        ),
+        (
+            "duplicates",
+            vec![
+                row("e1", &public, true),
+                row("e2", "http://10.9.9.9:9292", true),
+            ],
+        ),
+    ];
+    for (name, live) in states {
+        let fake = FakeOpenstack::new();
+        std::fs::write(fake.state.join("service-glance"), "").unwrap();
+        // The other interfaces are as planned; only `public` varies.
+        let mut all = live.clone();
+        for (n, e) in cat.endpoints.iter().enumerate().skip(1) {
+            let mut r = row(&format!("k{n}"), &e.url.to_string(), true);
+            r.interface = e.interface.to_string();
+            all.push(r);
+        }
+        for e in &cat.endpoints {
+            let lines: String = all
+                .iter()
+                .filter(|r| r.interface == e.interface.as_str())
+                .map(|r| {
+                    format!(
+                        "{} {} {}\n",
+                        r.id,
+                        if r.enabled { "True" } else { "False" },
+                        r.url
+                    )
+                })
+                .collect();
+            if !lines.is_empty() {
+                let f = fake
+                    .state
+                    .join(format!("ep-{}-{}", e.interface, cat.region));
+                std::fs::write(f, lines).unwrap();
+            }
+        }
+        let (calls, printed) = fake.run_with_output(script.as_std_path(), name);
+        if name == "duplicates" {
+            assert!(
+                printed.contains("warning: 2 public endpoints") && printed.contains(" e1 e2"),
+                "{printed}"
+            );
+        } else {
+            assert!(printed.is_empty(), "{name}: {printed}");
+        }
+        let planned: Vec<String> = reconcile(&cat, &all, Policy::Script)
+            .iter()
+            .filter_map(|s| s.command(&cat))
+            .map(|c| c.argv[1..].join(" "))
+            .collect();
+        assert_eq!(calls, planned, "live catalog {name}");
     }
 }
 
@@ -523,19 +661,19 @@ fn no_deprecated_names_unless_asked() {
             let comp = glha::compile_file(&spec, &opts).unwrap();
             let Some(plan) = &comp.plan else { continue };
             for file in &plan.ini {
-                let asked = asked_deprecated(&comp, &file.service);
+                let asked = asked_deprecated(&comp, file.service.name());
                 for s in &file.settings {
                     let what = format!(
                         "{spec} {release}: {} [{}] {}",
                         file.service, s.section, s.key
                     );
                     let Some(row) = ROWS.iter().find(|r| {
-                        r.service == file.service && r.section == s.section && r.key == s.key
+                        r.service == file.service.name() && r.section == s.section && r.key == s.key
                     }) else {
                         problems.push(format!("{what}: written but not in the release table"));
                         continue;
                     };
-                    let ok = match data_state(&file.service, &s.section, &s.key, release) {
+                    let ok = match data_state(file.service.name(), &s.section, &s.key, release) {
                         Some(state) => {
                             matches!(state, "present" | "plugin" | "soft-deprecated")
                                 || (asked && state == "deprecated")
@@ -549,7 +687,7 @@ fn no_deprecated_names_unless_asked() {
                     if !ok {
                         problems.push(format!(
                             "{what}: data {:?}, table {:?}",
-                            data_state(&file.service, &s.section, &s.key, release),
+                            data_state(file.service.name(), &s.section, &s.key, release),
                             availability(row.setting, release)
                         ));
                     }
@@ -625,14 +763,18 @@ fn settings_by_release_table() {
             for s in &f.settings {
                 add(
                     &mut written,
-                    (f.service.clone(), s.section.clone(), s.key.clone()),
+                    (
+                        f.service.name().to_string(),
+                        s.section.clone(),
+                        s.key.clone(),
+                    ),
                     release,
                 );
             }
             for (sec, key, _) in &f.remove {
                 add(
                     &mut removed,
-                    (f.service.clone(), sec.clone(), key.clone()),
+                    (f.service.name().to_string(), sec.clone(), key.clone()),
                     release,
                 );
             }
@@ -643,11 +785,15 @@ fn settings_by_release_table() {
             "api_servers variant for {release}"
         );
         for f in &comp.plan.as_ref().unwrap().ini {
-            if f.service != "glance-api" {
+            if f.service != glha::plan::ServiceKind::GlanceApi {
                 for s in &f.settings {
                     add(
                         &mut fixed,
-                        (f.service.clone(), s.section.clone(), s.key.clone()),
+                        (
+                            f.service.name().to_string(),
+                            s.section.clone(),
+                            s.key.clone(),
+                        ),
                         release,
                     );
                 }

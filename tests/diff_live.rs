@@ -10,6 +10,7 @@ use glha::diff::{
     SavedPlan,
 };
 use glha::plan::*;
+use glha::secret::SecretValues;
 use glha::Release;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
@@ -134,7 +135,7 @@ fn plan() -> Plan {
         comments: vec![],
     };
     let glance = IniFile {
-        service: "glance-api".into(),
+        service: ServiceKind::GlanceApi,
         node: None,
         target: "/etc/glance/glance-api.conf".into(),
         settings: vec![
@@ -178,7 +179,7 @@ fn plan() -> Plan {
         )],
     };
     let nova = IniFile {
-        service: "nova".into(),
+        service: ServiceKind::Nova,
         node: None,
         target: "/etc/nova/nova.conf".into(),
         settings: vec![setting(
@@ -197,9 +198,18 @@ fn plan() -> Plan {
             service_type: "image".into(),
             region: "RegionOne".into(),
             endpoints: vec![
-                kv("public", "http://203.0.113.11:9292"),
-                kv("internal", "http://10.0.0.11:9292"),
-                kv("admin", "http://10.0.0.11:9292"),
+                CatalogEndpoint {
+                    interface: Interface::Public,
+                    url: Url::parse("http://203.0.113.11:9292").unwrap(),
+                },
+                CatalogEndpoint {
+                    interface: Interface::Internal,
+                    url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                },
+                CatalogEndpoint {
+                    interface: Interface::Admin,
+                    url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                },
             ],
         }),
         secrets: [
@@ -212,6 +222,7 @@ fn plan() -> Plan {
         .map(|id| SecretRef {
             id: id.to_string(),
             source: SecretSource::Env(id.to_uppercase().replace('.', "_")),
+            span: None,
         })
         .collect(),
         balancer: None,
@@ -219,16 +230,18 @@ fn plan() -> Plan {
 }
 
 /// Secret values as the CLI would resolve them; all must stay unprinted.
-fn secrets() -> BTreeMap<String, String> {
-    [
-        ("rabbit.password", "NEW-SECRET-rabbit"),
-        ("db.password", "NEW-SECRET-db/$x"),
-        ("keystone.glance_password", "NEW-SECRET-ks"),
-        ("keystone.admin_password", "s3cr\"et pw"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+fn secrets() -> SecretValues {
+    SecretValues::from_map(
+        [
+            ("rabbit.password", "NEW-SECRET-rabbit"),
+            ("db.password", "NEW-SECRET-db/$x"),
+            ("keystone.glance_password", "NEW-SECRET-ks"),
+            ("keystone.admin_password", "s3cr\"et pw"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect::<BTreeMap<_, _>>(),
+    )
 }
 
 /// Every value that must never appear in output.
@@ -359,7 +372,12 @@ fn one_changed_param_is_one_change_with_a_crm_command() {
         changed[0].details,
         vec!["param nic: eth1 -> eth0".to_string()]
     );
-    let cmds = r.commands().join("\n");
+    let cmds = r
+        .commands()
+        .iter()
+        .map(|c| c.to_shell())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(cmds.starts_with("crm configure load update - <<'GLHA'\nprimitive p_vip_internal ocf:heartbeat:IPaddr2 params ip=10.0.0.11 cidr_netmask=24 nic=eth0 op monitor interval=30s timeout=20s\nGLHA"), "{cmds}");
 }
 
@@ -405,7 +423,7 @@ fn endpoints_create_update_and_flag_duplicates() {
                 c.interface.as_str(),
                 c.kind,
                 c.id.as_deref(),
-                c.command.as_deref(),
+                c.command.as_ref().map(|c| c.to_shell()),
             )
         })
         .collect();
@@ -413,18 +431,18 @@ fn endpoints_create_update_and_flag_duplicates() {
         got,
         vec![
             ("public", EndpointKind::Unchanged, Some("0a1f"), None),
-            ("public", EndpointKind::DeleteDuplicate, Some("2c3d"), Some("openstack endpoint delete 2c3d")),
+            ("public", EndpointKind::DeleteDuplicate, Some("2c3d"), Some("openstack endpoint delete 2c3d".to_string())),
             (
                 "internal",
                 EndpointKind::Update,
                 Some("1b2e"),
-                Some("openstack endpoint set --url http://10.0.0.11:9292 1b2e")
+                Some("openstack endpoint set --url http://10.0.0.11:9292 1b2e".to_string())
             ),
             (
                 "admin",
                 EndpointKind::Create,
                 None,
-                Some("openstack endpoint create --region RegionOne image admin http://10.0.0.11:9292")
+                Some("openstack endpoint create --region RegionOne image admin http://10.0.0.11:9292".to_string())
             ),
         ]
     );

@@ -18,7 +18,8 @@ fn endpoint(
     diags: &mut Diagnostics,
 ) -> Option<Endpoint> {
     Some(Endpoint {
-        scheme: scheme.to_string(),
+        // The checker allows only `http` and `https` (Fields::word).
+        scheme: crate::plan::Scheme::parse(scheme).unwrap_or(crate::plan::Scheme::Http),
         host: host(v, key, scope, diags)?,
         port,
     })

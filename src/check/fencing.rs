@@ -182,9 +182,7 @@ pub(crate) fn params_of(
             );
             continue;
         };
-        let secretish = ["password", "passwd", "secret"]
-            .iter()
-            .any(|w| it.key.name.contains(w));
+        let secretish = crate::secret::is_sensitive_name(&it.key.name);
         match &v.kind {
             ValueKind::Secret { .. } | ValueKind::Str(_)
                 if secretish || matches!(v.kind, ValueKind::Secret { .. }) =>

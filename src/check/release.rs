@@ -71,7 +71,7 @@ fn discovery(spec: &Spec, c: &crate::model::Consumer, diags: &mut Diagnostics) {
 fn services(spec: &Spec) -> Vec<&'static str> {
     let mut v = vec!["glance-api"];
     for c in &spec.consumers {
-        let s = crate::release::settings::consumer_settings(c.kind).0;
+        let s = crate::release::settings::consumer_settings(c.kind).0.name();
         if !v.contains(&s) {
             v.push(s);
         }

@@ -147,9 +147,19 @@ pub(crate) fn rabbit(
         );
     }
     let port = values::port(&f, "port", diags).unwrap_or(5672);
-    let user = values::text(&f, "user", diags);
-    let password = values::secret(&f, "password", sources, diags);
-    let vhost = values::text(&f, "vhost", diags);
+    let user = values::text(&f, "user", diags)
+        .filter(|u| no_char_in(u, '/', "the RabbitMQ user", TRANSPORT_SLASH, diags));
+    // A secret's value is checked the same way once it is known
+    // (secret::Carrier::TransportUrl); a literal one is known now.
+    let password = values::secret(&f, "password", sources, diags).filter(|p| match p {
+        Secret::Literal(t) => no_char_in(t, '/', "the RabbitMQ password", TRANSPORT_SLASH, diags),
+        _ => true,
+    });
+    let vhost = values::text(&f, "vhost", diags).filter(|v| {
+        ['?', '#'].iter().all(|&c| {
+            no_char_in(v, c, "the RabbitMQ virtual host", "oslo.messaging's rabbit driver passes the virtual host to kombu unescaped, and kombu ends it at `?` or `#`: the driver would use another virtual host without an error", diags)
+        })
+    });
     Some(Rabbit {
         hosts,
         port,
@@ -158,6 +168,27 @@ pub(crate) fn rabbit(
         vhost,
         span: item.key.span,
     })
+}
+
+/// Why a RabbitMQ user or password may not hold `/`.
+const TRANSPORT_SLASH: &str = "oslo.messaging's rabbit driver (every release, Ocata to 2026.2) rebuilds the transport URL for kombu with urllib's `quote`, which leaves `/` unescaped: kombu then reads another host or port, or no credentials at all";
+
+/// Refuses `c` in `t`, at its span, with the reason.
+fn no_char_in(t: &Text, c: char, what: &str, why: &str, diags: &mut Diagnostics) -> bool {
+    if !t.value.contains(c) {
+        return true;
+    }
+    diags.push(
+        Diagnostic::error(
+            &codes::BAD_VALUE,
+            t.span,
+            format!("{what} contains `{c}`, which does not reach RabbitMQ intact"),
+        )
+        .label(format!("`{c}` here"))
+        .help(format!("choose a value without `{c}`"))
+        .note_text(why.to_string()),
+    );
+    false
 }
 
 pub(crate) fn keystone(

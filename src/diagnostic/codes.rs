@@ -68,6 +68,8 @@ codes! {
         "The spec has no `release` directive, so glha uses the newest release it knows. Add `release \"NAME\"` to pin it.";
     BAD_VALUE = "E0114", "invalid value",
         "The value is not one of those allowed for this key; the help lists them.";
+    SECRET_UNREADABLE = "E0116", "secret cannot be read",
+        "A secret is read from its source when its value is needed (`glhac build --embed-secrets`, `glhac apply`): the environment variable must be set, or the file must be readable (its first line is the value). Set the variable or fix the path; the message names the secret by id, never by value.";
     SEED_DIFFERENCE = "W0201", "glha writes a different setting than the seed guide",
         "The OpenStack HA guide's settings are stale for most releases. glha writes what the selected release really reads and says here what it wrote instead, and why.";
     RELEASE_REMOVED = "E0202", "not available in this release",

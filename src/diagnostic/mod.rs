@@ -133,6 +133,39 @@ impl Diagnostic {
     }
 }
 
+/// The diagnostic for a secret whose value cannot be used, at the place
+/// the spec refers to it (or, with no such place, about the file `root`).
+/// Names the secret by id and source, never by value.
+pub fn secret_error(e: &crate::secret::SecretError, root: crate::source::FileId) -> Diagnostic {
+    use crate::secret::Problem;
+    let span = e.span.unwrap_or(Span::new(root, 0, 0));
+    let (code, label, help) = match &e.problem {
+        Problem::EnvUnset(var) => (
+            &codes::SECRET_UNREADABLE,
+            "read when the bundle is built with its values",
+            format!("set {var}, or build without --embed-secrets to write a placeholder"),
+        ),
+        Problem::FileUnreadable { path, .. } => (
+            &codes::SECRET_UNREADABLE,
+            "read when the bundle is built with its values",
+            format!("make {path} readable, or build without --embed-secrets"),
+        ),
+        Problem::Unrepresentable { carrier, .. } => (
+            &codes::UNSAFE_VALUE,
+            "its value is checked where it is written",
+            format!("choose another value: {}", carrier.limits()),
+        ),
+        Problem::Unknown => (
+            &codes::SECRET_UNREADABLE,
+            "",
+            "supply values only for the secrets the spec refers to".to_string(),
+        ),
+    };
+    Diagnostic::error(code, span, e.to_string())
+        .label(label)
+        .help(help)
+}
+
 /// Diagnostics collected by a phase; phases push into it and never stop at
 /// the first problem.
 #[derive(Debug, Clone, Default, Serialize)]

@@ -3,8 +3,8 @@
 
 use super::{ini, sha256_hex, under_root, SavedPlan};
 use crate::plan::Plan;
+use crate::secret::SecretValues;
 use camino::{Utf8Path, Utf8PathBuf};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 
@@ -18,8 +18,8 @@ pub struct ApplyOutcome {
     /// Files already as planned.
     pub unchanged: Vec<Utf8PathBuf>,
     /// Commands that remain to run by hand (crm, openstack), secrets as
-    /// `<secret:ID>` placeholders.
-    pub commands: Vec<String>,
+    /// placeholders.
+    pub commands: Vec<crate::command::Command>,
 }
 
 /// Why apply refused or failed. No variant carries a secret value.
@@ -42,6 +42,11 @@ pub enum ApplyError {
         /// Its id.
         id: String,
     },
+    /// A secret value cannot be written where the plan puts it (named by
+    /// id, never by value).
+    Secrets(Vec<crate::secret::SecretError>),
+    /// A live file could not be read (unreadable, too large, not UTF-8).
+    Live(super::DiffError),
     /// Reading or writing failed.
     Io {
         /// The file.
@@ -70,6 +75,11 @@ impl std::fmt::Display for ApplyError {
                     "secret `{id}` is needed to write the ini files but was not supplied"
                 )
             }
+            ApplyError::Secrets(errors) => {
+                let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                write!(f, "{}", all.join("; "))
+            }
+            ApplyError::Live(e) => write!(f, "{e}"),
             ApplyError::Io { path, error } => write!(f, "{path}: {error}"),
         }
     }
@@ -94,9 +104,14 @@ pub fn apply(
     saved: &SavedPlan,
     plan: &Plan,
     root: &Utf8Path,
-    secrets: &BTreeMap<String, String>,
+    secrets: &SecretValues,
 ) -> Result<ApplyOutcome, ApplyError> {
-    // Check everything before writing anything.
+    // Check everything before writing anything, the secret values first:
+    // the same check as a bundle built with them.
+    let problems = crate::secret::check_values(plan, secrets);
+    if !problems.is_empty() {
+        return Err(ApplyError::Secrets(problems));
+    }
     let mut work = Vec::new();
     for sf in &saved.files {
         let file = plan
@@ -108,7 +123,7 @@ pub fn apply(
                 why: "the spec no longer writes this file".into(),
             })?;
         let (path, text) = read_unchanged(root, &sf.target, &sf.live_sha256)?;
-        let check = ini::merge(text.as_deref(), file, &BTreeMap::new());
+        let check = ini::merge(text.as_deref(), file, &SecretValues::none());
         if sha256_hex(check.text().as_bytes()) != sf.merged_sha256 {
             return Err(ApplyError::PlanMismatch {
                 target: sf.target.clone(),
@@ -121,7 +136,7 @@ pub fn apply(
             .flat_map(|s| s.values.iter().flat_map(|v| v.secret_ids()))
             .collect();
         ids.sort_unstable();
-        if let Some(id) = ids.into_iter().find(|id| !secrets.contains_key(*id)) {
+        if let Some(id) = ids.into_iter().find(|id| !secrets.contains(id)) {
             return Err(ApplyError::MissingSecret { id: id.to_string() });
         }
         for s in &file.settings {
@@ -184,22 +199,13 @@ fn read_unchanged(
     recorded: &Option<String>,
 ) -> Result<(Utf8PathBuf, Option<String>), ApplyError> {
     let path = under_root(root, target);
-    let current = match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io(&path)(e)),
-    };
+    let current = super::read::bytes_opt(&path).map_err(ApplyError::Live)?;
     if current.as_deref().map(sha256_hex) != *recorded {
         return Err(ApplyError::Stale { path });
     }
     let text = match current {
         None => None,
-        Some(b) => Some(String::from_utf8(b).map_err(|_| {
-            io(&path)(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "not UTF-8",
-            ))
-        })?),
+        Some(b) => Some(super::read::utf8(&path, b).map_err(ApplyError::Live)?),
     };
     Ok((path, text))
 }

@@ -2,11 +2,10 @@
 //! catalog with the live ones. (The ini comparison is the merge in `ini`.)
 
 use super::cib::{LiveCluster, LivePrimitive};
-use super::endpoints::LiveEndpoint;
-use super::ini::value_text;
-use super::{is_sensitive_name, ChangeKind, EndpointChange, EndpointKind, PcmkChange, SENSITIVE};
+use super::{ChangeKind, EndpointChange, EndpointKind, PcmkChange, SENSITIVE};
+use crate::plan::catalog::{reconcile, Action, LiveEndpoint, Policy};
 use crate::plan::{Catalog, Op, Pacemaker, Primitive, Value};
-use std::collections::BTreeMap;
+use crate::secret::{is_sensitive_name, SecretValues};
 
 /// A score in one spelling: `INFINITY`, `-INFINITY` or the number.
 pub(crate) fn score(s: &str) -> String {
@@ -40,8 +39,7 @@ fn same_duration(a: &str, b: &str) -> bool {
 /// A param value for a crm definition: secrets are never written, a
 /// placeholder names them.
 fn crm_param(v: &Value) -> String {
-    let (text, _) = value_text(v, &BTreeMap::new());
-    crate::emit::crm::word(&text)
+    crate::emit::crm::word(&v.render(&SecretValues::none()).text)
 }
 
 fn crm_primitive(p: &Primitive) -> String {
@@ -113,7 +111,7 @@ fn diff_pairs(
 fn primitive_details(
     p: &Primitive,
     l: &LivePrimitive,
-    secrets: &BTreeMap<String, String>,
+    secrets: &SecretValues,
     unknown: &mut Vec<String>,
 ) -> Vec<String> {
     let mut d = Vec::new();
@@ -123,7 +121,9 @@ fn primitive_details(
     // Params whose value is a secret not supplied cannot be compared.
     let mut known = Vec::new();
     for (k, v) in &p.params {
-        let (text, all) = value_text(v, secrets);
+        let r = v.render(secrets);
+        let all = r.complete();
+        let text = r.text;
         if all {
             known.push((k.clone(), text));
         } else if let Some((_, _)) = l.params.iter().find(|(lk, _)| lk == k) {
@@ -205,7 +205,7 @@ fn primitive_details(
 pub(crate) fn pacemaker(
     plan: &Pacemaker,
     live: &LiveCluster,
-    secrets: &BTreeMap<String, String>,
+    secrets: &SecretValues,
 ) -> Vec<PcmkChange> {
     let mut out = Vec::new();
     let mut push = |object: &str,
@@ -344,75 +344,42 @@ pub(crate) fn pacemaker(
     out
 }
 
-/// Compares the catalog with the live endpoint list: per interface in the
-/// plan's region, create, update or unchanged; extra rows for the same
-/// interface are duplicates to delete.
+/// Compares the catalog with the live endpoint list by the one
+/// reconciliation policy ([`crate::plan::catalog`]), as a reviewed plan
+/// applies it (duplicates are deleted).
 pub(crate) fn endpoints(cat: &Catalog, live: &[LiveEndpoint]) -> Vec<EndpointChange> {
-    let mut out = Vec::new();
-    let norm = |u: &str| u.trim_end_matches('/').to_string();
-    for (iface, url) in &cat.endpoints {
-        let rows: Vec<&LiveEndpoint> = live
-            .iter()
-            .filter(|e| {
-                (e.service_type == cat.service_type
-                    || (e.service_type.is_empty() && e.service_name == cat.service_name))
-                    && e.region == cat.region
-                    && e.interface == *iface
-            })
-            .collect();
-        let keep = rows
-            .iter()
-            .position(|e| norm(&e.url) == norm(url))
-            .unwrap_or(0);
-        let change = |kind, e: Option<&LiveEndpoint>, command: Option<String>| EndpointChange {
-            interface: iface.clone(),
-            kind,
-            id: e.map(|e| e.id.clone()),
-            live_url: e.map(|e| e.url.clone()),
-            url: url.clone(),
-            command,
-        };
-        match rows.get(keep) {
-            None => out.push(change(
-                EndpointKind::Create,
-                None,
-                Some(format!(
-                    "openstack endpoint create --region {} {} {} {}",
-                    crate::emit::shell::quote(&cat.region),
-                    crate::emit::shell::quote(&cat.service_type),
-                    crate::emit::shell::quote(iface),
-                    crate::emit::shell::quote(url)
-                )),
-            )),
-            Some(e) => {
-                let mut flags = Vec::new();
-                if norm(&e.url) != norm(url) {
-                    flags.push(format!("--url {}", crate::emit::shell::quote(url)));
+    reconcile(cat, live, Policy::Reviewed)
+        .into_iter()
+        .map(|step| {
+            let command = step.command(cat);
+            let (kind, id, live_url) = match &step.action {
+                Action::Create => (EndpointKind::Create, None, None),
+                Action::Keep { id } => {
+                    let url = live.iter().find(|e| &e.id == id).map(|e| e.url.clone());
+                    (EndpointKind::Unchanged, Some(id.clone()), url)
                 }
-                if !e.enabled {
-                    flags.push("--enable".to_string());
-                }
-                if flags.is_empty() {
-                    out.push(change(EndpointKind::Unchanged, Some(e), None));
-                } else {
-                    let cmd = format!(
-                        "openstack endpoint set {} {}",
-                        flags.join(" "),
-                        crate::emit::shell::quote(&e.id)
-                    );
-                    out.push(change(EndpointKind::Update, Some(e), Some(cmd)));
-                }
+                Action::Update { id, live_url, .. } => (
+                    EndpointKind::Update,
+                    Some(id.clone()),
+                    Some(live_url.clone()),
+                ),
+                Action::Delete { id, live_url } => (
+                    EndpointKind::DeleteDuplicate,
+                    Some(id.clone()),
+                    Some(live_url.clone()),
+                ),
+                // Only the script's policy reports duplicates without
+                // deciding.
+                Action::Duplicates { .. } => (EndpointKind::Unchanged, None, None),
+            };
+            EndpointChange {
+                interface: step.interface.to_string(),
+                kind,
+                id,
+                live_url,
+                url: step.url.to_string(),
+                command,
             }
-        }
-        for (i, e) in rows.iter().enumerate() {
-            if i != keep {
-                let cmd = format!(
-                    "openstack endpoint delete {}",
-                    crate::emit::shell::quote(&e.id)
-                );
-                out.push(change(EndpointKind::DeleteDuplicate, Some(e), Some(cmd)));
-            }
-        }
-    }
-    out
+        })
+        .collect()
 }

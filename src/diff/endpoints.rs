@@ -1,16 +1,6 @@
 //! The live Keystone catalog, read from `openstack endpoint list -f json`.
 
-/// One row of `openstack endpoint list`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LiveEndpoint {
-    pub id: String,
-    pub region: String,
-    pub service_name: String,
-    pub service_type: String,
-    pub interface: String,
-    pub url: String,
-    pub enabled: bool,
-}
+pub(crate) use crate::plan::catalog::LiveEndpoint;
 
 /// Reads the JSON list; column names as the client prints them (`ID`,
 /// `Service Type`) or as the API spells them (`id`, `service_type`).

@@ -3,7 +3,8 @@
 //! haproxy.cfg). Compared line by line, ignoring comments, blank lines and
 //! spacing; shown as a unified diff. Neither holds a secret.
 
-use super::{read_opt, under_root, unified, Compared, DiffError, FileReport, LiveInputs};
+use super::read;
+use super::{under_root, unified, Compared, DiffError, FileReport, LiveInputs};
 use crate::plan::{Balancer, Plan};
 
 /// Lines that carry configuration: no comments or blank lines, spacing folded.
@@ -173,16 +174,7 @@ pub(crate) fn compare(
         .collect());
     };
     let text = |target: &str| -> Result<Option<String>, DiffError> {
-        let path = under_root(root, target);
-        match read_opt(&path)? {
-            None => Ok(None),
-            Some(b) => String::from_utf8(b)
-                .map(Some)
-                .map_err(|_| DiffError::Parse {
-                    path,
-                    message: "not UTF-8".into(),
-                }),
-        }
+        read::text_opt(&under_root(root, target))
     };
     let sha = |t: &Option<String>| t.as_deref().map(|t| super::sha256_hex(t.as_bytes()));
     let live_sysctl = text(&b.sysctl_target)?;

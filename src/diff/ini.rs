@@ -6,8 +6,9 @@
 //! literal `$`. Values are compared in that raw form, so a plan value is
 //! `$`-escaped before it is compared.
 
-use super::{is_sensitive_name, ChangeKind, IniChange, SENSITIVE};
-use crate::plan::{IniFile, Part, Value};
+use super::{ChangeKind, IniChange, SENSITIVE};
+use crate::plan::{IniFile, IniSetting, Value};
+use crate::secret::{is_sensitive_name, Carrier, SecretValues};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One physical line of an ini file, newline included.
@@ -125,34 +126,6 @@ fn entries(lines: &[Line], section: &str, key: &str) -> Vec<usize> {
         .collect()
 }
 
-/// The text of a value with secrets filled from `secrets`; a missing secret
-/// is written `<secret:ID>` and the second result is false.
-pub(crate) fn value_text(v: &Value, secrets: &BTreeMap<String, String>) -> (String, bool) {
-    match v {
-        Value::Plain(s) => (s.clone(), true),
-        Value::Template(parts) => {
-            let mut all = true;
-            let mut out = String::new();
-            for p in parts {
-                match p {
-                    Part::Lit(s) => out.push_str(s),
-                    Part::Secret(id) | Part::UrlSecret(id) => match secrets.get(id) {
-                        Some(val) if matches!(p, Part::UrlSecret(_)) => {
-                            out.push_str(&crate::emit::percent_encode_userinfo(val))
-                        }
-                        Some(val) => out.push_str(val),
-                        None => {
-                            all = false;
-                            out.push_str(&format!("<secret:{id}>"));
-                        }
-                    },
-                }
-            }
-            (out, all)
-        }
-    }
-}
-
 /// Escapes `$` as `$$` (oslo.config substitution).
 fn escape_dollar(s: &str) -> String {
     s.replace('$', "$$")
@@ -160,25 +133,21 @@ fn escape_dollar(s: &str) -> String {
 
 /// Renders a plan value as it is written after `key = ` in an ini file.
 ///
-/// Errors name the problem (a missing secret by id, or a line break, which
-/// an ini value cannot hold); they never contain a secret value.
-pub fn ini_value(v: &Value, secrets: &BTreeMap<String, String>) -> Result<String, String> {
-    if let Some(id) = v
-        .secret_ids()
-        .into_iter()
-        .find(|id| !secrets.contains_key(*id))
-    {
+/// Errors name the problem (a missing secret by id, or a character an ini
+/// value cannot hold); they never contain a secret value.
+pub fn ini_value(v: &Value, secrets: &SecretValues) -> Result<String, String> {
+    let r = v.render(secrets);
+    if let Some(id) = r.missing.first() {
         return Err(format!("secret `{id}` is needed but was not supplied"));
     }
-    let (text, _) = value_text(v, secrets);
-    if text.contains(['\n', '\r']) {
+    if let Some(c) = Carrier::Ini.unrepresentable(&r.text) {
         return Err(if v.is_sensitive() {
-            "a sensitive value contains a line break".to_string()
+            format!("a sensitive value contains {}", c.escape_debug())
         } else {
-            format!("value {text:?} contains a line break")
+            format!("value {:?} contains {}", r.text, c.escape_debug())
         });
     }
-    Ok(crate::emit::ini::quote(&text))
+    Ok(crate::emit::ini::quote(&r.text))
 }
 
 const BOOL_TRUE: [&str; 5] = ["true", "yes", "on", "t", "y"];
@@ -209,22 +178,18 @@ enum Want {
     Unknown(Vec<String>),
 }
 
-fn want(v: &Value, secrets: &BTreeMap<String, String>) -> Want {
-    let (text, all) = value_text(v, secrets);
-    if all {
-        return Want::Known(escape_dollar(&text));
+fn want(v: &Value, secrets: &SecretValues) -> Want {
+    let r = v.render(secrets);
+    if r.complete() {
+        Want::Known(escape_dollar(&r.text))
+    } else {
+        Want::Unknown(
+            v.literal_pieces()
+                .iter()
+                .map(|l| escape_dollar(l))
+                .collect(),
+        )
     }
-    let Value::Template(parts) = v else {
-        return Want::Known(escape_dollar(&text));
-    };
-    let mut lits = vec![String::new()];
-    for p in parts {
-        match p {
-            Part::Lit(s) => lits.last_mut().unwrap().push_str(&escape_dollar(s)),
-            _ => lits.push(String::new()),
-        }
-    }
-    Want::Unknown(lits)
 }
 
 /// Whether `live` could be the template whose literal pieces are `lits`.
@@ -303,8 +268,7 @@ fn mask_line(text: &str, mask: Option<(usize, &str)>) -> String {
     }
 }
 
-fn show(section: &str, key: &str, vals: &[String], sensitive: bool) -> Option<String> {
-    let _ = (section, key);
+fn show(vals: &[String], sensitive: bool) -> Option<String> {
     if vals.is_empty() {
         None
     } else if sensitive {
@@ -314,29 +278,13 @@ fn show(section: &str, key: &str, vals: &[String], sensitive: bool) -> Option<St
     }
 }
 
-/// Merges `file` into the live text (`None`: the file does not exist).
-/// `secrets` fills sensitive values; without them a setting whose live value
-/// could match is left alone and reported [`ChangeKind::Unknown`].
-pub(crate) fn merge(
-    live: Option<&str>,
-    file: &IniFile,
-    secrets: &BTreeMap<String, String>,
-) -> Merge {
-    let lines = parse(live.unwrap_or(""));
-    let sensitive_keys: BTreeSet<(String, String)> = file
-        .settings
-        .iter()
-        .filter(|s| s.values.iter().any(Value::is_sensitive) || is_sensitive_name(&s.key))
-        .map(|s| (s.section.clone(), norm_key(&s.key)))
-        .collect();
-    let is_sens = |section: &str, key: &str| {
-        is_sensitive_name(key) || sensitive_keys.contains(&(section.to_string(), norm_key(key)))
-    };
-    // The mask of each live line.
-    let mut live_mask: Vec<Option<usize>> = Vec::with_capacity(lines.len());
+/// Which live lines hold a sensitive value, and where the value starts:
+/// a key line whose key is sensitive, and its continuation lines.
+fn live_masks(lines: &[Line], is_sens: &dyn Fn(&str, &str) -> bool) -> Vec<Option<usize>> {
     let mut owner_sensitive = false;
-    for l in &lines {
-        live_mask.push(match &l.kind {
+    lines
+        .iter()
+        .map(|l| match &l.kind {
             Kind::Key {
                 section,
                 key,
@@ -347,8 +295,158 @@ pub(crate) fn merge(
             }
             Kind::Cont { value_start } => owner_sensitive.then_some(*value_start),
             _ => None,
-        });
+        })
+        .collect()
+}
+
+/// How the planned values of one setting compare with the live ones.
+fn compare_values(live_vals: &[String], wants: &[Want], exists: bool) -> Option<ChangeKind> {
+    if !exists {
+        return Some(ChangeKind::Add);
     }
+    let mut unknown = false;
+    let mut equal = live_vals.len() == wants.len();
+    if equal {
+        for (l, w) in live_vals.iter().zip(wants) {
+            match w {
+                Want::Known(raw) => equal &= same_raw(l, raw),
+                Want::Unknown(lits) => {
+                    unknown = true;
+                    equal &= skeleton_matches(l, lits);
+                }
+            }
+        }
+    }
+    match (equal, unknown) {
+        (true, true) => Some(ChangeKind::Unknown),
+        (true, false) => None,
+        (false, _) => Some(ChangeKind::Change),
+    }
+}
+
+/// The edits a merge makes to the live lines, collected before the merged
+/// file is assembled.
+struct Edits {
+    /// Live lines dropped (a replaced or removed key and its continuations).
+    deleted: Vec<bool>,
+    /// New lines to insert before a live line (`lines.len()`: at the end).
+    before: BTreeMap<usize, Vec<OutLine>>,
+    /// Sections the live file lacks, with their new lines, in plan order.
+    new_sections: Vec<(String, Vec<OutLine>)>,
+}
+
+impl Edits {
+    fn delete_entries(&mut self, lines: &[Line], at: &[usize]) {
+        for &i in at {
+            for d in &mut self.deleted[i..entry_end(lines, i)] {
+                *d = true;
+            }
+        }
+    }
+
+    /// Puts `new` where the setting was (`at`), else at the end of its
+    /// section, else in a new section.
+    fn place(&mut self, lines: &[Line], section: &str, at: &[usize], new: Vec<OutLine>) {
+        if let Some(&first) = at.first() {
+            self.delete_entries(lines, at);
+            self.before.entry(first).or_default().extend(new);
+        } else if let Some(pos) = section_end(lines, section) {
+            self.before.entry(pos).or_default().extend(new);
+        } else if let Some((_, v)) = self.new_sections.iter_mut().find(|(n, _)| n == section) {
+            v.extend(new);
+        } else {
+            self.new_sections.push((section.to_string(), new));
+        }
+    }
+
+    /// The merged file: live lines kept, new lines in place.
+    fn assemble(mut self, lines: &[Line], live_mask: &[Option<usize>]) -> Vec<OutLine> {
+        let mut out: Vec<OutLine> = Vec::new();
+        let push = |out: &mut Vec<OutLine>, l: OutLine| {
+            if let Some(last) = out.last_mut() {
+                if !last.text.ends_with('\n') {
+                    last.text.push('\n');
+                }
+            }
+            out.push(l);
+        };
+        for (i, l) in lines.iter().enumerate() {
+            for n in self.before.remove(&i).unwrap_or_default() {
+                push(&mut out, n);
+            }
+            if !self.deleted[i] {
+                let mask = live_mask[i].map(|at| (at, false));
+                push(
+                    &mut out,
+                    OutLine {
+                        text: l.text.clone(),
+                        mask,
+                    },
+                );
+            }
+        }
+        for n in self.before.remove(&lines.len()).unwrap_or_default() {
+            push(&mut out, n);
+        }
+        for (section, new_lines) in self.new_sections {
+            if !out.is_empty() {
+                push(
+                    &mut out,
+                    OutLine {
+                        text: "\n".into(),
+                        mask: None,
+                    },
+                );
+            }
+            push(
+                &mut out,
+                OutLine {
+                    text: format!("[{section}]\n"),
+                    mask: None,
+                },
+            );
+            for n in new_lines {
+                push(&mut out, n);
+            }
+        }
+        out
+    }
+}
+
+/// The lines that write a setting's values.
+fn setting_lines(s: &IniSetting, secrets: &SecretValues, sensitive: bool) -> Vec<OutLine> {
+    s.values
+        .iter()
+        .map(|v| {
+            // Spec text and secret values are checked before they get
+            // here (E0110, secret::check_values); a line break is still
+            // never written, so a value cannot add a key.
+            let text = v.render(secrets).text;
+            let raw = crate::emit::ini::quote(&text.replace(['\n', '\r'], " "));
+            let prefix = format!("{} = ", s.key);
+            OutLine {
+                mask: sensitive.then_some((prefix.len(), true)),
+                text: format!("{prefix}{raw}\n"),
+            }
+        })
+        .collect()
+}
+
+/// Merges `file` into the live text (`None`: the file does not exist).
+/// `secrets` fills sensitive values; without them a setting whose live value
+/// could match is left alone and reported [`ChangeKind::Unknown`].
+pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) -> Merge {
+    let lines = parse(live.unwrap_or(""));
+    let sensitive_keys: BTreeSet<(String, String)> = file
+        .settings
+        .iter()
+        .filter(|s| s.values.iter().any(Value::is_sensitive) || is_sensitive_name(&s.key))
+        .map(|s| (s.section.clone(), norm_key(&s.key)))
+        .collect();
+    let is_sens = |section: &str, key: &str| {
+        is_sensitive_name(key) || sensitive_keys.contains(&(section.to_string(), norm_key(key)))
+    };
+    let live_mask = live_masks(&lines, &is_sens);
     let live_display = lines
         .iter()
         .zip(&live_mask)
@@ -356,79 +454,37 @@ pub(crate) fn merge(
         .collect();
 
     let mut changes = Vec::new();
-    let mut deleted = vec![false; lines.len()];
-    let mut before: BTreeMap<usize, Vec<OutLine>> = BTreeMap::new();
-    let mut new_sections: Vec<(String, Vec<OutLine>)> = Vec::new();
+    let mut edits = Edits {
+        deleted: vec![false; lines.len()],
+        before: BTreeMap::new(),
+        new_sections: Vec::new(),
+    };
     for s in &file.settings {
         let at = entries(&lines, &s.section, &s.key);
         let live_vals: Vec<String> = at.iter().map(|&i| live_value(&lines, i)).collect();
         let wants: Vec<Want> = s.values.iter().map(|v| want(v, secrets)).collect();
-        let sensitive = is_sens(&s.section, &s.key);
-        let same_len = live_vals.len() == wants.len();
-        let mut unknown = false;
-        let mut equal = same_len;
-        if same_len {
-            for (l, w) in live_vals.iter().zip(&wants) {
-                match w {
-                    Want::Known(raw) => equal &= same_raw(l, raw),
-                    Want::Unknown(lits) => {
-                        unknown = true;
-                        equal &= skeleton_matches(l, lits);
-                    }
-                }
-            }
-        }
-        let planned: Vec<String> = s.values.iter().map(|v| value_text(v, secrets).0).collect();
-        let kind = if at.is_empty() {
-            ChangeKind::Add
-        } else if equal && unknown {
-            ChangeKind::Unknown
-        } else if equal {
+        let Some(kind) = compare_values(&live_vals, &wants, !at.is_empty()) else {
             continue;
-        } else {
-            ChangeKind::Change
         };
+        let sensitive = is_sens(&s.section, &s.key);
+        let planned: Vec<String> = s.values.iter().map(|v| v.render(secrets).text).collect();
         changes.push(IniChange {
             section: s.section.clone(),
             key: s.key.clone(),
             kind,
-            live: show(&s.section, &s.key, &live_vals, sensitive),
-            planned: if kind == ChangeKind::Unknown {
-                None
-            } else {
-                show(&s.section, &s.key, &planned, sensitive)
-            },
+            live: show(&live_vals, sensitive),
+            planned: (kind != ChangeKind::Unknown)
+                .then(|| show(&planned, sensitive))
+                .flatten(),
             why: None,
         });
-        if kind == ChangeKind::Unknown {
-            continue;
-        }
-        let new_lines: Vec<OutLine> = s
-            .values
-            .iter()
-            .map(|v| {
-                let (text, _) = value_text(v, secrets);
-                let raw = crate::emit::ini::quote(&text.replace(['\n', '\r'], " "));
-                let prefix = format!("{} = ", s.key);
-                OutLine {
-                    mask: sensitive.then_some((prefix.len(), true)),
-                    text: format!("{prefix}{raw}\n"),
-                }
-            })
-            .collect();
-        if let Some(&first) = at.first() {
-            for &i in &at {
-                for d in &mut deleted[i..entry_end(&lines, i)] {
-                    *d = true;
-                }
-            }
-            before.entry(first).or_default().extend(new_lines);
-        } else if let Some(pos) = section_end(&lines, &s.section) {
-            before.entry(pos).or_default().extend(new_lines);
-        } else if let Some((_, v)) = new_sections.iter_mut().find(|(n, _)| *n == s.section) {
-            v.extend(new_lines);
-        } else {
-            new_sections.push((s.section.clone(), new_lines));
+        if kind != ChangeKind::Unknown {
+            edits.place(
+                &lines,
+                &s.section,
+                &at,
+                setting_lines(s, secrets, sensitive),
+            );
         }
     }
     for (section, key, why) in &file.remove {
@@ -437,72 +493,19 @@ pub(crate) fn merge(
             continue;
         }
         let vals: Vec<String> = at.iter().map(|&i| live_value(&lines, i)).collect();
-        for &i in &at {
-            for d in &mut deleted[i..entry_end(&lines, i)] {
-                *d = true;
-            }
-        }
+        edits.delete_entries(&lines, &at);
         changes.push(IniChange {
             section: section.clone(),
             key: key.clone(),
             kind: ChangeKind::Remove,
-            live: show(section, key, &vals, is_sens(section, key)),
+            live: show(&vals, is_sens(section, key)),
             planned: None,
             why: Some(why.clone()),
         });
     }
-
-    let mut out: Vec<OutLine> = Vec::new();
-    let push = |out: &mut Vec<OutLine>, l: OutLine| {
-        if let Some(last) = out.last_mut() {
-            if !last.text.ends_with('\n') {
-                last.text.push('\n');
-            }
-        }
-        out.push(l);
-    };
-    for (i, l) in lines.iter().enumerate() {
-        for n in before.remove(&i).unwrap_or_default() {
-            push(&mut out, n);
-        }
-        if !deleted[i] {
-            let mask = live_mask[i].map(|at| (at, false));
-            push(
-                &mut out,
-                OutLine {
-                    text: l.text.clone(),
-                    mask,
-                },
-            );
-        }
-    }
-    for n in before.remove(&lines.len()).unwrap_or_default() {
-        push(&mut out, n);
-    }
-    for (section, new_lines) in new_sections {
-        if !out.is_empty() {
-            push(
-                &mut out,
-                OutLine {
-                    text: "\n".into(),
-                    mask: None,
-                },
-            );
-        }
-        push(
-            &mut out,
-            OutLine {
-                text: format!("[{section}]\n"),
-                mask: None,
-            },
-        );
-        for n in new_lines {
-            push(&mut out, n);
-        }
-    }
     Merge {
         changes,
-        lines: out,
+        lines: edits.assemble(&lines, &live_mask),
         live_display,
     }
 }
@@ -528,11 +531,11 @@ fn section_end(lines: &[Line], section: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::IniSetting;
+    use crate::plan::{Part, ServiceKind};
 
     fn file(settings: Vec<(&str, &str, Value)>, remove: Vec<(&str, &str)>) -> IniFile {
         IniFile {
-            service: "glance-api".into(),
+            service: ServiceKind::GlanceApi,
             node: None,
             target: "/etc/glance/glance-api.conf".into(),
             settings: settings
@@ -560,7 +563,7 @@ mod tests {
             ],
             vec![],
         );
-        let m = merge(Some(live), &f, &BTreeMap::new());
+        let m = merge(Some(live), &f, &SecretValues::none());
         assert!(m.changes.is_empty(), "{:?}", m.changes);
         assert_eq!(m.text(), live);
     }
@@ -576,7 +579,7 @@ mod tests {
             ],
             vec![("DEFAULT", "sql_connection")],
         );
-        let m = merge(Some(live), &f, &BTreeMap::new());
+        let m = merge(Some(live), &f, &SecretValues::none());
         assert_eq!(
             m.text(),
             "[DEFAULT]\nbind_host = 10.0.0.11\nregistry_host = 10.0.0.11\n\n[x]\na = 1\n\n[database]\nconnection = cost $$5\n"
@@ -595,14 +598,17 @@ mod tests {
         ]);
         let f = file(vec![("database", "connection", v)], vec![]);
         let live = "[database]\nconnection = mysql+pymysql://glance:p%40ss@10.0.0.11/glance\n";
-        let m = merge(Some(live), &f, &BTreeMap::new());
+        let m = merge(Some(live), &f, &SecretValues::none());
         assert_eq!(m.changes[0].kind, ChangeKind::Unknown);
         let other = "[database]\nconnection = mysql+pymysql://glance:x@10.9.9.9/glance\n";
         assert_eq!(
-            merge(Some(other), &f, &BTreeMap::new()).changes[0].kind,
+            merge(Some(other), &f, &SecretValues::none()).changes[0].kind,
             ChangeKind::Change
         );
-        let secrets = BTreeMap::from([("db.password".to_string(), "p@ss".to_string())]);
+        let secrets = SecretValues::from_map(BTreeMap::from([(
+            "db.password".to_string(),
+            "p@ss".to_string(),
+        )]));
         assert!(merge(Some(live), &f, &secrets).changes.is_empty());
     }
 
@@ -615,16 +621,18 @@ mod tests {
             key: "x".into(),
             values: vec![Value::plain("1"), Value::plain("2\ncontinued")],
         });
-        assert!(merge(Some(live), &f, &BTreeMap::new()).changes.is_empty());
+        assert!(merge(Some(live), &f, &SecretValues::none())
+            .changes
+            .is_empty());
         f.settings[0].values.pop();
-        let m = merge(Some(live), &f, &BTreeMap::new());
+        let m = merge(Some(live), &f, &SecretValues::none());
         assert_eq!(m.changes[0].kind, ChangeKind::Change);
         assert_eq!(m.text(), "[DEFAULT]\nx = 1\n# between\ny = 3\n");
     }
 
     #[test]
     fn ini_value_quotes_and_escapes() {
-        let none = BTreeMap::new();
+        let none = SecretValues::none();
         assert_eq!(ini_value(&Value::plain(" a"), &none).unwrap(), "\" a\"");
         assert_eq!(ini_value(&Value::plain("'x'"), &none).unwrap(), "\"'x'\"");
         assert_eq!(ini_value(&Value::plain("a$b"), &none).unwrap(), "a$$b");

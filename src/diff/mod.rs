@@ -19,30 +19,25 @@ mod crm_show;
 mod endpoints;
 mod files;
 mod ini;
+mod read;
 mod render;
 mod xml;
 
 pub use apply::{apply, ApplyError, ApplyOutcome};
 pub use ini::ini_value;
+pub use read::MAX_LIVE_BYTES;
 
+use crate::command::Command;
 use crate::plan::Plan;
+use crate::secret::SecretValues;
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 
 /// What is shown instead of a sensitive value.
 pub const SENSITIVE: &str = "(sensitive)";
 
-/// Whether a key's live value must never be shown: its name says it holds a
-/// password or embeds one (`password`, `secret`, `transport_url`,
-/// `connection`).
-pub fn is_sensitive_name(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    ["password", "secret", "transport_url", "connection"]
-        .iter()
-        .any(|w| k.contains(w))
-}
+pub use crate::secret::is_sensitive_name;
 
 /// The live inputs; each is optional, and a target without one is reported
 /// as not compared.
@@ -213,7 +208,7 @@ pub struct EndpointChange {
     /// The planned URL.
     pub url: String,
     /// The openstack command that makes it so.
-    pub command: Option<String>,
+    pub command: Option<Command>,
 }
 
 /// The comparison of the Keystone catalog.
@@ -284,34 +279,10 @@ pub(crate) fn under_root(root: &Utf8Path, target: &str) -> Utf8PathBuf {
     root.join(target.trim_start_matches('/'))
 }
 
-fn read_opt(path: &Utf8Path) -> Result<Option<Vec<u8>>, DiffError> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(DiffError::Io {
-            path: path.to_owned(),
-            error,
-        }),
-    }
-}
-
-fn read_text(path: &Utf8Path) -> Result<(String, String), DiffError> {
-    let bytes = std::fs::read(path).map_err(|error| DiffError::Io {
-        path: path.to_owned(),
-        error,
-    })?;
-    let sha = sha256_hex(&bytes);
-    let text = String::from_utf8(bytes).map_err(|_| DiffError::Parse {
-        path: path.to_owned(),
-        message: "not UTF-8".into(),
-    })?;
-    Ok((text, sha))
-}
-
 /// Compares `plan` with the live state, without secrets: sensitive values
 /// are checked for shape only and otherwise reported unknown.
 pub fn diff(plan: &Plan, live: &LiveInputs) -> Result<DiffReport, DiffError> {
-    diff_with_secrets(plan, live, &BTreeMap::new())
+    diff_with_secrets(plan, live, &SecretValues::none())
 }
 
 /// The unified diff of two texts, with headers.
@@ -328,13 +299,13 @@ pub(crate) fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> S
 pub fn diff_with_secrets(
     plan: &Plan,
     live: &LiveInputs,
-    secrets: &BTreeMap<String, String>,
+    secrets: &SecretValues,
 ) -> Result<DiffReport, DiffError> {
     let mut ini_reports = Vec::new();
     for f in &plan.ini {
         let mut rep = IniReport {
             target: f.target.clone(),
-            service: f.service.clone(),
+            service: f.service.name().to_string(),
             node: f.node.clone(),
             compared: Compared::Yes,
             live_path: None,
@@ -356,16 +327,13 @@ pub fn diff_with_secrets(
             }
         }
         let path = under_root(root, &f.target);
-        let bytes = read_opt(&path)?;
+        let bytes = read::bytes_opt(&path)?;
         let text = match &bytes {
             None => None,
-            Some(b) => Some(String::from_utf8(b.clone()).map_err(|_| DiffError::Parse {
-                path: path.clone(),
-                message: "not UTF-8".into(),
-            })?),
+            Some(b) => Some(read::utf8(&path, b.clone())?),
         };
         let m = ini::merge(text.as_deref(), f, secrets);
-        let digest_merge = ini::merge(text.as_deref(), f, &BTreeMap::new());
+        let digest_merge = ini::merge(text.as_deref(), f, &SecretValues::none());
         rep.merged_sha256 = Some(sha256_hex(digest_merge.text().as_bytes()));
         rep.live_sha256 = bytes.as_deref().map(sha256_hex);
         let old_name = if text.is_some() {
@@ -391,7 +359,7 @@ pub fn diff_with_secrets(
         changes: Vec::new(),
     };
     if let Some(path) = &live.cib {
-        let (text, sha) = read_text(path)?;
+        let (text, sha) = read::text(path)?;
         let cluster = if text.trim_start().starts_with('<') {
             cib::read(&text)
         } else {
@@ -421,7 +389,7 @@ pub fn diff_with_secrets(
                 changes: Vec::new(),
             };
             if let Some(path) = &live.endpoints {
-                let (text, sha) = read_text(path)?;
+                let (text, sha) = read::text(path)?;
                 let rows = endpoints::read(&text).map_err(|message| DiffError::Parse {
                     path: path.clone(),
                     message,
@@ -480,7 +448,7 @@ impl DiffReport {
 
     /// The commands that remain after the ini files are written: one
     /// `crm configure load update` batch, then openstack commands.
-    pub fn commands(&self) -> Vec<String> {
+    pub fn commands(&self) -> Vec<Command> {
         let mut out = Vec::new();
         let defs: Vec<&str> = self
             .pacemaker
@@ -489,10 +457,9 @@ impl DiffReport {
             .filter_map(|c| c.command.as_deref())
             .collect();
         if !defs.is_empty() {
-            out.push(format!(
-                "crm configure load update - <<'GLHA'\n{}\nGLHA",
-                defs.join("\n")
-            ));
+            let mut text = defs.join("\n");
+            text.push('\n');
+            out.push(Command::new(["crm", "configure", "load", "update", "-"]).with_stdin(text));
         }
         if let Some(e) = &self.endpoints {
             out.extend(e.changes.iter().filter_map(|c| c.command.clone()));
@@ -581,7 +548,7 @@ pub struct SavedPlan {
     #[serde(default)]
     pub whole: Vec<SavedWhole>,
     /// Commands that remain (crm, openstack), secrets as placeholders.
-    pub commands: Vec<String>,
+    pub commands: Vec<Command>,
 }
 
 impl SavedPlan {

@@ -49,9 +49,9 @@ pub(crate) fn render(plan: &Plan, cat: &Catalog) -> Out {
         endpoints: cat
             .endpoints
             .iter()
-            .map(|(i, u)| Endpoint {
-                interface: single_quote(i),
-                url: single_quote(u),
+            .map(|e| Endpoint {
+                interface: single_quote(e.interface.as_str()),
+                url: single_quote(&e.url.to_string()),
             })
             .collect(),
     };

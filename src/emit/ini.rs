@@ -16,7 +16,7 @@
 //! new line: a new key or section).
 
 use super::{generated_by, push_comment, FileSecrets, Out, Secrets};
-use crate::plan::{IniFile, Plan};
+use crate::plan::{IniFile, Plan, ServiceKind};
 
 /// The first character of `s` that cannot be written as an ini value.
 pub fn ini_unrepresentable(s: &str) -> Option<char> {
@@ -79,7 +79,7 @@ pub(crate) fn render(plan: &Plan, f: &IniFile, secrets: &Secrets) -> Out {
             f.target, f.service
         ),
     );
-    if let (Some(n), Some(b), "glance-api") = (&f.node, &plan.balancer, f.service.as_str()) {
+    if let (Some(n), Some(b), ServiceKind::GlanceApi) = (&f.node, &plan.balancer, f.service) {
         if let Some(srv) = b.servers.iter().find(|s| &s.name == n) {
             let addr = match srv.address {
                 std::net::IpAddr::V6(a) => format!("[{a}]"),

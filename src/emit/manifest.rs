@@ -15,9 +15,10 @@
 //! `name` is absent for a literal secret; `placeholder` is null when no file
 //! holds the placeholder (literal or embedded secrets).
 
-use super::{digest, placeholder, FileSecrets};
+use super::{digest, FileSecrets};
 use crate::bundle::Bundle;
 use crate::plan::{Plan, SecretSource};
+use crate::secret::placeholder;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -31,7 +31,8 @@ pub use ini::ini_unrepresentable;
 pub use shell::shell_unrepresentable;
 
 use crate::bundle::{Bundle, BundleFile};
-use crate::plan::{Part, Plan, SecretSource, Value};
+use crate::plan::{Plan, Value};
+use crate::secret::{SecretError, SecretValues};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Which Pacemaker front end to write commands for.
@@ -57,13 +58,17 @@ impl Backend {
     }
 }
 
-/// How secrets appear in the bundle.
+/// How secrets appear in the bundle. Secrets written in the spec itself
+/// (literals, warned about) are always written as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum SecretMode {
     /// A placeholder `<<glha-secret:ID>>`; MANIFEST.json lists what to supply.
     #[default]
     Placeholder,
-    /// The real values, by secret id (files holding them get mode 0600).
+    /// Read every secret from its source (env variable, file) now and write
+    /// the values; files holding one get mode 0600.
+    Resolve,
+    /// Write these values, by secret id (others stay placeholders).
     Embed(BTreeMap<String, String>),
 }
 
@@ -94,25 +99,6 @@ pub const APPLY_PATH: &str = "APPLY.md";
 /// Bundle path of the manifest.
 pub const MANIFEST_PATH: &str = "MANIFEST.json";
 
-/// The placeholder written for a secret that is not embedded.
-pub fn placeholder(id: &str) -> String {
-    format!("<<glha-secret:{id}>>")
-}
-
-/// Percent-encodes `s` for the userinfo of a URL (RFC 3986): unreserved
-/// characters stay, every other byte of its UTF-8 form becomes `%XX`.
-pub fn percent_encode_userinfo(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// What rendering values into one file recorded.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct FileSecrets {
@@ -124,60 +110,37 @@ pub(crate) struct FileSecrets {
     pub sensitive: bool,
 }
 
-/// Renders [`Value`]s, resolving secrets per the [`SecretMode`].
+/// Renders [`Value`]s with the secret values the bundle may hold.
 pub(crate) struct Secrets<'a> {
-    plan: &'a Plan,
-    mode: &'a SecretMode,
+    values: &'a SecretValues,
 }
 
 impl<'a> Secrets<'a> {
-    pub(crate) fn new(plan: &'a Plan, mode: &'a SecretMode) -> Self {
-        Secrets { plan, mode }
-    }
-
-    /// The real value of a secret, if the bundle may hold it.
-    fn real(&self, id: &str) -> Option<&'a str> {
-        match &self.plan.secret(id)?.source {
-            SecretSource::Literal(v) => Some(v.as_str()),
-            SecretSource::Env(_) | SecretSource::File(_) => match self.mode {
-                SecretMode::Placeholder => None,
-                SecretMode::Embed(map) => map.get(id).map(String::as_str),
-            },
-        }
+    pub(crate) fn new(values: &'a SecretValues) -> Self {
+        Secrets { values }
     }
 
     /// The unquoted text of a value; records what it holds in `acc`.
     pub(crate) fn render(&self, v: &Value, acc: &mut FileSecrets) -> String {
-        match v {
-            Value::Plain(s) => s.clone(),
-            Value::Template(parts) => {
-                let mut out = String::new();
-                for p in parts {
-                    match p {
-                        Part::Lit(s) => out.push_str(s),
-                        Part::Secret(id) | Part::UrlSecret(id) => {
-                            acc.ids.insert(id.clone());
-                            match self.real(id) {
-                                Some(val) => {
-                                    acc.sensitive = true;
-                                    if matches!(p, Part::UrlSecret(_)) {
-                                        out.push_str(&percent_encode_userinfo(val));
-                                    } else {
-                                        out.push_str(val);
-                                    }
-                                }
-                                None => {
-                                    acc.placeholders.insert(id.clone());
-                                    out.push_str(&placeholder(id));
-                                }
-                            }
-                        }
-                    }
-                }
-                out
-            }
-        }
+        let r = v.render(self.values);
+        acc.sensitive |= !r.filled.is_empty();
+        acc.ids.extend(r.filled);
+        acc.ids.extend(r.missing.iter().cloned());
+        acc.placeholders.extend(r.missing);
+        r.text
     }
+}
+
+/// The secret values a bundle written in `mode` holds: the spec's literals,
+/// plus the values read or supplied.
+pub fn secret_values(plan: &Plan, mode: &SecretMode) -> Result<SecretValues, Vec<SecretError>> {
+    let mut values = SecretValues::literals(&plan.secrets);
+    match mode {
+        SecretMode::Placeholder => {}
+        SecretMode::Resolve => values.extend(SecretValues::resolve(&plan.secrets)?),
+        SecretMode::Embed(map) => values.extend(SecretValues::from_map(map.clone())),
+    }
+    Ok(values)
 }
 
 /// A rendered file before it is added to the bundle.
@@ -256,9 +219,20 @@ pub(crate) fn push_comment(out: &mut String, text: &str) {
     }
 }
 
-/// Renders a plan.
-pub fn emit(plan: &Plan, opts: &EmitOptions, spec_digest: &str) -> Bundle {
-    let secrets = Secrets::new(plan, &opts.secrets);
+/// Renders a plan. Fails, naming each secret by id (never by value), when
+/// a secret cannot be read or holds a character that a file it goes into
+/// cannot carry.
+pub fn emit(
+    plan: &Plan,
+    opts: &EmitOptions,
+    spec_digest: &str,
+) -> Result<Bundle, Vec<SecretError>> {
+    let values = secret_values(plan, &opts.secrets)?;
+    let problems = crate::secret::check_values(plan, &values);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let secrets = Secrets::new(&values);
     let mut outs: Vec<Out> = Vec::new();
     if opts.backend.crm() {
         outs.push(crm::render(plan, &secrets));
@@ -296,7 +270,7 @@ pub fn emit(plan: &Plan, opts: &EmitOptions, spec_digest: &str) -> Bundle {
             sensitive: false,
         },
     );
-    bundle
+    Ok(bundle)
 }
 
 #[cfg(test)]

@@ -78,7 +78,7 @@ pub(crate) fn seed() -> Plan {
         },
         ini: vec![
             IniFile {
-                service: "glance-api".into(),
+                service: ServiceKind::GlanceApi,
                 node: None,
                 target: "/etc/glance/glance-api.conf".into(),
                 settings: vec![
@@ -109,7 +109,7 @@ pub(crate) fn seed() -> Plan {
                 )],
             },
             IniFile {
-                service: "nova".into(),
+                service: ServiceKind::Nova,
                 node: None,
                 target: "/etc/nova/nova.conf".into(),
                 settings: vec![IniSetting {
@@ -125,23 +125,35 @@ pub(crate) fn seed() -> Plan {
             service_type: "image".into(),
             region: "RegionOne".into(),
             endpoints: vec![
-                ("public".into(), "http://203.0.113.11:9292".into()),
-                ("internal".into(), "http://10.0.0.11:9292".into()),
-                ("admin".into(), "http://10.0.0.11:9292".into()),
+                CatalogEndpoint {
+                    interface: Interface::Public,
+                    url: Url::parse("http://203.0.113.11:9292").unwrap(),
+                },
+                CatalogEndpoint {
+                    interface: Interface::Internal,
+                    url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                },
+                CatalogEndpoint {
+                    interface: Interface::Admin,
+                    url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                },
             ],
         }),
         secrets: vec![
             SecretRef {
                 id: "db.password".into(),
                 source: SecretSource::Env("GLANCE_DB_PASSWORD".into()),
+                span: None,
             },
             SecretRef {
                 id: "ipmi.password".into(),
                 source: SecretSource::File("/etc/glha/ipmi.pw".into()),
+                span: None,
             },
             SecretRef {
                 id: "keystone.password".into(),
                 source: SecretSource::Literal("secretsecret".into()),
+                span: None,
             },
         ],
         balancer: None,
@@ -171,7 +183,7 @@ pub(crate) fn cloned() -> Plan {
         then: "p_ip_glance-api".into(),
     });
     plan.ini.push(IniFile {
-        service: "glance-api".into(),
+        service: ServiceKind::GlanceApi,
         node: Some("controller1".into()),
         target: "/etc/glance/glance-api.conf.d/bind.conf".into(),
         settings: vec![IniSetting {

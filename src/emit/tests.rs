@@ -4,7 +4,7 @@ use super::testplan::{cloned, seed};
 use super::*;
 
 fn placeholder_bundle() -> Bundle {
-    emit(&seed(), &EmitOptions::default(), "abc123")
+    emit(&seed(), &EmitOptions::default(), "abc123").unwrap()
 }
 
 #[test]
@@ -30,10 +30,11 @@ fn layout() {
             ..Default::default()
         },
         "x",
-    );
+    )
+    .unwrap();
     assert!(only_crm.get(PCS_PATH).is_none());
     assert!(!only_crm.get(APPLY_PATH).unwrap().contains("pcs"));
-    let c = emit(&cloned(), &EmitOptions::default(), "x");
+    let c = emit(&cloned(), &EmitOptions::default(), "x").unwrap();
     assert!(c
         .get("files/nodes/controller1/etc/glance/glance-api.conf.d/bind.conf")
         .is_some());
@@ -60,7 +61,7 @@ op monitor interval=\"30s\" timeout=\"30s\"\n";
     assert!(crm.contains("location l_st_controller1 st_controller1 -INFINITY: controller1\n"));
     assert!(crm.contains("property \\\n  stonith-enabled=\"true\"\n"));
     assert!(crm.ends_with("\ncommit\n"));
-    let c = emit(&cloned(), &EmitOptions::default(), "x");
+    let c = emit(&cloned(), &EmitOptions::default(), "x").unwrap();
     let crm = c.get(CRM_PATH).unwrap();
     assert!(crm.contains("primitive p_glance-api systemd:glance-api \\\n  op monitor"));
     assert!(crm.contains("clone cl_glance-api p_glance-api \\\n  meta interleave=\"true\"\n"));
@@ -89,7 +90,7 @@ fn pcs_script() {
         "pcs constraint location add l_st_controller1 st_controller1 controller1 -- -INFINITY\n"
     ));
     assert!(!pcs.contains("--force"));
-    let c = emit(&cloned(), &EmitOptions::default(), "x");
+    let c = emit(&cloned(), &EmitOptions::default(), "x").unwrap();
     let pcs = c.get(PCS_PATH).unwrap();
     assert!(pcs.contains("pcs resource clone p_glance-api cl_glance-api meta interleave=true\n"));
     assert!(pcs.contains("pcs constraint colocation add p_ip_glance-api with cl_glance-api INFINITY id=c_ip_with_glance\n"));
@@ -135,7 +136,7 @@ fn modes_and_sensitivity_with_placeholders() {
     // No literal: the pcs script is a plain executable script.
     let mut plan = seed();
     plan.secrets[2].source = crate::plan::SecretSource::Env("OS_PASSWORD".into());
-    let b = emit(&plan, &EmitOptions::default(), "x");
+    let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
     assert_eq!(b.files[camino::Utf8Path::new(PCS_PATH)].mode, 0o755);
     assert_eq!(b.files[camino::Utf8Path::new(CRM_PATH)].mode, 0o644);
     for (p, f) in &b.files {
@@ -158,7 +159,8 @@ fn embed_mode() {
             ..Default::default()
         },
         "x",
-    );
+    )
+    .unwrap();
     let g = &b.files[camino::Utf8Path::new("files/etc/glance/glance-api.conf")];
     assert!(g.sensitive);
     assert_eq!(g.mode, 0o600);
@@ -265,7 +267,8 @@ fn apply_md() {
             ..Default::default()
         },
         "x",
-    );
+    )
+    .unwrap();
     let a = b.get(APPLY_PATH).unwrap();
     assert!(!a.contains("endpoints.sh"));
     assert!(!a.contains("pcs"));
@@ -275,8 +278,8 @@ fn apply_md() {
 #[test]
 fn deterministic() {
     for plan in [seed(), cloned()] {
-        let a = emit(&plan, &EmitOptions::default(), "d");
-        let b = emit(&plan, &EmitOptions::default(), "d");
+        let a = emit(&plan, &EmitOptions::default(), "d").unwrap();
+        let b = emit(&plan, &EmitOptions::default(), "d").unwrap();
         assert_eq!(a, b);
         for f in a.files.values() {
             assert!(!f.contents.contains("/work/"));
@@ -290,7 +293,7 @@ fn values_cannot_escape_their_context() {
     let evil = "x\" op start interval=\"0\" \nprimitive evil ocf:heartbeat:Dummy";
     let mut plan = seed();
     plan.pacemaker.primitives[1].params[2].1 = crate::plan::Value::plain(evil.replace('\n', ""));
-    let b = emit(&plan, &EmitOptions::default(), "x");
+    let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
     let crm = b.get(CRM_PATH).unwrap();
     assert!(crm.contains(
         "os_username=\"x\\\" op start interval=\\\"0\\\" primitive evil ocf:heartbeat:Dummy\""
@@ -301,16 +304,45 @@ fn values_cannot_escape_their_context() {
 }
 
 #[test]
-fn percent_encoding() {
-    assert_eq!(percent_encode_userinfo("aZ09-._~"), "aZ09-._~");
-    assert_eq!(percent_encode_userinfo("p@ss:w/d%"), "p%40ss%3Aw%2Fd%25");
-    assert_eq!(percent_encode_userinfo("é"), "%C3%A9");
-}
-
-#[test]
 #[ignore = "prints the seed bundle for review"]
 fn print_seed_bundle() {
     for (p, f) in &placeholder_bundle().files {
         println!("===== {p} ({:04o})\n{}", f.mode, f.contents);
     }
+}
+
+/// Issue 9: a secret value supplied to the library (build.rs, apply, an
+/// editor) is checked by the library itself, against every file it lands
+/// in, before anything is rendered.
+#[test]
+fn embedded_secret_values_cannot_escape_their_context() {
+    let evil = "x\"\nprimitive evil ocf:heartbeat:Dummy";
+    let plan = seed();
+    // The ipmi password lands in the crm and pcs scripts, the database
+    // password (percent-encoded) in glance-api.conf.
+    for id in ["ipmi.password", "db.password"] {
+        let map = [(id.to_string(), evil.to_string())].into();
+        let opts = EmitOptions {
+            secrets: SecretMode::Embed(map),
+            ..Default::default()
+        };
+        let errors = emit(&plan, &opts, "x").expect_err(id);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].id, id);
+        let msg = errors[0].to_string();
+        assert!(msg.contains("a newline"), "{msg}");
+        assert!(!msg.contains("evil"), "{msg}");
+    }
+    // Without the newline the crm script still cannot carry `\"`.
+    let map = [("ipmi.password".to_string(), "a\\\"b".to_string())].into();
+    let opts = EmitOptions {
+        secrets: SecretMode::Embed(map),
+        ..Default::default()
+    };
+    let errors = emit(&plan, &opts, "x").expect_err("backslash-quote");
+    assert!(
+        errors[0].to_string().contains("the crm script"),
+        "{:?}",
+        errors
+    );
 }

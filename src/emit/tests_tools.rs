@@ -90,7 +90,7 @@ fn scripts_are_shellcheck_clean() {
     }
     let dir = tempfile::tempdir().unwrap();
     for plan in [seed(), super::testplan::cloned()] {
-        let b = emit(&plan, &EmitOptions::default(), "x");
+        let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
         for p in [PCS_PATH, ENDPOINTS_PATH] {
             let path = dir.path().join("s.sh");
             std::fs::write(&path, b.get(p).unwrap()).unwrap();
@@ -99,156 +99,10 @@ fn scripts_are_shellcheck_clean() {
     }
 }
 
-const FAKE_OPENSTACK: &str = r#"#!/bin/sh
-# Fake openstack CLI: logs argv, keeps the catalog in $FAKE_OS_STATE.
-state=$FAKE_OS_STATE
-printf '%s\n' "$*" >> "$state/log"
-touch "$state/endpoints"
-case "$1 $2" in
-"service show") [ -f "$state/service" ] && exit 0; echo "No service with a type, name or ID of '$3' exists." >&2; exit 1 ;;
-"service create") touch "$state/service" ;;
-"endpoint list")
-    while read -r id iface region url; do
-        if [ "$iface" = "$6" ] && [ "$region" = "$8" ]; then printf '%s %s\n' "$id" "$url"; fi
-    done < "$state/endpoints" ;;
-"endpoint create")
-    n=$(wc -l < "$state/endpoints")
-    printf 'ep%s %s %s %s\n' "$((n + 1))" "$6" "$4" "$7" >> "$state/endpoints" ;;
-"endpoint set")
-    : > "$state/new"
-    while read -r id iface region url; do
-        if [ "$id" = "$5" ]; then url=$4; fi
-        printf '%s %s %s %s\n' "$id" "$iface" "$region" "$url" >> "$state/new"
-    done < "$state/endpoints"
-    mv "$state/new" "$state/endpoints" ;;
-*) echo "fake openstack: unexpected: $*" >&2; exit 2 ;;
-esac
-"#;
+// keystone/endpoints.sh's behaviour is tested against a fake `openstack`
+// in tests/conformance.rs, for every example and against the
+// reconciliation policy.
 
-struct FakeCloud {
-    dir: tempfile::TempDir,
-}
-
-impl FakeCloud {
-    fn new(script: &str) -> Self {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let bin = dir.path().join("bin");
-        std::fs::create_dir(&bin).unwrap();
-        let os = bin.join("openstack");
-        std::fs::write(&os, FAKE_OPENSTACK).unwrap();
-        std::fs::set_permissions(&os, std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::write(dir.path().join("endpoints.sh"), script).unwrap();
-        FakeCloud { dir }
-    }
-    fn path(&self, p: &str) -> PathBuf {
-        self.dir.path().join(p)
-    }
-    /// Runs the script; returns (success, stderr) and the log lines it added.
-    fn run(&self) -> (bool, String, Vec<String>) {
-        let before = self.log().len();
-        let path = format!(
-            "{}:{}",
-            self.path("bin").display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        let out = Command::new("sh")
-            .arg(self.path("endpoints.sh"))
-            .env("PATH", path)
-            .env("FAKE_OS_STATE", self.dir.path())
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let log = self.log()[before..].to_vec();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-            log,
-        )
-    }
-    fn log(&self) -> Vec<String> {
-        std::fs::read_to_string(self.path("log"))
-            .unwrap_or_default()
-            .lines()
-            .map(String::from)
-            .collect()
-    }
-    fn endpoints(&self) -> String {
-        std::fs::read_to_string(self.path("endpoints")).unwrap_or_default()
-    }
-}
-
-fn writes(log: &[String]) -> Vec<&String> {
-    log.iter()
-        .filter(|l| l.contains(" create") || l.contains(" set"))
-        .collect()
-}
-
-#[test]
-fn endpoints_script_is_idempotent() {
-    if !have("endpoints_script_is_idempotent", &["sh"]) {
-        return;
-    }
-    let b = emit(&seed(), &EmitOptions::default(), "x");
-    let cloud = FakeCloud::new(b.get(ENDPOINTS_PATH).unwrap());
-    let (ok, err, log) = cloud.run();
-    assert!(ok, "first run failed: {err}");
-    assert_eq!(
-        writes(&log),
-        vec![
-            "service create --name glance --description OpenStack Image image",
-            "endpoint create --region RegionOne image public http://203.0.113.11:9292",
-            "endpoint create --region RegionOne image internal http://10.0.0.11:9292",
-            "endpoint create --region RegionOne image admin http://10.0.0.11:9292",
-        ]
-    );
-    let catalog = cloud.endpoints();
-    let (ok, err, log) = cloud.run();
-    assert!(ok, "second run failed: {err}");
-    assert!(
-        writes(&log).is_empty(),
-        "second run changed things: {log:?}"
-    );
-    assert_eq!(cloud.endpoints(), catalog);
-    assert!(err.is_empty(), "{err}");
-}
-
-#[test]
-fn endpoints_script_fixes_urls_and_never_duplicates() {
-    if !have("endpoints_script_fixes_urls_and_never_duplicates", &["sh"]) {
-        return;
-    }
-    let b = emit(&seed(), &EmitOptions::default(), "x");
-    let cloud = FakeCloud::new(b.get(ENDPOINTS_PATH).unwrap());
-    std::fs::write(cloud.path("service"), "").unwrap();
-    std::fs::write(
-        cloud.path("endpoints"),
-        "old1 internal RegionOne http://10.0.0.99:9292\n\
-         dup1 admin RegionOne http://10.0.0.11:9292\n\
-         dup2 admin RegionOne http://10.0.0.11:9292\n\
-         other public RegionTwo http://elsewhere:9292\n",
-    )
-    .unwrap();
-    let (ok, err, log) = cloud.run();
-    assert!(ok, "{err}");
-    assert_eq!(
-        writes(&log),
-        vec![
-            "endpoint create --region RegionOne image public http://203.0.113.11:9292",
-            "endpoint set --url http://10.0.0.11:9292 old1",
-        ]
-    );
-    assert!(
-        err.contains("warning") && err.contains("dup1") && err.contains("dup2"),
-        "{err}"
-    );
-    let (ok, err2, log) = cloud.run();
-    assert!(ok);
-    assert!(writes(&log).is_empty(), "{log:?}");
-    assert!(err2.contains("dup1"));
-}
-
-/// A CIB that a sane configuration leaves silent (validation.md §2).
 fn base_cib(dir: &Path) -> PathBuf {
     let cib = dir.join("base.xml");
     let out = Command::new("cibadmin").arg("--empty").output().unwrap();
@@ -335,7 +189,7 @@ fn crmsh_round_trips_special_characters() {
             timeout: Some("20s".into()),
         }],
     });
-    let b = emit(&plan, &EmitOptions::default(), "x");
+    let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cib = base_cib(dir.path());
     let (ok, out) = crm_load(&cib, b.get(CRM_PATH).unwrap());
@@ -371,7 +225,7 @@ fn crm_script_loads_silently_and_verifies() {
         return;
     }
     let plan = seed_for_this_machine();
-    let b = emit(&plan, &EmitOptions::default(), "x");
+    let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cib = base_cib(dir.path());
     let (ok, out) = crm_load(&cib, b.get(CRM_PATH).unwrap());
@@ -401,7 +255,7 @@ fn crm_script_loads_silently_and_verifies() {
     c.pacemaker.primitives[2] = plan.pacemaker.primitives[2].clone();
     c.pacemaker.locations[0].node = "node1".into();
     c.pacemaker.primitives[1].agent = "ocf:heartbeat:Dummy".into();
-    let cb = emit(&c, &EmitOptions::default(), "x");
+    let cb = emit(&c, &EmitOptions::default(), "x").unwrap();
     let fresh = tempfile::tempdir().unwrap();
     let cib2 = base_cib(fresh.path());
     let (ok, out) = crm_load(&cib2, cb.get(CRM_PATH).unwrap());
@@ -418,7 +272,7 @@ fn pcs_script_builds_the_same_configuration() {
         return;
     }
     let plan = seed_for_this_machine();
-    let b = emit(&plan, &EmitOptions::default(), "x");
+    let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cib = base_cib(dir.path());
     let script = dir.path().join("pcs.sh");

@@ -1,9 +1,15 @@
 //! Phase 4, plan: the semantic IR every emitter renders and `diff` compares
 //! with the live system. Nothing here is text of an output language yet.
 
+pub mod catalog;
 mod lower;
+pub mod url;
+mod value;
 
+pub use catalog::{Catalog, CatalogEndpoint, Interface};
 pub use lower::lower;
+pub use url::{Scheme, Url, UrlHost};
+pub use value::{Embedding, Part, Rendered, SecretRef, SecretSource, Value};
 
 use crate::release::Release;
 use serde::Serialize;
@@ -24,81 +30,6 @@ pub struct Plan {
     /// HAProxy and the kernel setting it needs (active/active only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub balancer: Option<Balancer>,
-}
-
-/// A value that may embed secrets. Emitters decide how to write each part
-/// (quoting, URL encoding, placeholder or real value).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(tag = "kind", content = "parts", rename_all = "lowercase")]
-pub enum Value {
-    /// Plain text.
-    Plain(String),
-    /// Text with secrets spliced in.
-    Template(Vec<Part>),
-}
-
-/// A piece of a [`Value::Template`].
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum Part {
-    /// Literal text.
-    Lit(String),
-    /// A secret by id, written as is.
-    Secret(String),
-    /// A secret by id, percent-encoded as URL userinfo.
-    UrlSecret(String),
-}
-
-impl Value {
-    /// A plain value.
-    pub fn plain(s: impl Into<String>) -> Self {
-        Value::Plain(s.into())
-    }
-    /// A whole value that is one secret.
-    pub fn secret(id: impl Into<String>) -> Self {
-        Value::Template(vec![Part::Secret(id.into())])
-    }
-    /// Whether any part is a secret.
-    pub fn is_sensitive(&self) -> bool {
-        match self {
-            Value::Plain(_) => false,
-            Value::Template(parts) => parts.iter().any(|p| !matches!(p, Part::Lit(_))),
-        }
-    }
-    /// The ids of the secrets in the value.
-    pub fn secret_ids(&self) -> Vec<&str> {
-        match self {
-            Value::Plain(_) => Vec::new(),
-            Value::Template(parts) => parts
-                .iter()
-                .filter_map(|p| match p {
-                    Part::Lit(_) => None,
-                    Part::Secret(id) | Part::UrlSecret(id) => Some(id.as_str()),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// Where a secret's value comes from.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(tag = "from", content = "name", rename_all = "lowercase")]
-pub enum SecretSource {
-    /// An environment variable at apply time.
-    Env(String),
-    /// A file at apply time (first line, trailing newline removed).
-    File(String),
-    /// Written in the spec (the checker warned about it).
-    Literal(#[serde(skip)] String),
-}
-
-/// A secret a plan refers to.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct SecretRef {
-    /// Stable id, e.g. `keystone.password`.
-    pub id: String,
-    /// Where its value comes from.
-    pub source: SecretSource,
 }
 
 /// The Pacemaker configuration.
@@ -205,11 +136,44 @@ pub struct Order {
     pub then: String,
 }
 
+/// A service whose config file glha writes settings into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceKind {
+    /// The Image API itself.
+    GlanceApi,
+    /// nova (api and compute read nova.conf).
+    Nova,
+    /// cinder (api and volume read cinder.conf).
+    Cinder,
+}
+
+impl ServiceKind {
+    /// Its usual name (`glance-api`, `nova`, `cinder`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceKind::GlanceApi => "glance-api",
+            ServiceKind::Nova => "nova",
+            ServiceKind::Cinder => "cinder",
+        }
+    }
+    /// Whether it calls the Image API (rather than being it).
+    pub fn is_consumer(self) -> bool {
+        self != ServiceKind::GlanceApi
+    }
+}
+
+impl std::fmt::Display for ServiceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The managed settings of one ini file.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct IniFile {
-    /// Which service reads it: `glance-api`, `nova`, `cinder`.
-    pub service: String,
+    /// Which service reads it.
+    pub service: ServiceKind,
     /// For per-node files (active/active), the node; `None` for every node.
     pub node: Option<String>,
     /// Absolute path on the target host.
@@ -230,19 +194,6 @@ pub struct IniSetting {
     pub key: String,
     /// The value; several for a multi-valued option (repeated key).
     pub values: Vec<Value>,
-}
-
-/// The Image API's Keystone catalog entries.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Catalog {
-    /// Service name (`glance`).
-    pub service_name: String,
-    /// Service type (`image`).
-    pub service_type: String,
-    /// Region.
-    pub region: String,
-    /// Interface (`public`, `internal`, `admin`) and URL, in that order.
-    pub endpoints: Vec<(String, String)>,
 }
 
 /// HAProxy in front of the cloned glance-api, on every node: one proxy

@@ -468,15 +468,17 @@ pub fn data_releases(service: &str) -> Vec<(Release, &'static str)> {
 
 /// A consumer's service name, and the settings of its two discovery
 /// modes: the fixed server list and the catalog.
-pub fn consumer_settings(kind: crate::model::ConsumerKind) -> (&'static str, Setting, Setting) {
+pub fn consumer_settings(
+    kind: crate::model::ConsumerKind,
+) -> (crate::plan::ServiceKind, Setting, Setting) {
     match kind {
         crate::model::ConsumerKind::Nova => (
-            "nova",
+            crate::plan::ServiceKind::Nova,
             Setting::NovaApiServers,
             Setting::NovaValidInterfaces,
         ),
         crate::model::ConsumerKind::Cinder => (
-            "cinder",
+            crate::plan::ServiceKind::Cinder,
             Setting::CinderApiServers,
             Setting::CinderCatalogInfo,
         ),

@@ -10,8 +10,9 @@ use crate::source::{FileId, Span};
 
 /// Spans that may hold a password, found by looking at the text alone, so
 /// that a diagnostic never shows one even when the file does not parse:
-/// the rest of the line after `KEY =` when KEY names a password or secret,
-/// unless the value is a `secret env|file` reference.
+/// the rest of the line after `KEY =` when KEY is sensitive
+/// ([`crate::secret::is_sensitive_name`]), unless the value is a
+/// `secret env|file` reference.
 pub fn secret_spans(file: FileId, text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut offset = 0;
@@ -27,9 +28,8 @@ pub fn secret_spans(file: FileId, text: &str) -> Vec<Span> {
                 .unwrap_or("");
             let after = &rest[eq + 1..];
             let value = after.trim_start();
-            let lower = key.to_ascii_lowercase();
             let start = offset + (body.len() - rest.len()) + eq + 1 + (after.len() - value.len());
-            if (lower.contains("pass") || lower.contains("secret"))
+            if crate::secret::is_sensitive_name(key)
                 && !value.starts_with("secret ")
                 && !value.is_empty()
             {

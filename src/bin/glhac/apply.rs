@@ -2,7 +2,7 @@
 //! plan; print the crm and openstack commands that remain. Never runs them.
 
 use crate::diff::PlanFile;
-use crate::output::{compile, print_diagnostics, resolve_secrets, Common};
+use crate::output::{compile, print_diagnostics, print_secret_errors, Common};
 use crate::EXIT_TROUBLE;
 use anyhow::Context;
 use camino::Utf8PathBuf;
@@ -35,7 +35,13 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         return Ok(EXIT_TROUBLE);
     }
     let plan = comp.plan.as_ref().context("no plan")?;
-    let secrets = resolve_secrets(plan, true)?;
+    let secrets = match glha::secret::SecretValues::resolve(&plan.secrets) {
+        Ok(v) => v,
+        Err(errors) => {
+            print_secret_errors(&errors);
+            return Ok(EXIT_TROUBLE);
+        }
+    };
     match glha::diff::apply(&saved, plan, &a.root, &secrets) {
         Ok(out) => {
             for w in &out.written {

@@ -1,7 +1,7 @@
 //! `glhac build`: compile and write the bundle atomically.
 
-use crate::output::{compile, print_diagnostics, resolve_secrets, Common};
-use crate::EXIT_FINDINGS;
+use crate::output::{compile, print_diagnostics, secrets_unreadable, Common};
+use crate::{EXIT_FINDINGS, EXIT_TROUBLE};
 use anyhow::Context;
 use camino::Utf8PathBuf;
 use glha::{Backend, EmitOptions, Options, SecretMode};
@@ -29,22 +29,23 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         "pcs" => Backend::Pcs,
         _ => Backend::Both,
     };
-    let mut opts = Options {
+    let opts = Options {
         emit: EmitOptions {
             backend,
-            secrets: SecretMode::Placeholder,
+            // The library reads and checks every secret (E0116, E0110).
+            secrets: if a.embed_secrets {
+                SecretMode::Resolve
+            } else {
+                SecretMode::Placeholder
+            },
         },
         ..Options::default()
     };
-    if a.embed_secrets {
-        // Compile once to learn which secrets the spec refers to.
-        let first = compile(&a.common, opts.clone())?;
-        if let Some(plan) = &first.plan {
-            opts.emit.secrets = SecretMode::Embed(resolve_secrets(plan, false)?);
-        }
-    }
     let comp = compile(&a.common, opts)?;
     print_diagnostics(&comp);
+    if secrets_unreadable(&comp) {
+        return Ok(EXIT_TROUBLE);
+    }
     let Some(bundle) = comp
         .bundle
         .as_ref()

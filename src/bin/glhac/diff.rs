@@ -58,14 +58,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     };
     // Secrets written into the spec are known: compare them (never show
     // them). Env and file secrets are the apply step's business.
-    let literals = plan
-        .secrets
-        .iter()
-        .filter_map(|s| match &s.source {
-            glha::plan::SecretSource::Literal(v) => Some((s.id.clone(), v.clone())),
-            _ => None,
-        })
-        .collect();
+    let literals = glha::secret::SecretValues::literals(&plan.secrets);
     let report = match glha::diff::diff_with_secrets(plan, &live, &literals) {
         Ok(r) => r,
         Err(e) => {

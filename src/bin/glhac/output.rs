@@ -1,10 +1,8 @@
 //! Shared CLI plumbing: compiling with common options, printing diagnostics.
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use camino::Utf8PathBuf;
-use glha::plan::SecretSource;
 use glha::{Compilation, Options, Release};
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 /// Options every compiling subcommand takes.
@@ -45,6 +43,22 @@ pub fn compile(c: &Common, mut opts: Options) -> anyhow::Result<Compilation> {
     glha::compile_file(&c.spec, &opts).with_context(|| format!("cannot read {}", c.spec))
 }
 
+/// Prints secret errors (by id, never by value) on stderr.
+pub fn print_secret_errors(errors: &[glha::secret::SecretError]) {
+    for e in errors {
+        eprintln!("glhac: error: {e}");
+    }
+}
+
+/// Whether the only thing that stopped the build is a secret that cannot
+/// be read: the environment is at fault, not the spec (exit 2).
+pub fn secrets_unreadable(comp: &Compilation) -> bool {
+    let code = glha::diagnostic::codes::SECRET_UNREADABLE.id;
+    comp.diagnostics
+        .iter()
+        .any(|d| d.is_error() && d.code == code)
+}
+
 /// Prints diagnostics and a summary line on stderr.
 pub fn print_diagnostics(comp: &Compilation) {
     let text = glha::diagnostic::render(&comp.diagnostics, &comp.sources, color());
@@ -67,52 +81,4 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
-}
-
-/// Reads every env/file secret; names what is missing, never a value.
-pub fn resolve_secrets(
-    plan: &glha::plan::Plan,
-    with_literals: bool,
-) -> anyhow::Result<BTreeMap<String, String>> {
-    // Secrets that go into the Pacemaker configuration must also survive
-    // crmsh (the checker does the same for values written in the spec).
-    let in_crm: Vec<&str> = plan
-        .pacemaker
-        .primitives
-        .iter()
-        .flat_map(|p| p.params.iter().flat_map(|(_, v)| v.secret_ids()))
-        .collect();
-    let mut out = BTreeMap::new();
-    for s in &plan.secrets {
-        let value = match &s.source {
-            SecretSource::Env(var) => match std::env::var(var) {
-                Ok(v) => v,
-                Err(_) => bail!("secret `{}`: environment variable {var} is not set", s.id),
-            },
-            SecretSource::File(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("secret `{}`: cannot read {path}", s.id))?;
-                text.lines().next().unwrap_or("").to_string()
-            }
-            SecretSource::Literal(v) if with_literals => v.clone(),
-            SecretSource::Literal(_) => continue,
-        };
-        if glha::check::unsafe_char(&value).is_some() {
-            bail!(
-                "secret `{}` contains a control character and cannot be written safely",
-                s.id
-            );
-        }
-        if in_crm.contains(&s.id.as_str()) {
-            if let Some(c) = glha::emit::crm_unrepresentable(&value) {
-                bail!(
-                    "secret `{}` contains {:?}, which the crm script cannot carry exactly (a backslash before `\"` or `\\` or at the end, or a non-ASCII character)",
-                    s.id,
-                    c
-                );
-            }
-        }
-        out.insert(s.id.clone(), value);
-    }
-    Ok(out)
 }

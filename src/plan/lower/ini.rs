@@ -6,6 +6,7 @@ use crate::model::{self, ConsumerKind, Discovery, Mode, Spec};
 use crate::plan::*;
 use crate::release::settings::{exists, row_of, Setting};
 use crate::release::Release;
+use crate::secret::percent_encode_userinfo;
 
 /// An ini file being filled for one release: settings the release does
 /// not have are skipped.
@@ -66,154 +67,182 @@ pub(super) fn glance_api(
     secrets: &mut Secrets,
     diags: &mut Diagnostics,
 ) -> IniFile {
-    let rel = spec.release;
-    let svc = &spec.service;
     let mut ini = Ini {
         file: IniFile {
-            service: "glance-api".into(),
+            service: ServiceKind::GlanceApi,
             node: node.map(|n| n.name.value.clone()),
-            target: svc.config.value.clone(),
+            target: spec.service.config.value.clone(),
             settings: vec![],
             remove: vec![],
         },
-        release: rel,
+        release: spec.release,
     };
     if let Some(db) = &spec.database {
-        let user = userinfo(&db.user.value);
-        let port = db.port.map(|p| format!(":{p}")).unwrap_or_default();
-        let pw = secrets.add(format!("database.{}.password", db.name.value), &db.password);
-        let url = Value::Template(vec![
-            Part::Lit(format!("{}://{user}:", db.driver.value)),
-            Part::UrlSecret(pw),
-            Part::Lit(format!("@{}{port}/{}", db.host.url_host(), db.name.value)),
-        ]);
-        ini.set(Setting::DbConnection, url);
-        if exists(Setting::SqlConnection, rel) {
-            ini.remove(
-                Setting::SqlConnection,
-                "deprecated alias of [database] connection (removed in 2024.1)",
-            );
-        }
-        seed_warning(spec, db.name.span, "glha writes `[database] connection`, not the guide's `sql_connection`".into(), "sql_connection is a deprecated alias since before Ocata and was removed in 2024.1; a live sql_connection is listed for removal", diags);
+        database(&mut ini, spec, db, secrets, diags);
     }
-    // The standalone server binds the VIP in active/passive (the seed); with
-    // several VIPs only the wildcard address serves them all.
-    if svc.mode == Mode::ActivePassive {
-        let bind = match svc.vips.as_slice() {
-            [one] => spec.vips[*one].address.to_string(),
-            many if many.iter().any(|v| spec.vips[*v].address.is_ipv6()) => "::".to_string(),
-            _ => "0.0.0.0".to_string(),
-        };
-        ini.set(Setting::BindHost, Value::plain(bind));
-        ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
-        if let Some(&v) = svc.vips.first() {
-            ini.set_current(
-                Setting::RegistryHost,
-                Value::plain(spec.vips[v].address.to_string()),
-            );
-        }
-    }
-    // Active/active: glance-api binds this node's address (HAProxy holds the
-    // API port on the VIP), and learns the public URL from the proxy.
-    if let (Mode::ActiveActive, Some(n)) = (svc.mode, node) {
-        let addr = n.address.to_string();
-        let url_host = match n.address {
-            std::net::IpAddr::V6(_) => format!("[{addr}]"),
-            _ => addr.clone(),
-        };
-        ini.set(Setting::BindHost, Value::plain(&addr));
-        ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
-        // A glance-registry, where the release has one, runs beside each
-        // glance-api; HAProxy balances only the Image API.
-        ini.set_current(Setting::RegistryHost, Value::plain(&addr));
-        let public = spec.endpoints.as_ref().map(|e| e.public.url()).or_else(|| {
-            svc.vips.first().map(|&v| {
-                let h = crate::model::Host {
-                    name: spec.vips[v].address.to_string(),
-                    ip: Some(spec.vips[v].address),
-                    vip: None,
-                    span: n.address_span,
-                };
-                format!("http://{}:{}", h.url_host(), svc.port)
-            })
-        });
-        if let Some(url) = public {
-            ini.set(Setting::PublicEndpoint, Value::plain(url));
-        }
-        ini.set(
-            Setting::WorkerSelfReferenceUrl,
-            Value::plain(format!("http://{url_host}:{}", svc.port)),
-        );
-        ini.set(Setting::ProxyHeadersParsing, Value::plain("true"));
+    match (spec.service.mode, node) {
+        (Mode::ActivePassive, _) => bind_vips(&mut ini, spec),
+        (Mode::ActiveActive, Some(n)) => behind_proxy(&mut ini, spec, n),
+        (Mode::ActiveActive, None) => {}
     }
     if let Some(r) = &spec.rabbit {
-        let mut parts = vec![Part::Lit("rabbit://".into())];
-        for (i, h) in r.hosts.iter().enumerate() {
-            if i > 0 {
-                parts.push(Part::Lit(",".into()));
-            }
-            if let Some(u) = &r.user {
-                parts.push(Part::Lit(userinfo(&u.value)));
-                if let Some(p) = &r.password {
-                    parts.push(Part::Lit(":".into()));
-                    parts.push(Part::UrlSecret(secrets.add("rabbitmq.password".into(), p)));
-                }
-                parts.push(Part::Lit("@".into()));
-            }
-            parts.push(Part::Lit(format!("{}:{}", h.url_host(), r.port)));
-        }
-        let vhost = r
-            .vhost
-            .as_ref()
-            .map(|v| userinfo(v.value.trim_start_matches('/')))
-            .unwrap_or_default();
-        parts.push(Part::Lit(format!("/{vhost}")));
-        let value = if parts.iter().all(|p| matches!(p, Part::Lit(_))) {
-            Value::Plain(
-                parts
-                    .iter()
-                    .map(|p| if let Part::Lit(s) = p { s.as_str() } else { "" })
-                    .collect(),
-            )
-        } else {
-            Value::Template(merge_lits(parts))
-        };
-        ini.set(Setting::TransportUrl, value);
-        ini.set(Setting::NotificationDriver, Value::plain("messagingv2"));
-        if exists(Setting::RabbitHost, rel) {
-            ini.remove(
-                Setting::RabbitHost,
-                "deprecated since Newton, removed in Stein; transport_url replaces it",
-            );
-        }
-        seed_warning(spec, r.span, "glha writes `transport_url` and `[oslo_messaging_notifications] driver`, not the guide's `rabbit_host` and `notifier_strategy`".into(), "notifier_strategy was removed in Juno (2014) and rabbit_host is deprecated since Newton (removed in Stein)", diags);
+        messaging(&mut ini, spec, r, secrets, diags);
     }
     if let Some(k) = &spec.keystone {
-        let base = identity_base(&k.auth_url.value);
-        if exists(Setting::WwwAuthenticateUri, rel) {
-            ini.set(Setting::WwwAuthenticateUri, Value::plain(&base));
-        } else {
-            ini.set(Setting::AuthUri, Value::plain(&base));
-        }
-        ini.set(Setting::AuthUrl, Value::plain(&base));
-        ini.set(Setting::AuthType, Value::plain("password"));
-        ini.set(
-            Setting::ProjectDomainName,
-            Value::plain(&k.project_domain.value),
-        );
-        ini.set(Setting::UserDomainName, Value::plain(&k.user_domain.value));
-        ini.set(Setting::ProjectName, Value::plain(&k.project.value));
-        ini.set(Setting::Username, Value::plain(&k.username.value));
-        ini.set(
-            Setting::Password,
-            secrets.value("keystone.password".into(), &k.password),
-        );
-        ini.set(Setting::AuthRegionName, Value::plain(&k.region.value));
-        ini.set(Setting::PasteFlavor, Value::plain("keystone"));
+        keystone_auth(&mut ini, k, secrets);
     }
     let mut file = ini.file;
     sort_sections(&mut file);
     file
+}
+
+/// `[database] connection`, replacing the seed's `sql_connection`.
+fn database(
+    ini: &mut Ini,
+    spec: &Spec,
+    db: &model::Database,
+    secrets: &mut Secrets,
+    diags: &mut Diagnostics,
+) {
+    let user = percent_encode_userinfo(&db.user.value);
+    let port = db.port.map(|p| format!(":{p}")).unwrap_or_default();
+    let pw = secrets.add(format!("database.{}.password", db.name.value), &db.password);
+    let url = Value::Template(vec![
+        Part::Lit(format!("{}://{user}:", db.driver.value)),
+        Part::UrlSecret(pw),
+        Part::Lit(format!("@{}{port}/{}", db.host.url_host(), db.name.value)),
+    ]);
+    ini.set(Setting::DbConnection, url);
+    if exists(Setting::SqlConnection, ini.release) {
+        ini.remove(
+            Setting::SqlConnection,
+            "deprecated alias of [database] connection (removed in 2024.1)",
+        );
+    }
+    seed_warning(spec, db.name.span, "glha writes `[database] connection`, not the guide's `sql_connection`".into(), "sql_connection is a deprecated alias since before Ocata and was removed in 2024.1; a live sql_connection is listed for removal", diags);
+}
+
+/// Active/passive: the standalone server binds the VIP (the seed); with
+/// several VIPs only the wildcard address serves them all.
+fn bind_vips(ini: &mut Ini, spec: &Spec) {
+    let svc = &spec.service;
+    let bind = match svc.vips.as_slice() {
+        [one] => spec.vips[*one].address.to_string(),
+        many if many.iter().any(|v| spec.vips[*v].address.is_ipv6()) => "::".to_string(),
+        _ => "0.0.0.0".to_string(),
+    };
+    ini.set(Setting::BindHost, Value::plain(bind));
+    ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
+    if let Some(&v) = svc.vips.first() {
+        ini.set_current(
+            Setting::RegistryHost,
+            Value::plain(spec.vips[v].address.to_string()),
+        );
+    }
+}
+
+/// Active/active: glance-api binds this node's address (HAProxy holds the
+/// API port on the VIP), and learns the public URL from the proxy.
+fn behind_proxy(ini: &mut Ini, spec: &Spec, n: &model::Node) {
+    let svc = &spec.service;
+    let addr = n.address.to_string();
+    ini.set(Setting::BindHost, Value::plain(&addr));
+    ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
+    // A glance-registry, where the release has one, runs beside each
+    // glance-api; HAProxy balances only the Image API.
+    ini.set_current(Setting::RegistryHost, Value::plain(&addr));
+    let public = spec.endpoints.as_ref().map(|e| e.public.url()).or_else(|| {
+        svc.vips
+            .first()
+            .map(|&v| Url::new(Scheme::Http, spec.vips[v].address, svc.port))
+    });
+    if let Some(url) = public {
+        ini.set(Setting::PublicEndpoint, Value::plain(url.to_string()));
+    }
+    ini.set(
+        Setting::WorkerSelfReferenceUrl,
+        Value::plain(Url::new(Scheme::Http, n.address, svc.port).to_string()),
+    );
+    ini.set(Setting::ProxyHeadersParsing, Value::plain("true"));
+}
+
+/// `transport_url` (every broker, credentials percent-encoded) and the
+/// notification driver, replacing the seed's `rabbit_host` and
+/// `notifier_strategy`.
+fn messaging(
+    ini: &mut Ini,
+    spec: &Spec,
+    r: &model::Rabbit,
+    secrets: &mut Secrets,
+    diags: &mut Diagnostics,
+) {
+    let mut parts = vec![Part::Lit("rabbit://".into())];
+    for (i, h) in r.hosts.iter().enumerate() {
+        if i > 0 {
+            parts.push(Part::Lit(",".into()));
+        }
+        if let Some(u) = &r.user {
+            parts.push(Part::Lit(percent_encode_userinfo(&u.value)));
+            if let Some(p) = &r.password {
+                parts.push(Part::Lit(":".into()));
+                parts.push(Part::TransportSecret(
+                    secrets.add("rabbitmq.password".into(), p),
+                ));
+            }
+            parts.push(Part::Lit("@".into()));
+        }
+        parts.push(Part::Lit(format!("{}:{}", h.url_host(), r.port)));
+    }
+    let vhost = r
+        .vhost
+        .as_ref()
+        .map(|v| percent_encode_userinfo(v.value.trim_start_matches('/')))
+        .unwrap_or_default();
+    parts.push(Part::Lit(format!("/{vhost}")));
+    ini.set(Setting::TransportUrl, template(parts));
+    ini.set(Setting::NotificationDriver, Value::plain("messagingv2"));
+    if exists(Setting::RabbitHost, ini.release) {
+        ini.remove(
+            Setting::RabbitHost,
+            "deprecated since Newton, removed in Stein; transport_url replaces it",
+        );
+    }
+    seed_warning(spec, r.span, "glha writes `transport_url` and `[oslo_messaging_notifications] driver`, not the guide's `rabbit_host` and `notifier_strategy`".into(), "notifier_strategy was removed in Juno (2014) and rabbit_host is deprecated since Newton (removed in Stein)", diags);
+}
+
+/// A value from parts: plain when it holds no secret.
+fn template(parts: Vec<Part>) -> Value {
+    let parts = merge_lits(parts);
+    match parts.as_slice() {
+        [] => Value::plain(""),
+        [Part::Lit(s)] => Value::plain(s.clone()),
+        _ => Value::Template(parts),
+    }
+}
+
+/// `[keystone_authtoken]` (password plugin) and the paste flavor.
+fn keystone_auth(ini: &mut Ini, k: &model::Keystone, secrets: &mut Secrets) {
+    let base = identity_base(&k.auth_url.value);
+    if exists(Setting::WwwAuthenticateUri, ini.release) {
+        ini.set(Setting::WwwAuthenticateUri, Value::plain(&base));
+    } else {
+        ini.set(Setting::AuthUri, Value::plain(&base));
+    }
+    ini.set(Setting::AuthUrl, Value::plain(&base));
+    ini.set(Setting::AuthType, Value::plain("password"));
+    ini.set(
+        Setting::ProjectDomainName,
+        Value::plain(&k.project_domain.value),
+    );
+    ini.set(Setting::UserDomainName, Value::plain(&k.user_domain.value));
+    ini.set(Setting::ProjectName, Value::plain(&k.project.value));
+    ini.set(Setting::Username, Value::plain(&k.username.value));
+    ini.set(
+        Setting::Password,
+        secrets.value("keystone.password".into(), &k.password),
+    );
+    ini.set(Setting::AuthRegionName, Value::plain(&k.region.value));
+    ini.set(Setting::PasteFlavor, Value::plain("keystone"));
 }
 
 /// The identity URL without a version suffix: keystoneauth discovers the
@@ -258,7 +287,7 @@ pub(super) fn consumer(spec: &Spec, c: &model::Consumer, diags: &mut Diagnostics
         crate::release::settings::consumer_settings(c.kind);
     let mut ini = Ini {
         file: IniFile {
-            service: service.into(),
+            service,
             node: None,
             target: c.config.value.clone(),
             settings: vec![],
@@ -279,18 +308,18 @@ pub(super) fn consumer(spec: &Spec, c: &model::Consumer, diags: &mut Diagnostics
         .endpoints
         .as_ref()
         .map(|e| e.internal.url())
-        .unwrap_or_else(|| {
-            let vip = spec
-                .service
-                .vips
-                .first()
-                .map(|&v| spec.vips[v].address.to_string())
-                .unwrap_or_default();
-            format!("http://{vip}:{}", spec.service.port)
+        .or_else(|| {
+            let vip = spec.vips.get(*spec.service.vips.first()?)?;
+            Some(Url::new(Scheme::Http, vip.address, spec.service.port))
         });
+    let Some(internal) = internal else {
+        // No endpoint and no VIP: nothing to point the consumer at (the
+        // checker has said why).
+        return ini.file;
+    };
     match discovery {
         Discovery::ApiServers => {
-            ini.set(api_servers, Value::plain(&internal));
+            ini.set(api_servers, Value::plain(internal.to_string()));
             if c.kind == ConsumerKind::Nova {
                 seed_warning(spec, c.span, format!("glha writes `api_servers = {internal}`, not the guide's bare address"), "a bare address means port 80 (Queens and later add no scheme or port); glance listens on the API port", diags);
             }

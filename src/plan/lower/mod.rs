@@ -37,12 +37,17 @@ pub fn lower(spec: &Spec, diags: &mut Diagnostics) -> Plan {
         service_type: "image".into(),
         region: e.region.value.clone(),
         endpoints: [
-            ("public", Some(&e.public)),
-            ("internal", Some(&e.internal)),
-            ("admin", e.admin.as_ref()),
+            (Interface::Public, Some(&e.public)),
+            (Interface::Internal, Some(&e.internal)),
+            (Interface::Admin, e.admin.as_ref()),
         ]
         .into_iter()
-        .filter_map(|(i, ep)| ep.map(|ep| (i.to_string(), ep.url())))
+        .filter_map(|(interface, ep)| {
+            ep.map(|ep| CatalogEndpoint {
+                interface,
+                url: ep.url(),
+            })
+        })
         .collect(),
     });
     Plan {
@@ -61,15 +66,16 @@ pub(super) struct Secrets(Vec<SecretRef>);
 impl Secrets {
     /// Registers a secret under `id`; returns the id.
     fn add(&mut self, id: String, s: &Secret) -> String {
-        let source = match s {
-            Secret::Literal(t) => SecretSource::Literal(t.value.clone()),
-            Secret::Env(t) => SecretSource::Env(t.value.clone()),
-            Secret::File(t) => SecretSource::File(t.value.clone()),
+        let (source, span) = match s {
+            Secret::Literal(t) => (SecretSource::Literal(t.value.clone()), t.span),
+            Secret::Env(t) => (SecretSource::Env(t.value.clone()), t.span),
+            Secret::File(t) => (SecretSource::File(t.value.clone()), t.span),
         };
         if !self.0.iter().any(|r| r.id == id) {
             self.0.push(SecretRef {
                 id: id.clone(),
                 source,
+                span: Some(span),
             });
         }
         id
@@ -90,16 +96,4 @@ pub(super) fn mode_name(m: Mode) -> &'static str {
         Mode::ActivePassive => "active/passive",
         Mode::ActiveActive => "active/active",
     }
-}
-
-/// Percent-encodes URL userinfo (RFC 3986: unreserved characters stay).
-pub(crate) fn userinfo(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

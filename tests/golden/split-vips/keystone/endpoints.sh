@@ -4,8 +4,11 @@
 #
 # Registers the Image API in the Keystone catalog. Idempotent: for each
 # interface it lists the endpoints first, creates one if there is none,
-# fixes the URL of the only one if it differs, and never creates a second.
-# Needs admin credentials in the environment (e.g. `. admin-openrc`).
+# fixes the URL (trailing `/` aside) and enables the only one if needed, and
+# never creates a second. With several endpoints for one interface it warns
+# and changes nothing: it cannot know which one clients use. (`glhac diff`
+# with `--endpoints` plans the same, and deletes such duplicates once
+# reviewed.) Needs admin credentials in the environment (`. admin-openrc`).
 set -eu
 
 service_name='glance'
@@ -17,34 +20,52 @@ if ! openstack service show "$service_name" >/dev/null 2>&1; then
         --description 'OpenStack Image' "$service_type"
 fi
 
+# strip_slashes URL: the URL without trailing `/`.
+strip_slashes() {
+    s=$1
+    while [ "${s%/}" != "$s" ]; do
+        s=${s%/}
+    done
+    printf '%s' "$s"
+}
+
 # ensure_endpoint INTERFACE URL
 ensure_endpoint() {
     interface=$1
     url=$2
+    # The client prints the columns in its own order: ID, Enabled, URL.
     found=$(openstack endpoint list --service "$service_type" \
-        --interface "$interface" --region "$region" -f value -c ID -c URL)
+        --interface "$interface" --region "$region" -f value -c ID -c Enabled -c URL)
     count=0
     ids=''
-    other=''
-    matching=''
-    while read -r id current; do
-        [ -n "$id" ] || continue
+    id=''
+    current=''
+    enabled=''
+    while read -r row_id row_enabled row_url; do
+        [ -n "$row_id" ] || continue
         count=$((count + 1))
-        ids="$ids $id"
-        if [ "$current" = "$url" ]; then
-            matching=$id
-        else
-            other=$id
-        fi
+        ids="$ids $row_id"
+        id=$row_id
+        current=$row_url
+        enabled=$row_enabled
     done <<END_OF_LIST
 $found
 END_OF_LIST
     if [ "$count" -eq 0 ]; then
         openstack endpoint create --region "$region" "$service_type" "$interface" "$url"
     elif [ "$count" -gt 1 ]; then
-        echo "glha: warning: $count $interface endpoints of $service_type in region $region:$ids; not creating another, delete all but one" >&2
-    elif [ -z "$matching" ]; then
-        openstack endpoint set --url "$url" "$other"
+        echo "glha: warning: $count $interface endpoints of $service_type in region $region:$ids; not changing any, delete all but one" >&2
+    else
+        set --
+        if [ "$(strip_slashes "$current")" != "$(strip_slashes "$url")" ]; then
+            set -- --url "$url"
+        fi
+        if [ "$enabled" != True ]; then
+            set -- "$@" --enable
+        fi
+        if [ "$#" -gt 0 ]; then
+            openstack endpoint set "$@" "$id"
+        fi
     fi
 }
 
