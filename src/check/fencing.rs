@@ -6,6 +6,7 @@ use super::values::{self, id_like, safe, unsafe_char};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
+use crate::plan::{AgentClass, AgentRef, Duration};
 use crate::source::SourceMap;
 use crate::syntax::{Item, ItemKind, ValueKind};
 
@@ -86,8 +87,8 @@ pub(crate) fn fencing(
                         && parts.len() == 1
                         && id_like(&parts[0], v.span, diags) =>
                 {
-                    Some(Text {
-                        value: parts[0].clone(),
+                    Some(Agent {
+                        value: AgentRef::new(AgentClass::Stonith, &parts[0]),
                         span: v.span,
                     })
                 }
@@ -126,7 +127,8 @@ pub(crate) fn fencing(
                 diags,
             );
         }
-        let monitor_interval_ms = values::duration(&df, "monitor", diags).unwrap_or(60_000);
+        let monitor_interval =
+            values::duration(&df, "monitor", diags).unwrap_or(Duration::seconds(60));
         let param_items: Vec<Item> = df
             .blocks("params")
             .flat_map(|(_, items, _)| items.iter().cloned())
@@ -143,7 +145,7 @@ pub(crate) fn fencing(
                 agent,
                 params,
                 targets,
-                monitor_interval_ms,
+                monitor_interval,
             });
         }
     }

@@ -4,7 +4,8 @@
 //! host's file tree (or `/`) for the ini files, a CIB (XML or
 //! `crm configure show` text) and `openstack endpoint list -f json` output.
 //! Each is read into the plan's own model and compared semantically
-//! (`ini`, `cib`, `crm_show`, `endpoints`, `compare`); the result, a
+//! (`ini`; `cib` and `crm_show` into the plan's Pacemaker model, compared
+//! by `pacemaker`; `endpoints` and `compare`); the result, a
 //! [`DiffReport`], renders for people (`render`) or as JSON, and saves as a
 //! [`SavedPlan`] that [`apply`] writes to the ini files (`apply`).
 //!
@@ -19,8 +20,8 @@ mod crm_show;
 mod endpoints;
 mod files;
 mod ini;
+mod pacemaker;
 mod render;
-mod xml;
 
 pub use apply::{apply, ApplyError, ApplyOutcome};
 pub use ini::ini_value;
@@ -295,6 +296,23 @@ fn read_opt(path: &Utf8Path) -> Result<Option<Vec<u8>>, DiffError> {
     }
 }
 
+/// Refuses a live input larger than `max` bytes before reading it.
+fn too_large(path: &Utf8Path, max: usize) -> Result<(), DiffError> {
+    let len = std::fs::metadata(path)
+        .map_err(|error| DiffError::Io {
+            path: path.to_owned(),
+            error,
+        })?
+        .len();
+    if len > max as u64 {
+        return Err(DiffError::Parse {
+            path: path.to_owned(),
+            message: format!("it is {len} bytes; glha reads at most {max}"),
+        });
+    }
+    Ok(())
+}
+
 fn read_text(path: &Utf8Path) -> Result<(String, String), DiffError> {
     let bytes = std::fs::read(path).map_err(|error| DiffError::Io {
         path: path.to_owned(),
@@ -391,6 +409,7 @@ pub fn diff_with_secrets(
         changes: Vec::new(),
     };
     if let Some(path) = &live.cib {
+        too_large(path, crate::xml::MAX_BYTES)?;
         let (text, sha) = read_text(path)?;
         let cluster = if text.trim_start().starts_with('<') {
             cib::read(&text)
@@ -405,7 +424,7 @@ pub fn diff_with_secrets(
             compared: Compared::Yes,
             source: Some(path.to_string()),
             sha256: Some(sha),
-            changes: compare::pacemaker(&plan.pacemaker, &cluster, secrets),
+            changes: pacemaker::compare(&plan.pacemaker, &cluster, secrets),
         };
     }
 
