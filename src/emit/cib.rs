@@ -204,6 +204,30 @@ pub fn constraints(pm: &Pacemaker) -> Vec<Elem> {
         .collect()
 }
 
+/// The plan's objects by CIB section, as [`candidate`] and a loader
+/// (`cibadmin --create -o SECTION`) put them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sections {
+    /// The property set for `crm_config`, if there are properties.
+    pub crm_config: Option<Elem>,
+    /// The top-level elements for `resources`.
+    pub resources: Vec<Elem>,
+    /// The elements for `constraints`.
+    pub constraints: Vec<Elem>,
+}
+
+/// The plan's Pacemaker objects as XML, secrets written as `secrets` says.
+pub fn sections(plan: &Plan, secrets: &SecretMode) -> Result<Sections, CibError> {
+    let pm = &plan.pacemaker;
+    let render = Secrets::new(plan, secrets);
+    let mut acc = FileSecrets::default();
+    Ok(Sections {
+        crm_config: properties(&pm.properties),
+        resources: resources(pm, &mut |v| render.render(v, &mut acc))?,
+        constraints: constraints(pm),
+    })
+}
+
 /// `live` (a whole CIB document, `cibadmin -Q`) with the plan's objects
 /// added, or replacing the live ones with their ids, and its properties
 /// set. A live primitive the plan leaves out of a group or clone it
@@ -220,23 +244,21 @@ pub fn candidate(live: &str, plan: &Plan, secrets: &SecretMode) -> Result<String
             root.name
         )));
     }
-    let render = Secrets::new(plan, secrets);
-    let mut acc = FileSecrets::default();
-    let new_resources = resources(pm, &mut |v| render.render(v, &mut acc))?;
+    let new = sections(plan, secrets)?;
     let conf = section(&mut root, "configuration");
     let planned: BTreeSet<&str> = pm.objects().into_iter().map(|(_, id)| id).collect();
 
     let res = section(conf, "resources");
     let kept = replace_resources(std::mem::take(&mut res.children), &planned);
     res.children = kept;
-    res.children.extend(new_resources);
+    res.children.extend(new.resources);
 
     let cons = section(conf, "constraints");
     cons.children
         .retain(|c| !c.attr("id").is_some_and(|id| planned.contains(id)));
-    cons.children.extend(constraints(pm));
+    cons.children.extend(new.constraints);
 
-    if let Some(props) = properties(&pm.properties) {
+    if let Some(props) = new.crm_config {
         set_properties(section(conf, "crm_config"), props);
     }
     if let Some(id) = duplicate_id(&root) {
