@@ -331,3 +331,65 @@ fn order(o: &Order, l: &Order) -> Found {
     }
     f
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::{cib, testplan, SecretMode};
+
+    /// The seed test plan as a live CIB, edited by `edit`, compared with
+    /// the plan.
+    fn compare_edited(edit: impl Fn(String) -> String) -> Vec<PcmkChange> {
+        let plan = testplan::seed();
+        let xml = cib::candidate("<cib/>", &plan, &SecretMode::Placeholder).unwrap();
+        let live = super::super::cib::read(&edit(xml)).unwrap();
+        compare(&plan.pacemaker, &live, &BTreeMap::new())
+    }
+
+    #[test]
+    fn the_plan_as_its_own_cib_has_no_known_changes() {
+        let changes = compare_edited(|x| x);
+        assert!(
+            changes.iter().all(|c| c.kind == ChangeKind::Unknown),
+            "{changes:#?}"
+        );
+    }
+
+    #[test]
+    fn an_absurd_interval_is_a_change_with_a_reason() {
+        let changes = compare_edited(|x| {
+            x.replace(
+                r#"name="monitor" interval="30s" timeout="30s""#,
+                r#"name="monitor" interval="9999999999999999h" timeout="30s""#,
+            )
+        });
+        let c = changes.iter().find(|c| c.id == "p_glance-api").unwrap();
+        assert_eq!(c.kind, ChangeKind::Change);
+        assert!(
+            c.details
+                .iter()
+                .any(|d| d.contains("interval=9999999999999999h")
+                    && d.contains("longer than Pacemaker can hold")),
+            "{c:#?}"
+        );
+        assert!(c
+            .command
+            .as_deref()
+            .unwrap()
+            .starts_with("primitive p_glance-api"));
+    }
+
+    #[test]
+    fn another_kind_of_object_with_the_id_is_a_change() {
+        let changes = compare_edited(|x| {
+            x.replace(
+                r#"<group id="g_glance-api">"#,
+                r#"<clone id="g_glance-api">"#,
+            )
+            .replace("</group>", "</clone>")
+        });
+        let c = changes.iter().find(|c| c.id == "g_glance-api").unwrap();
+        assert_eq!(c.kind, ChangeKind::Change);
+        assert_eq!(c.details, ["live `g_glance-api` is a clone, not a group"]);
+    }
+}
