@@ -43,43 +43,7 @@ pub(crate) fn service(
         diags,
     )
     .filter(|c| abs_path(c, diags));
-    let mut vips = Vec::new();
-    match f.value("vip") {
-        Some(Value {
-            kind: ValueKind::List(vs),
-            ..
-        }) => {
-            let mut seen: Vec<(usize, crate::source::Span)> = Vec::new();
-            for v in vs {
-                let Some(i) = scope.vip(v, diags) else {
-                    continue;
-                };
-                if let Some((_, first)) = seen.iter().find(|(j, _)| *j == i) {
-                    diags.push(
-                        Diagnostic::error(
-                            &codes::DUPLICATE,
-                            v.span,
-                            format!(
-                                "service `{}` lists vip.{} twice",
-                                name.value, scope.vips[i].name.value
-                            ),
-                        )
-                        .with_secondary(*first, "first listed here")
-                        .help("list each VIP once"),
-                    );
-                    continue;
-                }
-                seen.push((i, v.span));
-                vips.push(i);
-            }
-        }
-        Some(v) => vips.extend(scope.vip(v, diags)),
-        None => f.missing(
-            "vip",
-            "name the VIP clients reach glance-api on: `vip = vip.internal`",
-            diags,
-        ),
-    }
+    let vips = vips(&f, scope, &name.value, diags);
     let mode = match f.word("mode", &["active_passive", "active_active"], diags) {
         Some((m, _)) if m == "active_active" => Mode::ActiveActive,
         _ => Mode::ActivePassive,
@@ -101,6 +65,49 @@ pub(crate) fn service(
         mode,
         port,
     })
+}
+
+/// `vip = vip.NAME` or a list of VIPs, each once: indexes into the scope's
+/// VIPs.
+fn vips(f: &Fields, scope: &Scope, name: &str, diags: &mut Diagnostics) -> Vec<usize> {
+    let mut vips = Vec::new();
+    match f.value("vip") {
+        Some(Value {
+            kind: ValueKind::List(vs),
+            ..
+        }) => {
+            let mut seen: Vec<(usize, crate::source::Span)> = Vec::new();
+            for v in vs {
+                let Some(i) = scope.vip(v, diags) else {
+                    continue;
+                };
+                if let Some((_, first)) = seen.iter().find(|(j, _)| *j == i) {
+                    diags.push(
+                        Diagnostic::error(
+                            &codes::DUPLICATE,
+                            v.span,
+                            format!(
+                                "service `{}` lists vip.{} twice",
+                                name, scope.vips[i].name.value
+                            ),
+                        )
+                        .with_secondary(*first, "first listed here")
+                        .help("list each VIP once"),
+                    );
+                    continue;
+                }
+                seen.push((i, v.span));
+                vips.push(i);
+            }
+        }
+        Some(v) => vips.extend(scope.vip(v, diags)),
+        None => f.missing(
+            "vip",
+            "name the VIP clients reach glance-api on: `vip = vip.internal`",
+            diags,
+        ),
+    }
+    vips
 }
 
 pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {

@@ -270,92 +270,26 @@ impl Reader {
         let Some(id) = c.attr("id").map(str::to_string) else {
             return;
         };
-        let object = match c.name.as_str() {
-            "rsc_location" => "location",
-            "rsc_colocation" => "colocation",
-            "rsc_order" => "order",
+        let (object, read): (&str, ReadFn) = match c.name.as_str() {
+            "rsc_location" => ("location", Self::location),
+            "rsc_colocation" => ("colocation", Self::colocation),
+            "rsc_order" => ("order", Self::order),
             "rsc_ticket" => {
-                self.unmodelled(
-                    "rsc_ticket",
-                    &id,
-                    "a ticket constraint, which glha does not write".into(),
-                );
+                let what = "a ticket constraint, which glha does not write";
+                self.unmodelled("rsc_ticket", &id, what.into());
                 return;
             }
             _ => return,
         };
         if c.kids("resource_set").next().is_some() {
-            self.unmodelled(
-                object,
-                &id,
-                "resource sets, which glha does not write".into(),
-            );
+            let what = "resource sets, which glha does not write";
+            self.unmodelled(object, &id, what.into());
             return;
         }
-        let a = |n: &str| c.attr(n).unwrap_or_default().to_string();
-        let score = c
-            .attr("score")
-            .map(|s| Score::parse(s).map_err(|e| e.to_string()));
-        let (known, read): (&[&str], Result<(), String>) = match object {
-            "location" => {
-                if c.kids("rule").next().is_some() {
-                    self.unmodelled(
-                        object,
-                        &id,
-                        format!("places {} by rules, which glha does not write", a("rsc")),
-                    );
-                    return;
-                }
-                match (score, c.attr("node")) {
-                    (Some(Ok(score)), Some(node)) => {
-                        self.pm.locations.push(Location {
-                            id: id.clone(),
-                            resource: a("rsc"),
-                            node: node.to_string(),
-                            score,
-                        });
-                        (&["id", "rsc", "score", "node"], Ok(()))
-                    }
-                    (Some(Err(e)), _) => (&[], Err(e)),
-                    _ => (&[], Err("no node and score".into())),
-                }
-            }
-            "colocation" => match score.unwrap_or(Ok(Score::ZERO)) {
-                Ok(score) => {
-                    self.pm.colocations.push(Colocation {
-                        id: id.clone(),
-                        resource: a("rsc"),
-                        with: a("with-rsc"),
-                        score,
-                    });
-                    (&["id", "rsc", "with-rsc", "score"], Ok(()))
-                }
-                Err(e) => (&[], Err(e)),
-            },
-            _ => {
-                let kind = match (c.attr("kind"), score) {
-                    (Some(k), _) => OrderKind::parse(k).ok_or(format!("unknown kind {k}")),
-                    (None, Some(s)) => s.map(OrderKind::from_score),
-                    (None, None) => Ok(OrderKind::Mandatory),
-                };
-                match kind {
-                    Ok(kind) => {
-                        self.pm.orders.push(Order {
-                            id: id.clone(),
-                            first: a("first"),
-                            then: a("then"),
-                            kind,
-                        });
-                        (&["id", "first", "then", "kind", "score"], Ok(()))
-                    }
-                    Err(e) => (&[], Err(e)),
-                }
-            }
+        let known = match read(self, &id, c) {
+            Ok(known) => known,
+            Err(what) => return self.unmodelled(object, &id, what),
         };
-        if let Err(e) = read {
-            self.unmodelled(object, &id, format!("glha cannot read it: {e}"));
-            return;
-        }
         // Starting is what an order or a colocation means without actions
         // or roles; pcs spells it out.
         let implied = |k: &str, v: &str| {
@@ -367,11 +301,67 @@ impl Reader {
         };
         let extra = other_attrs(c, known, &implied);
         if !extra.is_empty() {
-            self.unmodelled(
-                object,
-                &id,
-                format!("has {}, which glha does not write", extra.join(", ")),
-            );
+            let what = format!("has {}, which glha does not write", extra.join(", "));
+            self.unmodelled(object, &id, what);
         }
     }
+
+    /// A location by node and score.
+    fn location(&mut self, id: &str, c: &Elem) -> Read {
+        let rsc = c.attr("rsc").unwrap_or_default();
+        if c.kids("rule").next().is_some() {
+            return Err(format!("places {rsc} by rules, which glha does not write"));
+        }
+        let (Some(score), Some(node)) = (c.attr("score"), c.attr("node")) else {
+            return Err("a location without node and score, which glha does not write".into());
+        };
+        self.pm.locations.push(Location {
+            id: id.to_string(),
+            resource: rsc.to_string(),
+            node: node.to_string(),
+            score: score_of(score)?,
+        });
+        Ok(&["id", "rsc", "score", "node"])
+    }
+
+    fn colocation(&mut self, id: &str, c: &Elem) -> Read {
+        let a = |n: &str| c.attr(n).unwrap_or_default().to_string();
+        let score = c.attr("score").map_or(Ok(Score::ZERO), score_of)?;
+        self.pm.colocations.push(Colocation {
+            id: id.to_string(),
+            resource: a("rsc"),
+            with: a("with-rsc"),
+            score,
+        });
+        Ok(&["id", "rsc", "with-rsc", "score"])
+    }
+
+    /// An order by kind or, deprecated, by score.
+    fn order(&mut self, id: &str, c: &Elem) -> Read {
+        let a = |n: &str| c.attr(n).unwrap_or_default().to_string();
+        let kind = match (c.attr("kind"), c.attr("score")) {
+            (Some(k), _) => {
+                OrderKind::parse(k).ok_or_else(|| format!("glha cannot read its kind {k}"))?
+            }
+            (None, Some(s)) => OrderKind::from_score(score_of(s)?),
+            (None, None) => OrderKind::Mandatory,
+        };
+        self.pm.orders.push(Order {
+            id: id.to_string(),
+            first: a("first"),
+            then: a("then"),
+            kind,
+        });
+        Ok(&["id", "first", "then", "kind", "score"])
+    }
+}
+
+/// A constraint's attributes glha knows, or why it cannot read it.
+type Read = Result<&'static [&'static str], String>;
+
+/// Reads one kind of constraint into the model.
+type ReadFn = fn(&mut Reader, &str, &Elem) -> Read;
+
+fn score_of(s: &str) -> Result<Score, String> {
+    Score::parse(s).map_err(|e| format!("glha cannot read its score: {e}"))
 }

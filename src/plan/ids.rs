@@ -200,37 +200,47 @@ pub struct SpecId {
 /// from: fencing devices and their locations, then the VIPs, the service,
 /// its group or clone, HAProxy and its constraints.
 pub fn of_spec(spec: &Spec) -> Vec<SpecId> {
-    let mut out = Vec::new();
-    let mut push = |id: String, object, what: String, from, origin| {
-        out.push(SpecId {
+    let mut t = Table(Vec::new());
+    if let Fencing::Devices(devs) = &spec.fencing {
+        for d in devs {
+            let name = &d.name.value;
+            let what = format!("fencing device `{name}`");
+            t.push(
+                fence_device(name),
+                "primitive",
+                what,
+                d.name.span,
+                Origin::Given,
+            );
+            if let [only] = d.targets.as_slice() {
+                let what = format!("the location keeping `{name}` off `{only}`");
+                t.generated(avoid(name, only), "location", what, d.name.span);
+            }
+        }
+    }
+    service_ids(spec, &mut t);
+    t.0
+}
+
+struct Table(Vec<SpecId>);
+
+impl Table {
+    fn push(&mut self, id: String, object: &'static str, what: String, from: Span, origin: Origin) {
+        self.0.push(SpecId {
             id,
             object,
             what,
             from,
             origin,
-        })
-    };
-    if let Fencing::Devices(devs) = &spec.fencing {
-        for d in devs {
-            let name = &d.name.value;
-            push(
-                fence_device(name),
-                "primitive",
-                format!("fencing device `{name}`"),
-                d.name.span,
-                Origin::Given,
-            );
-            if let [only] = d.targets.as_slice() {
-                push(
-                    avoid(name, only),
-                    "location",
-                    format!("the location keeping `{name}` off `{only}`"),
-                    d.name.span,
-                    Origin::Generated,
-                );
-            }
-        }
+        });
     }
+    fn generated(&mut self, id: String, object: &'static str, what: String, from: Span) {
+        self.push(id, object, what, from, Origin::Generated);
+    }
+}
+
+/// The ids of the service, its VIPs and what its mode adds.
+fn service_ids(spec: &Spec, t: &mut Table) {
     let svc = &spec.service;
     let name = &svc.name.value;
     let only = svc.vips.len() == 1;
@@ -243,48 +253,46 @@ pub fn of_spec(spec: &Spec) -> Vec<SpecId> {
             (vip(name, &v.name.value, only), v.name.value.clone(), from)
         })
         .collect();
-    let gen = Origin::Generated;
     for (id, v, from) in &vips {
-        let what = format!("the primitive of vip `{v}`");
-        push(id.clone(), "primitive", what, *from, gen);
+        t.generated(
+            id.clone(),
+            "primitive",
+            format!("the primitive of vip `{v}`"),
+            *from,
+        );
     }
     let at = svc.name.span;
-    push(
+    t.generated(
         service(name),
         "primitive",
         "the service's primitive".into(),
         at,
-        gen,
     );
     match svc.mode {
-        Mode::ActivePassive => push(group(name), "group", "the service's group".into(), at, gen),
+        Mode::ActivePassive => t.generated(group(name), "group", "the service's group".into(), at),
         Mode::ActiveActive => {
-            push(clone(name), "clone", "the service's clone".into(), at, gen);
-            if let Some(hp) = &spec.haproxy {
-                push(
-                    HAPROXY.into(),
-                    "primitive",
-                    "HAProxy's primitive".into(),
-                    hp.span,
-                    gen,
-                );
-                push(
-                    HAPROXY_CLONE.into(),
-                    "clone",
-                    "HAProxy's clone".into(),
-                    hp.span,
-                    gen,
-                );
-                for (id, v, from) in &vips {
-                    let what = format!("the colocation of vip `{v}` with HAProxy");
-                    push(vip_with_haproxy(id), "colocation", what, *from, gen);
-                    let what = format!("the order of vip `{v}` after HAProxy");
-                    push(haproxy_before(id), "order", what, *from, gen);
-                }
+            t.generated(clone(name), "clone", "the service's clone".into(), at);
+            let Some(hp) = &spec.haproxy else { return };
+            t.generated(
+                HAPROXY.into(),
+                "primitive",
+                "HAProxy's primitive".into(),
+                hp.span,
+            );
+            t.generated(
+                HAPROXY_CLONE.into(),
+                "clone",
+                "HAProxy's clone".into(),
+                hp.span,
+            );
+            for (id, v, from) in &vips {
+                let what = format!("the colocation of vip `{v}` with HAProxy");
+                t.generated(vip_with_haproxy(id), "colocation", what, *from);
+                let what = format!("the order of vip `{v}` after HAProxy");
+                t.generated(haproxy_before(id), "order", what, *from);
             }
         }
     }
-    out
 }
 
 /// Whether `name` is an id crmsh or glha gives to something inside object
