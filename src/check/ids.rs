@@ -13,9 +13,16 @@ use crate::plan::ids::{self, Origin, SpecId};
 /// location's id unreadable.
 pub(crate) fn check(spec: &Spec, diags: &mut Diagnostics) {
     let table = ids::of_spec(spec);
+    // A device declared twice makes its location twice too: said once.
+    let mut twice = Vec::new();
     for (i, e) in table.iter().enumerate() {
         if let Some(first) = table[..i].iter().find(|f| f.id == e.id) {
-            diags.push(collision(first, e));
+            if !twice.contains(&e.from) {
+                diags.push(collision(first, e));
+            }
+            if (first.origin, e.origin) == (Origin::Given, Origin::Given) {
+                twice.push(e.from);
+            }
             continue;
         }
         if e.origin != Origin::Given {
@@ -65,7 +72,8 @@ pub(crate) fn check(spec: &Spec, diags: &mut Diagnostics) {
 }
 
 /// Two entries with one id: the error goes to the name that was given as is
-/// (it is the one to rename), else to the later name.
+/// (it is the one to rename), else to the later name. Two devices with one
+/// name are simply declared twice (E0003).
 fn collision(first: &SpecId, second: &SpecId) -> Diagnostic {
     let (at, other) = if first.origin == Origin::Given && second.origin != Origin::Given {
         (first, second)
@@ -73,11 +81,16 @@ fn collision(first: &SpecId, second: &SpecId) -> Diagnostic {
         (second, first)
     };
     let id = &at.id;
-    let (message, help) = match at.origin {
-        Origin::Given if other.origin == Origin::Given => (
+    if at.origin == Origin::Given && other.origin == Origin::Given {
+        return Diagnostic::error(
+            &codes::DUPLICATE,
+            at.from,
             format!("fencing device `{id}` is declared twice"),
-            "rename one of the devices".to_string(),
-        ),
+        )
+        .with_secondary(other.from, "first declared here")
+        .help("rename one of the devices: a device's name is its Pacemaker id");
+    }
+    let (message, help) = match at.origin {
         Origin::Given => (
             format!(
                 "fencing device `{id}` has the id glha gives to {}",
@@ -97,12 +110,9 @@ fn collision(first: &SpecId, second: &SpecId) -> Diagnostic {
         ),
     };
     let mut d = Diagnostic::error(&codes::ID_COLLISION, at.from, message).help(help);
+    // `other` is generated here: a name given twice returned above.
     if other.from != at.from {
-        let label = match other.origin {
-            Origin::Given => format!("fencing device `{id}` is declared here"),
-            Origin::Generated => format!("glha makes `{id}` from this name"),
-        };
-        d = d.with_secondary(other.from, label);
+        d = d.with_secondary(other.from, format!("glha makes `{id}` from this name"));
     }
     d
 }

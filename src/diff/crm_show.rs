@@ -302,7 +302,11 @@ impl Reader {
     /// `ID RESOURCE SCORE: NODE`; rules, resource sets and options are
     /// noted.
     fn location(&mut self, id: &str, w: &[String]) {
-        let score = w.get(1).and_then(|s| s.strip_suffix(':')).map(Score::parse);
+        // Only a score with its colon: `rule`, `{` or an option is not one.
+        let score = w
+            .get(1)
+            .filter(|s| s.ends_with(':'))
+            .map(|s| Score::parse_crm(s));
         match (w, score) {
             ([rsc, _, node], Some(Ok(score))) => self.pm.locations.push(Location {
                 id: id.to_string(),
@@ -322,8 +326,8 @@ impl Reader {
     fn colocation(&mut self, id: &str, w: &[String]) {
         let score = w
             .first()
-            .and_then(|s| s.strip_suffix(':'))
-            .map(Score::parse);
+            .filter(|s| s.ends_with(':'))
+            .map(|s| Score::parse_crm(s));
         match (w, score) {
             ([_, rsc, with], Some(Ok(score))) if plain(rsc) && plain(with) => {
                 self.pm.colocations.push(Colocation {

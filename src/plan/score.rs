@@ -73,6 +73,18 @@ impl Score {
         Ok(Score::from_int(if negative { -n } else { n }))
     }
 
+    /// Reads crm's word before a constraint's resources: a score with its
+    /// colon (`inf:`, `-100:`), or an order kind used as one (`Mandatory:`
+    /// is `INFINITY`, `Optional:` zero, as crmsh reads them).
+    pub fn parse_crm(word: &str) -> Result<Score, ScoreError> {
+        let w = word.strip_suffix(':').unwrap_or(word);
+        match w.to_ascii_lowercase().as_str() {
+            "mandatory" => Ok(Score::Infinity),
+            "optional" => Ok(Score::ZERO),
+            _ => Score::parse(w),
+        }
+    }
+
     /// The score as crm writes it before a constraint's resources: `inf`
     /// and `-inf` for the infinities.
     pub fn crm(self) -> String {
@@ -194,6 +206,11 @@ mod tests {
         for bad in ["", "-", "red", "1e3", "inf:"] {
             assert!(Score::parse(bad).is_err(), "{bad}");
         }
+        assert_eq!(Score::parse_crm("-inf:"), Ok(Score::MinusInfinity));
+        assert_eq!(Score::parse_crm("Mandatory:"), Ok(Score::Infinity));
+        assert_eq!(Score::parse_crm("Optional:"), Ok(Score::ZERO));
+        assert_eq!(Score::parse_crm("50"), Ok(Score::Finite(50)));
+        assert!(Score::parse_crm("sometimes:").is_err());
         assert_eq!(Score::MinusInfinity.to_string(), "-INFINITY");
         assert_eq!(Score::Infinity.crm(), "inf");
         assert_eq!(Score::Finite(-5).crm(), "-5");
