@@ -9,8 +9,8 @@ use crate::model::Spec;
 use crate::plan::ids::{self, Origin, SpecId};
 
 /// Reports ids given twice, fencing device names taken by an id crmsh gives
-/// to part of another object, and device names that would make their
-/// location's id unreadable.
+/// to the properties or to part of another object, and device names that
+/// would make their location's id unreadable.
 pub(crate) fn check(spec: &Spec, diags: &mut Diagnostics) {
     let table = ids::of_spec(spec);
     // A device declared twice makes its location twice too: said once.
@@ -28,7 +28,19 @@ pub(crate) fn check(spec: &Spec, diags: &mut Diagnostics) {
         if e.origin != Origin::Given {
             continue;
         }
-        if let Some(owner) = table
+        if ids::is_property_id(&e.id) {
+            diags.push(
+                Diagnostic::error(
+                    &codes::ID_COLLISION,
+                    e.from,
+                    format!(
+                        "`{}` is the id crmsh and pcs give to the cluster's properties",
+                        e.id
+                    ),
+                )
+                .help("rename the fencing device: its name is its Pacemaker id"),
+            );
+        } else if let Some(owner) = table
             .iter()
             .find(|o| o.id != e.id && ids::is_reserved_by(&e.id, &o.id))
         {

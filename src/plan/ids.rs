@@ -296,8 +296,8 @@ fn service_ids(spec: &Spec, t: &mut Table) {
 }
 
 /// Whether `name` is an id crmsh or glha gives to something inside object
-/// `object` (its attribute sets, their pairs, its operations) or to the
-/// cluster's property set: such a name cannot be an object's id as well.
+/// `object` (its attribute sets, their pairs, its operations): such a name
+/// cannot be an object's id as well.
 pub fn is_reserved_by(name: &str, object: &str) -> bool {
     const INNER: &[&str] = &[
         "instance_attributes",
@@ -309,11 +309,15 @@ pub fn is_reserved_by(name: &str, object: &str) -> bool {
         "demote-",
         "reload-",
     ];
-    let inner = name
-        .strip_prefix(object)
+    name.strip_prefix(object)
         .and_then(|r| r.strip_prefix('-'))
-        .is_some_and(|r| INNER.iter().any(|p| r.starts_with(p)));
-    inner || name == PROPERTY_SET || name.starts_with(&format!("{PROPERTY_SET}-"))
+        .is_some_and(|r| INNER.iter().any(|p| r.starts_with(p)))
+}
+
+/// Whether `name` is the id of the cluster's property set or of one of its
+/// pairs.
+pub fn is_property_id(name: &str) -> bool {
+    name == PROPERTY_SET || name.starts_with(&format!("{PROPERTY_SET}-"))
 }
 
 #[cfg(test)]
@@ -403,7 +407,10 @@ mod tests {
         );
         assert!(is_reserved_by("p_x-instance_attributes", "p_x"));
         assert!(is_reserved_by("p_x-monitor-30s", "p_x"));
-        assert!(is_reserved_by("cib-bootstrap-options", "p_x"));
+        assert!(!is_reserved_by("cib-bootstrap-options", "p_x"));
+        assert!(is_property_id("cib-bootstrap-options"));
+        assert!(is_property_id("cib-bootstrap-options-stonith-enabled"));
+        assert!(!is_property_id("cib-bootstrap"));
         assert!(!is_reserved_by("p_x-fence", "p_x"));
         assert!(!is_reserved_by("p_xy-monitor-30s", "p_x"));
     }
