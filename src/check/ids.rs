@@ -25,61 +25,70 @@ pub(crate) fn check(spec: &Spec, diags: &mut Diagnostics) {
             }
             continue;
         }
-        if e.origin != Origin::Given {
-            continue;
+        if e.origin == Origin::Given {
+            if let Some(d) = given_name(e, &table) {
+                diags.push(d);
+            }
         }
-        if ids::is_property_id(&e.id) {
-            diags.push(
-                Diagnostic::error(
-                    &codes::ID_COLLISION,
-                    e.from,
-                    format!(
-                        "`{}` is the id crmsh and pcs give to the cluster's properties",
-                        e.id
-                    ),
-                )
-                .help("rename the fencing device: its name is its Pacemaker id"),
-            );
-        } else if let Some(owner) = table
+    }
+}
+
+/// What is wrong with a name the spec gives as an id as is (a fencing
+/// device's), other than being given twice.
+fn given_name(e: &SpecId, table: &[SpecId]) -> Option<Diagnostic> {
+    if ids::is_property_id(&e.id) {
+        Some(
+            Diagnostic::error(
+                &codes::ID_COLLISION,
+                e.from,
+                format!(
+                    "`{}` is the id crmsh and pcs give to the cluster's properties",
+                    e.id
+                ),
+            )
+            .help("rename the fencing device: its name is its Pacemaker id"),
+        )
+    } else if let Some(owner) = table
+        .iter()
+        .find(|o| o.id != e.id && ids::is_reserved_by(&e.id, &o.id))
+    {
+        Some(
+            Diagnostic::error(
+                &codes::ID_COLLISION,
+                e.from,
+                format!(
+                    "`{}` is the id of an attribute set or operation inside `{}`, {}",
+                    e.id, owner.id, owner.what
+                ),
+            )
+            .help(format!(
+                "rename the fencing device: its name is its Pacemaker id, and `{}-…` ids belong to `{}`",
+                owner.id, owner.id
+            )),
+        )
+    } else if e.id.contains(ids::AVOID)
+        && table
             .iter()
-            .find(|o| o.id != e.id && ids::is_reserved_by(&e.id, &o.id))
-        {
-            diags.push(
-                Diagnostic::error(
-                    &codes::ID_COLLISION,
-                    e.from,
-                    format!(
-                        "`{}` is the id of an attribute set or operation inside `{}`, {}",
-                        e.id, owner.id, owner.what
-                    ),
-                )
-                .help(format!(
-                    "rename the fencing device: its name is its Pacemaker id, and `{}-…` ids belong to `{}`",
-                    owner.id, owner.id
-                )),
-            );
-        } else if e.id.contains(ids::AVOID)
-            && table
-                .iter()
-                .any(|o| o.object == "location" && o.from == e.from)
-        {
-            diags.push(
-                Diagnostic::error(
-                    &codes::ID_COLLISION,
-                    e.from,
-                    format!("fencing device `{}` has `{}` in its name", e.id, ids::AVOID),
-                )
-                .label(format!(
-                    "its location is `l_DEVICE{}NODE`, which could not be read back",
-                    ids::AVOID
-                ))
-                .help(format!(
-                    "rename the device without `{}`, e.g. `{}`",
-                    ids::AVOID,
-                    e.id.replace(ids::AVOID, "_")
-                )),
-            );
-        }
+            .any(|o| o.object == "location" && o.from == e.from)
+    {
+        Some(
+            Diagnostic::error(
+                &codes::ID_COLLISION,
+                e.from,
+                format!("fencing device `{}` has `{}` in its name", e.id, ids::AVOID),
+            )
+            .label(format!(
+                "its location is `l_DEVICE{}NODE`, which could not be read back",
+                ids::AVOID
+            ))
+            .help(format!(
+                "rename the device without `{}`, e.g. `{}`",
+                ids::AVOID,
+                e.id.replace(ids::AVOID, "_")
+            )),
+        )
+    } else {
+        None
     }
 }
 
