@@ -17,7 +17,8 @@
 //!    root, a CIB, the endpoint list) and apply the file part.
 //!
 //! Beside the pipeline, [`fmt`] lays `.glha` text out canonically, comments
-//! kept (`glhac fmt`).
+//! kept (`glhac fmt`), and [`xml`] reads and writes the CIB's XML (bounded,
+//! for live input).
 //!
 //! The library never prints: it returns values and [`diagnostic`]s. The one
 //! exception is [`build`], the edge for Cargo build scripts, which prints
@@ -44,6 +45,7 @@ pub mod secret;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
+pub mod xml;
 
 use camino::Utf8Path;
 use diagnostic::Diagnostics;

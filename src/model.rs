@@ -1,7 +1,7 @@
 //! The checked spec: every reference resolved, every value validated. Spans
 //! are kept so later phases can still point at the spec.
 
-use crate::plan::{Scheme, Url, UrlHost};
+use crate::plan::{AgentRef, Duration, Scheme, Url, UrlHost};
 use crate::release::Release;
 use crate::source::Span;
 use std::net::IpAddr;
@@ -102,14 +102,14 @@ pub enum Fencing {
 pub struct FenceDevice {
     /// Resource id.
     pub name: Text,
-    /// The stonith agent (`fence_ipmilan`).
-    pub agent: Text,
+    /// The stonith agent (`stonith:fence_ipmilan`).
+    pub agent: Agent,
     /// Its parameters.
     pub params: Vec<(String, Param)>,
     /// The nodes it fences (pcmk_host_list); it is kept off them.
     pub targets: Vec<String>,
     /// Monitor interval.
-    pub monitor_interval_ms: u64,
+    pub monitor_interval: Duration,
 }
 
 /// The database glance-api uses.
@@ -187,27 +187,14 @@ pub const CLONE_META: &[&str] = &[
     "globally-unique",
 ];
 
-/// A resource agent, e.g. `ocf:openstack:glance-api`.
+/// A resource agent, e.g. `ocf:openstack:glance-api`, and where the spec
+/// names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Agent {
-    /// `ocf`, `systemd`, `lsb`, `stonith`.
-    pub class: String,
-    /// The OCF provider.
-    pub provider: Option<String>,
-    /// The agent or unit name.
-    pub kind: String,
+    /// The agent.
+    pub value: AgentRef,
     /// Where it was written.
     pub span: Span,
-}
-
-impl Agent {
-    /// Pacemaker's notation.
-    pub fn pacemaker(&self) -> String {
-        match &self.provider {
-            Some(p) => format!("{}:{}:{}", self.class, p, self.kind),
-            None => format!("{}:{}", self.class, self.kind),
-        }
-    }
 }
 
 /// What the stdlib (or spec) says about an agent.
@@ -215,8 +202,8 @@ impl Agent {
 pub struct AgentInfo {
     /// Parameters its metadata declares.
     pub params: Vec<String>,
-    /// Advised (operation, timeout ms, interval ms).
-    pub advise: Vec<(String, Option<u64>, Option<u64>)>,
+    /// Advised (operation, timeout, interval).
+    pub advise: Vec<(String, Option<Duration>, Option<Duration>)>,
     /// Whether upstream retired it.
     pub retired: bool,
 }
@@ -226,12 +213,27 @@ pub struct AgentInfo {
 pub struct Op {
     /// `monitor`, `start`, `stop`.
     pub name: String,
-    /// Interval, ms.
-    pub interval_ms: Option<u64>,
-    /// Timeout, ms.
-    pub timeout_ms: Option<u64>,
+    /// Interval, if given.
+    pub interval: Option<Duration>,
+    /// Timeout, if given.
+    pub timeout: Option<Duration>,
     /// Where the op block starts.
     pub span: Span,
+}
+
+/// A Pacemaker resource as a spec block describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// The agent.
+    pub agent: Agent,
+    /// Facts about the agent, if known.
+    pub agent_info: Option<AgentInfo>,
+    /// Operations.
+    pub ops: Vec<Op>,
+    /// Meta attributes.
+    pub meta: Vec<(String, Text)>,
+    /// Agent parameters written in the spec.
+    pub params: Vec<(String, Param)>,
 }
 
 /// The glance-api service.
@@ -239,10 +241,8 @@ pub struct Op {
 pub struct Service {
     /// Its name; the Pacemaker ids derive from it (`p_glance-api`).
     pub name: Text,
-    /// The agent.
-    pub agent: Agent,
-    /// Facts about the agent, if known.
-    pub agent_info: Option<AgentInfo>,
+    /// The resource that runs it.
+    pub resource: Resource,
     /// glance-api.conf path.
     pub config: Text,
     /// The VIPs it follows (indexes into [`Spec::vips`]).
@@ -251,12 +251,6 @@ pub struct Service {
     pub mode: Mode,
     /// API port.
     pub port: u16,
-    /// Operations.
-    pub ops: Vec<Op>,
-    /// Meta attributes.
-    pub meta: Vec<(String, Text)>,
-    /// Extra agent parameters.
-    pub params: Vec<(String, Param)>,
 }
 
 /// HAProxy in front of a cloned glance-api (active/active only): it
@@ -272,14 +266,14 @@ pub struct Haproxy {
     pub config: Text,
     /// The balancing algorithm (`roundrobin`, `leastconn`, `source`).
     pub balance: String,
-    /// Health check interval, ms.
-    pub check_interval_ms: u64,
+    /// Health check interval.
+    pub check_interval: Duration,
     /// Successful checks before a server is up again.
     pub rise: u32,
     /// Failed checks before a server is down.
     pub fall: u32,
-    /// Pacemaker monitor interval of the HAProxy clone, ms.
-    pub monitor_interval_ms: u64,
+    /// Pacemaker monitor interval of the HAProxy clone.
+    pub monitor_interval: Duration,
     /// The `haproxy` block, if the spec has one (else where the mode was
     /// chosen).
     pub span: Span,

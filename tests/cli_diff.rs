@@ -257,3 +257,121 @@ fn active_active_files_and_section_are_compared() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+/// The seed's Pacemaker configuration as a CIB document, made by the XML
+/// serialiser (no cluster tools needed).
+fn seed_cib() -> String {
+    let spec = common::root().join("examples/seed.glha");
+    let comp = common::compile(&spec, &glha::Options::default());
+    glha::emit::cib::candidate(
+        "<cib><configuration/></cib>",
+        comp.plan.as_ref().unwrap(),
+        &glha::SecretMode::Placeholder,
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_seed_cib_made_by_the_serialiser_has_no_changes() {
+    let (tmp, _root) = seeded_root();
+    std::fs::write(tmp.path().join("cib.xml"), seed_cib()).unwrap();
+    let o = diff(tmp.path(), &["--cib", "cib.xml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+/// An interval too long for any arithmetic is a change glha says it cannot
+/// read, never a panic or a wrapped number.
+#[test]
+fn an_absurd_live_interval_is_a_change_not_a_panic() {
+    let (tmp, _root) = seeded_root();
+    let cib = seed_cib();
+    let absurd = cib.replacen(
+        r#"name="monitor" interval="30s""#,
+        r#"name="monitor" interval="9999999999999999h""#,
+        1,
+    );
+    assert_ne!(absurd, cib, "no monitor op to change");
+    std::fs::write(tmp.path().join("cib.xml"), absurd).unwrap();
+    for format in [&[][..], &["--format", "json"][..]] {
+        let mut args = vec!["--cib", "cib.xml"];
+        args.extend(format);
+        let o = diff(tmp.path(), &args);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{out}");
+        assert!(
+            out.contains("9999999999999999h") && out.contains("longer than Pacemaker can hold"),
+            "{out}"
+        );
+        assert!(out.contains("op monitor interval=30s: add"), "{out}");
+    }
+}
+
+/// Live XML nested beyond any CIB is trouble (exit 2) with a message, not a
+/// stack overflow.
+#[test]
+fn deeply_nested_cib_is_trouble_with_a_message() {
+    let (tmp, _root) = seeded_root();
+    let n = 100_000;
+    let deep = format!("<cib>{}{}</cib>", "<a>".repeat(n), "</a>".repeat(n));
+    std::fs::write(tmp.path().join("cib.xml"), deep).unwrap();
+    let o = diff(tmp.path(), &["--cib", "cib.xml"]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("nested more than"), "{out}");
+}
+
+/// A live fencing device with a `passwd` parameter the spec does not set:
+/// neither the text nor the JSON report may show its value.
+#[test]
+fn a_live_passwd_param_is_never_printed() {
+    use common::pcmk;
+    if !pcmk::tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = common::root().join("examples/ipmi-three-nodes.glha");
+    let mut plan = common::compile(&spec, &glha::Options::default())
+        .plan
+        .unwrap();
+    pcmk::stand_in_for_systemd(&mut plan);
+    let bundle = glha::emit::emit(&plan, &glha::EmitOptions::default(), "leak").unwrap();
+    let nodes = pcmk::node_names(&std::fs::read_to_string(&spec).unwrap());
+    let cib = pcmk::base_cib(tmp.path(), "cib-file.xml", &nodes);
+    pcmk::crm_load(&cib, bundle.get(glha::emit::CRM_PATH).unwrap());
+    let secret = "S3cr3tLeak";
+    pcmk::on_cib(
+        &cib,
+        "crm_resource",
+        &[
+            "--resource",
+            "ipmi-ctl0",
+            "--set-parameter",
+            "passwd",
+            "--parameter-value",
+            secret,
+        ],
+    );
+    let xml = pcmk::on_cib(&cib, "cibadmin", &["-Q"]);
+    assert!(xml.contains(secret), "the live CIB lacks the parameter");
+    std::fs::write(tmp.path().join("cib.xml"), &xml).unwrap();
+    let show = pcmk::on_cib(&cib, "crm", &["configure", "show"]);
+    std::fs::write(tmp.path().join("show.txt"), show).unwrap();
+    std::fs::create_dir(tmp.path().join("root")).unwrap();
+    for input in ["cib.xml", "show.txt"] {
+        for format in [&[][..], &["--format", "json"][..]] {
+            let mut args = vec!["diff", spec.as_str(), "--root", "root", "--cib", input];
+            args.extend(format);
+            let o = glhac(&args, tmp.path());
+            let out = text(&o);
+            assert_eq!(o.status.code(), Some(1), "{out}");
+            assert!(
+                out.contains("passwd"),
+                "{input}: the extra param is not reported:\n{out}"
+            );
+            assert!(
+                !out.contains(secret),
+                "{input} {format:?} prints the secret:\n{out}"
+            );
+        }
+    }
+}

@@ -28,8 +28,8 @@ fn kv(k: &str, v: &str) -> (String, String) {
 fn op(name: &str, interval: &str, timeout: Option<&str>) -> Op {
     Op {
         name: name.into(),
-        interval: interval.into(),
-        timeout: timeout.map(Into::into),
+        interval: interval.parse().unwrap(),
+        timeout: timeout.map(|t| t.parse().unwrap()),
     }
 }
 
@@ -60,7 +60,7 @@ fn setting(section: &str, key: &str, v: Value) -> IniSetting {
 fn plan() -> Plan {
     let stonith = |n: &str| Primitive {
         id: format!("st-ipmi-{n}"),
-        agent: "stonith:null".into(),
+        agent: "stonith:null".parse().unwrap(),
         params: vec![("hostlist".into(), Value::plain(n))],
         meta: vec![],
         ops: vec![op("monitor", "60s", None)],
@@ -71,7 +71,7 @@ fn plan() -> Plan {
             stonith("controller2"),
             Primitive {
                 id: "p_vip_internal".into(),
-                agent: "ocf:heartbeat:IPaddr2".into(),
+                agent: "ocf:heartbeat:IPaddr2".parse().unwrap(),
                 params: vec![
                     ("ip".into(), Value::plain("10.0.0.11")),
                     ("cidr_netmask".into(), Value::plain("24")),
@@ -82,7 +82,7 @@ fn plan() -> Plan {
             },
             Primitive {
                 id: "p_glance-api".into(),
-                agent: "ocf:openstack:glance-api".into(),
+                agent: "ocf:openstack:glance-api".parse().unwrap(),
                 params: vec![
                     ("config".into(), Value::plain("/etc/glance/glance-api.conf")),
                     ("os_username".into(), Value::plain("admin")),
@@ -115,24 +115,27 @@ fn plan() -> Plan {
                 id: format!("l_st{n}"),
                 resource: format!("st-ipmi-controller{n}"),
                 node: format!("controller{n}"),
-                score: "-INFINITY".into(),
+                score: Score::MinusInfinity,
             })
             .collect(),
         colocations: vec![Colocation {
             id: "c_glance_vip".into(),
             resource: "p_glance-api".into(),
             with: "p_vip_internal".into(),
+            score: Score::Infinity,
         }],
         orders: vec![Order {
             id: "o_vip_glance".into(),
             first: "p_vip_internal".into(),
             then: "p_glance-api".into(),
+            kind: OrderKind::Mandatory,
         }],
         properties: vec![
             kv("stonith-enabled", "true"),
             kv("no-quorum-policy", "stop"),
         ],
         comments: vec![],
+        live: Live::default(),
     };
     let glance = IniFile {
         service: ServiceKind::GlanceApi,
@@ -378,7 +381,19 @@ fn one_changed_param_is_one_change_with_a_crm_command() {
         .map(|c| c.to_shell())
         .collect::<Vec<_>>()
         .join("\n");
-    assert!(cmds.starts_with("crm configure load update - <<'GLHA'\nprimitive p_vip_internal ocf:heartbeat:IPaddr2 params ip=10.0.0.11 cidr_netmask=24 nic=eth0 op monitor interval=30s timeout=20s\nGLHA"), "{cmds}");
+    // The definition is written as the bundle's crm script writes it.
+    assert!(
+        cmds.starts_with(
+            "crm configure load update - <<'GLHA'\n\
+             primitive p_vip_internal ocf:heartbeat:IPaddr2 \\\n  \
+             params ip=\"10.0.0.11\" \\\n    \
+             cidr_netmask=\"24\" \\\n    \
+             nic=\"eth0\" \\\n  \
+             op monitor interval=\"30s\" timeout=\"20s\"\n\
+             GLHA"
+        ),
+        "{cmds}"
+    );
 }
 
 #[test]

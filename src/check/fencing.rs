@@ -6,8 +6,9 @@ use super::values::{self, id_like, safe, unsafe_char};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
+use crate::plan::{AgentClass, AgentRef, Duration};
 use crate::source::SourceMap;
-use crate::syntax::{Item, ItemKind, ValueKind};
+use crate::syntax::{Ident, Item, ItemKind, Value, ValueKind};
 
 pub(crate) fn fencing(
     f: &Fields,
@@ -30,24 +31,7 @@ pub(crate) fn fencing(
         return None;
     }
     if let Some(w) = waiver {
-        return match &w.kind {
-            ValueKind::Waiver(reason)
-                if reason.trim().is_empty() && unsafe_char(reason).is_none() =>
-            {
-                diags.push(Diagnostic::error(&codes::MISSING, w.span, "a fencing waiver needs a reason").help("say why, e.g. `fencing = waived \"lab: nodes are VMs fenced by the hypervisor\"`"));
-                None
-            }
-            ValueKind::Waiver(reason) => safe(reason, w.span, "the waiver", diags).then(|| {
-                Fencing::Waived(Text {
-                    value: reason.clone(),
-                    span: w.span,
-                })
-            }),
-            other => {
-                diags.push(wrong(w.span, "fencing", "`waived \"reason\"`", other).help("declare a device with `fencing NAME { … }` or write `fencing = waived \"reason\"`"));
-                None
-            }
-        };
+        return waived(w, diags);
     }
     if devices.is_empty() {
         diags.push(
@@ -57,97 +41,136 @@ pub(crate) fn fencing(
         );
         return None;
     }
-    let mut out = Vec::new();
-    for (labels, items, item) in devices {
-        let Some(name) = name_of("fencing", labels, item, diags) else {
-            continue;
-        };
-        id_like(&name.value, name.span, diags);
-        let df = Fields::new(
-            format!("fencing {}", name.value),
-            item.span,
-            items,
-            &["agent", "targets", "monitor"],
-            &["params"],
-            diags,
-        );
-        let agent = match df.value("agent") {
-            None => {
-                df.missing(
+    let out = devices
+        .into_iter()
+        .filter_map(|(labels, items, item)| device(labels, items, item, scope, sources, diags))
+        .collect();
+    Some(Fencing::Devices(out))
+}
+
+/// `fencing = waived "reason"`.
+fn waived(w: &Value, diags: &mut Diagnostics) -> Option<Fencing> {
+    match &w.kind {
+        ValueKind::Waiver(reason) if reason.trim().is_empty() && unsafe_char(reason).is_none() => {
+            diags.push(Diagnostic::error(&codes::MISSING, w.span, "a fencing waiver needs a reason").help("say why, e.g. `fencing = waived \"lab: nodes are VMs fenced by the hypervisor\"`"));
+            None
+        }
+        ValueKind::Waiver(reason) => safe(reason, w.span, "the waiver", diags).then(|| {
+            Fencing::Waived(Text {
+                value: reason.clone(),
+                span: w.span,
+            })
+        }),
+        other => {
+            diags.push(wrong(w.span, "fencing", "`waived \"reason\"`", other).help(
+                "declare a device with `fencing NAME { … }` or write `fencing = waived \"reason\"`",
+            ));
+            None
+        }
+    }
+}
+
+/// One `fencing NAME { agent targets monitor params }` block.
+fn device(
+    labels: &[Ident],
+    items: &[Item],
+    item: &Item,
+    scope: &Scope,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<FenceDevice> {
+    let name = name_of("fencing", labels, item, diags)?;
+    id_like(&name.value, name.span, diags);
+    let df = Fields::new(
+        format!("fencing {}", name.value),
+        item.span,
+        items,
+        &["agent", "targets", "monitor"],
+        &["params"],
+        diags,
+    );
+    let agent = stonith_agent(&df, diags);
+    let targets = targets(&df, scope, diags);
+    let monitor_interval = values::duration(&df, "monitor", diags).unwrap_or(Duration::seconds(60));
+    let param_items: Vec<Item> = df
+        .blocks("params")
+        .flat_map(|(_, items, _)| items.iter().cloned())
+        .collect();
+    let params = params_of(
+        &param_items,
+        &format!("fencing {}", name.value),
+        sources,
+        diags,
+    );
+    Some(FenceDevice {
+        name,
+        agent: agent?,
+        params,
+        targets,
+        monitor_interval,
+    })
+}
+
+/// `agent = stonith "NAME"`.
+fn stonith_agent(df: &Fields, diags: &mut Diagnostics) -> Option<Agent> {
+    match df.value("agent") {
+        None => {
+            df.missing(
+                "agent",
+                "name the stonith agent, e.g. `agent = stonith \"fence_ipmilan\"`",
+                diags,
+            );
+            None
+        }
+        Some(v) => match &v.kind {
+            ValueKind::Agent { class, parts }
+                if class == "stonith" && parts.len() == 1 && id_like(&parts[0], v.span, diags) =>
+            {
+                Some(Agent {
+                    value: AgentRef::new(AgentClass::Stonith, &parts[0]),
+                    span: v.span,
+                })
+            }
+            ValueKind::Agent { class, parts } if class == "stonith" && parts.len() == 1 => None,
+            other => {
+                diags.push(wrong(
+                    v.span,
                     "agent",
-                    "name the stonith agent, e.g. `agent = stonith \"fence_ipmilan\"`",
-                    diags,
-                );
+                    "a stonith agent such as stonith \"fence_ipmilan\"",
+                    other,
+                ));
                 None
             }
-            Some(v) => match &v.kind {
-                ValueKind::Agent { class, parts }
-                    if class == "stonith"
-                        && parts.len() == 1
-                        && id_like(&parts[0], v.span, diags) =>
-                {
-                    Some(Text {
-                        value: parts[0].clone(),
-                        span: v.span,
-                    })
-                }
-                ValueKind::Agent { class, parts } if class == "stonith" && parts.len() == 1 => None,
-                other => {
-                    diags.push(wrong(
-                        v.span,
-                        "agent",
-                        "a stonith agent such as stonith \"fence_ipmilan\"",
-                        other,
-                    ));
-                    None
-                }
-            },
-        };
-        let mut targets = Vec::new();
-        if let Some(v) = df.value("targets") {
-            match &v.kind {
-                ValueKind::List(items) => {
-                    for t in items {
-                        if let Some(i) = scope.node(t, diags) {
-                            targets.push(scope.nodes[i].name.value.clone());
-                        }
-                    }
-                }
-                _ => {
-                    if let Some(i) = scope.node(v, diags) {
+        },
+    }
+}
+
+/// `targets = [node.NAME, …]` (or one node): the nodes a device fences.
+fn targets(df: &Fields, scope: &Scope, diags: &mut Diagnostics) -> Vec<String> {
+    let mut targets = Vec::new();
+    if let Some(v) = df.value("targets") {
+        match &v.kind {
+            ValueKind::List(items) => {
+                for t in items {
+                    if let Some(i) = scope.node(t, diags) {
                         targets.push(scope.nodes[i].name.value.clone());
                     }
                 }
             }
-        } else {
-            df.missing(
-                "targets",
-                "list the nodes this device fences: `targets = [node.controller1]`",
-                diags,
-            );
+            _ => {
+                if let Some(i) = scope.node(v, diags) {
+                    targets.push(scope.nodes[i].name.value.clone());
+                }
+            }
         }
-        let monitor_interval_ms = values::duration(&df, "monitor", diags).unwrap_or(60_000);
-        let param_items: Vec<Item> = df
-            .blocks("params")
-            .flat_map(|(_, items, _)| items.iter().cloned())
-            .collect();
-        let params = params_of(
-            &param_items,
-            &format!("fencing {}", name.value),
-            sources,
+    } else {
+        df.missing(
+            "targets",
+            "list the nodes this device fences: `targets = [node.controller1]`",
             diags,
         );
-        if let Some(agent) = agent {
-            out.push(FenceDevice {
-                name,
-                agent,
-                params,
-                targets,
-                monitor_interval_ms,
-            });
-        }
     }
-    Some(Fencing::Devices(out))
+    targets
 }
 
 /// Agent parameters: free keys, text or secret values. A key that names a

@@ -5,13 +5,14 @@ mod catalog;
 mod cluster;
 mod fencing;
 mod fields;
+mod ids;
 mod mode;
 mod release;
+mod resource;
 mod service;
 mod services;
 mod values;
 
-pub use service::fmt_ms;
 pub use values::unsafe_char;
 
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
@@ -168,7 +169,7 @@ pub fn check(
         nodes,
         broken,
     };
-    let agents = service::agents(&resolved.agents, diags);
+    let agents = resource::agents(&resolved.agents, diags);
 
     let database = services::database(&top, &scope, sources, diags);
     let rabbit = services::rabbit(&top, &scope, sources, diags);
@@ -198,6 +199,7 @@ pub fn check(
     service::cross_check(&spec, diags);
     release::check(&spec, diags);
     mode::check(&top, &agents, &mut spec, diags);
+    ids::check(&spec, diags);
     Some(spec)
 }
 

@@ -22,6 +22,7 @@ use super::fields::Fields;
 use super::values;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::{Agent, AgentInfo, Haproxy, Mode, Spec, Text, CLONE_META};
+use crate::plan::{AgentClass, AgentRef, Duration};
 use crate::source::Span;
 use std::net::IpAddr;
 
@@ -44,16 +45,16 @@ const BALANCE: &[&str] = &["roundrobin", "leastconn", "source"];
 pub(crate) const DEFAULT_AGENT: &str = "haproxy";
 pub(crate) const DEFAULT_CONFIG: &str = "/etc/haproxy/haproxy.cfg";
 pub(crate) const DEFAULT_BALANCE: &str = "roundrobin";
-pub(crate) const DEFAULT_CHECK_MS: u64 = 2_000;
+pub(crate) const DEFAULT_CHECK: Duration = Duration::seconds(2);
 pub(crate) const DEFAULT_RISE: u32 = 2;
 pub(crate) const DEFAULT_FALL: u32 = 5;
-pub(crate) const DEFAULT_MONITOR_MS: u64 = 10_000;
+pub(crate) const DEFAULT_MONITOR: Duration = Duration::seconds(10);
 
 /// Runs after the other cross checks; fills in [`Spec::haproxy`] in
 /// active/active.
 pub(crate) fn check(
     top: &Fields,
-    agents: &[(String, AgentInfo)],
+    agents: &[(AgentRef, AgentInfo)],
     spec: &mut Spec,
     diags: &mut Diagnostics,
 ) {
@@ -89,7 +90,7 @@ pub(crate) fn check(
                     )),
                 );
             }
-            for (k, v) in &svc.meta {
+            for (k, v) in &svc.resource.meta {
                 if CLONE_META.contains(&k.as_str()) {
                     diags.push(
                         Diagnostic::error(
@@ -125,7 +126,7 @@ pub(crate) fn check(
             if let Some(mut hp) = hp {
                 hp.agent_info = agents
                     .iter()
-                    .find(|(k, _)| *k == hp.agent.pacemaker())
+                    .find(|(k, _)| *k == hp.agent.value)
                     .map(|(_, i)| i.clone());
                 spec.haproxy = Some(hp);
             }
@@ -137,9 +138,7 @@ pub(crate) fn check(
 fn defaults(span: Span) -> Haproxy {
     Haproxy {
         agent: Agent {
-            class: "systemd".into(),
-            provider: None,
-            kind: DEFAULT_AGENT.into(),
+            value: AgentRef::new(AgentClass::Systemd, DEFAULT_AGENT),
             span,
         },
         agent_info: None,
@@ -148,10 +147,10 @@ fn defaults(span: Span) -> Haproxy {
             span,
         },
         balance: DEFAULT_BALANCE.into(),
-        check_interval_ms: DEFAULT_CHECK_MS,
+        check_interval: DEFAULT_CHECK,
         rise: DEFAULT_RISE,
         fall: DEFAULT_FALL,
-        monitor_interval_ms: DEFAULT_MONITOR_MS,
+        monitor_interval: DEFAULT_MONITOR,
         span,
     }
 }
@@ -160,8 +159,8 @@ fn block(f: &Fields, span: Span, diags: &mut Diagnostics) -> Option<Haproxy> {
     let mut hp = defaults(span);
     let mut ok = true;
     if let Some(v) = f.value("agent") {
-        match super::service::agent_of(v, diags)
-            .filter(|a| super::service::not_stonith(a, "HAProxy", diags))
+        match super::resource::agent_of(v, diags)
+            .filter(|a| super::resource::not_stonith(a, "HAProxy", diags))
         {
             Some(a) => hp.agent = a,
             None => ok = false,
@@ -180,8 +179,8 @@ fn block(f: &Fields, span: Span, diags: &mut Diagnostics) -> Option<Haproxy> {
         }
     }
     for (key, slot) in [
-        ("check_interval", &mut hp.check_interval_ms),
-        ("monitor_interval", &mut hp.monitor_interval_ms),
+        ("check_interval", &mut hp.check_interval),
+        ("monitor_interval", &mut hp.monitor_interval),
     ] {
         if f.value(key).is_some() {
             match values::duration(f, key, diags) {

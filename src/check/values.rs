@@ -5,6 +5,7 @@ use super::fields::{wrong, Fields};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::{Host, Secret, Text};
+use crate::plan::Duration;
 use crate::source::{SourceMap, Span};
 use crate::syntax::{Value, ValueKind};
 use std::net::IpAddr;
@@ -93,8 +94,9 @@ pub(crate) fn port(f: &Fields, key: &str, diags: &mut Diagnostics) -> Option<u16
     }
 }
 
-/// A duration in ms; a bare number or zero is an error.
-pub(crate) fn duration(f: &Fields, key: &str, diags: &mut Diagnostics) -> Option<u64> {
+/// A duration; a bare number, zero or one too long for Pacemaker is an
+/// error.
+pub(crate) fn duration(f: &Fields, key: &str, diags: &mut Diagnostics) -> Option<Duration> {
     let v = f.value(key)?;
     match &v.kind {
         ValueKind::Duration(0) => {
@@ -105,14 +107,16 @@ pub(crate) fn duration(f: &Fields, key: &str, diags: &mut Diagnostics) -> Option
             None
         }
         // Pacemaker keeps durations as milliseconds in a 32-bit int.
-        ValueKind::Duration(ms) if *ms > u64::from(u32::MAX / 2) => {
-            diags.push(
-                Diagnostic::error(&codes::BAD_DURATION, v.span, format!("`{key}` is too long"))
-                    .help("durations are limited to 24 days"),
-            );
-            None
-        }
-        ValueKind::Duration(ms) => Some(*ms),
+        ValueKind::Duration(ms) => match Duration::from_ms(*ms) {
+            Some(d) => Some(d),
+            None => {
+                diags.push(
+                    Diagnostic::error(&codes::BAD_DURATION, v.span, format!("`{key}` is too long"))
+                        .help("durations are limited to 24 days"),
+                );
+                None
+            }
+        },
         ValueKind::Int(n) => {
             diags.push(
                 Diagnostic::error(

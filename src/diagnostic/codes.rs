@@ -68,6 +68,8 @@ codes! {
         "The spec has no `release` directive, so glha uses the newest release it knows. Add `release \"NAME\"` to pin it.";
     BAD_VALUE = "E0114", "invalid value",
         "The value is not one of those allowed for this key; the help lists them.";
+    ID_COLLISION = "E0115", "name collides with a Pacemaker id",
+        "Every Pacemaker object needs an id of its own. A fencing device's name is used as its id as is; the other ids are made from the spec's names: `p_ip_SERVICE` (or `p_ip_SERVICE_VIP` with several VIPs), `p_SERVICE`, `g_SERVICE`, `cl_SERVICE`, `p_haproxy` and `cl_haproxy`, `l_DEVICE_avoid_NODE`, `c_VIPID_with_haproxy`, `o_haproxy_before_VIPID`; inside an object, crmsh names its attribute sets `ID-instance_attributes` and `ID-meta_attributes` and its operations `ID-OP-INTERVAL`. Two objects with one id would overwrite each other, so a name that would give an id twice is refused. A device name must also not contain `_avoid_`, which separates the device from the node in its location's id. Rename the device (or service, or VIP) the error points at.";
     SECRET_UNREADABLE = "E0116", "secret cannot be read",
         "A secret is read from its source when its value is needed (`glhac build --embed-secrets`, `glhac apply`): the environment variable must be set, or the file must be readable (its first line is the value). Set the variable or fix the path; the message names the secret by id, never by value.";
     SEED_DIFFERENCE = "W0201", "glha writes a different setting than the seed guide",

@@ -4,7 +4,8 @@
 //! host's file tree (or `/`) for the ini files, a CIB (XML or
 //! `crm configure show` text) and `openstack endpoint list -f json` output.
 //! Each is read into the plan's own model and compared semantically
-//! (`ini`, `cib`, `crm_show`, `endpoints`, `compare`); the result, a
+//! (`ini`; `cib` and `crm_show` into the plan's Pacemaker model, compared
+//! by `pacemaker`; `endpoints` and `compare`); the result, a
 //! [`DiffReport`], renders for people (`render`) or as JSON, and saves as a
 //! [`SavedPlan`] that [`apply`] writes to the ini files (`apply`).
 //!
@@ -19,9 +20,9 @@ mod crm_show;
 mod endpoints;
 mod files;
 mod ini;
+mod pacemaker;
 mod read;
 mod render;
-mod xml;
 
 pub use apply::{apply, ApplyError, ApplyOutcome};
 pub use ini::ini_value;
@@ -373,7 +374,7 @@ pub fn diff_with_secrets(
             compared: Compared::Yes,
             source: Some(path.to_string()),
             sha256: Some(sha),
-            changes: compare::pacemaker(&plan.pacemaker, &cluster, secrets),
+            changes: pacemaker::compare(&plan.pacemaker, &cluster, secrets),
         };
     }
 

@@ -8,7 +8,7 @@
 
 use super::endpoints::registry;
 use super::{EmitOptions, Out, CRM_PATH, ENDPOINTS_PATH, PCS_PATH};
-use crate::plan::{Balancer, IniFile, Plan, SecretSource};
+use crate::plan::{ids, AgentClass, Balancer, IniFile, Plan, SecretSource};
 use serde::Serialize;
 
 const TEMPLATE: &str = include_str!("templates/APPLY.md.hbs");
@@ -32,7 +32,7 @@ fn glance_primitive(plan: &Plan) -> Option<&str> {
     plan.pacemaker
         .primitives
         .iter()
-        .find(|p| p.agent.ends_with("glance-api"))
+        .find(|p| p.agent.kind.ends_with("glance-api"))
         .map(|p| p.id.as_str())
 }
 
@@ -43,7 +43,8 @@ fn disable_units(plan: &Plan) -> String {
         .pacemaker
         .primitives
         .iter()
-        .filter_map(|p| p.agent.strip_prefix("systemd:"))
+        .filter(|p| p.agent.class == AgentClass::Systemd)
+        .map(|p| p.agent.kind.as_str())
         .collect();
     if units.is_empty() {
         "do not start them at boot\n  outside Pacemaker.".to_string()
@@ -163,7 +164,7 @@ fn haproxy_step(plan: &Plan, b: &Balancer) -> StepText {
     let section = super::ini::files_path(None, &b.target);
     let mut body = format!(
         "glance-api runs on every node behind HAProxy, which Pacemaker runs as the\n\
-         clone `cl_haproxy`. On every node:\n\n\
+         clone `{clone}`. On every node:\n\n\
          - Install `{sysctl}` as `{t}` and load it: `sysctl -p {t}`\n  \
          (HAProxy binds the VIPs also where they are not up).\n\
          - Merge `{section}` into `{cfg}`: replace a `listen {name}` section\n  \
@@ -171,16 +172,20 @@ fn haproxy_step(plan: &Plan, b: &Balancer) -> StepText {
          Check it: `haproxy -c -f {cfg}`.\n\
          - Let Pacemaker alone start HAProxy and glance-api: {disable}\n\
          - If HAProxy already runs, `systemctl reload haproxy` reads the merged file\n  \
-         (restarting `cl_haproxy` would move the VIPs too).\n",
+         (restarting `{clone}` would move the VIPs too).\n",
         t = b.sysctl_target,
         cfg = b.target,
         name = b.name,
         disable = disable_units(plan),
+        clone = ids::HAPROXY_CLONE,
     );
     body.push_str(&format!(
         "\nHAProxy checks each node's glance-api with `GET {}` every {}; a node is out\n\
          after {} failed checks and back after {} good ones.",
-        b.check_path, b.check_interval, b.fall, b.rise
+        b.check_path,
+        b.check_interval.haproxy(),
+        b.fall,
+        b.rise
     ));
     for note in &b.notes {
         body.push_str("\n\n");

@@ -1,6 +1,10 @@
 //! `pacemaker/glance-api.crm`: input for `crm configure` (batch or
 //! `load update`).
 //!
+//! One function per object ([`primitive`], [`group`], [`clone`],
+//! [`location`], [`colocation`], [`order`], [`properties`]) writes its
+//! definition; the script and `glhac diff`'s commands both use them.
+//!
 //! # Quoting, as crmsh 4.4 really does it
 //!
 //! crmsh joins a line ending in `\` with the next (without a space: a line
@@ -28,7 +32,7 @@
 //! token.
 
 use super::{generated_by, FileSecrets, Out, Secrets, CRM_PATH};
-use crate::plan::{Plan, Primitive};
+use crate::plan::{Clone, Colocation, Group, Location, Order, Pacemaker, Plan, Primitive, Value};
 
 /// Appends `text` as `#` comments. `crm configure load update` keeps
 /// comments, as XML comments in the CIB, so a line must not contain `--` or
@@ -97,14 +101,15 @@ fn nvpair(name: &str, value: &str) -> String {
     format!("{}={}", word(name), quote(value))
 }
 
-/// Writes `head` then each clause on its own line, joined by ` \`.
-fn push_command(out: &mut String, head: String, clauses: Vec<String>) {
-    out.push_str(&head);
+/// `head` then each clause on its own line, joined by ` \\` (no final
+/// newline).
+fn command(head: String, clauses: Vec<String>) -> String {
+    let mut out = head;
     for c in clauses {
         out.push_str(" \\\n");
         out.push_str(&c);
     }
-    out.push('\n');
+    out
 }
 
 /// `params`/`meta` block: first pair after the keyword, the rest indented.
@@ -122,26 +127,109 @@ fn nv_block(keyword: &str, pairs: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
-fn primitive(out: &mut String, p: &Primitive, secrets: &Secrets, acc: &mut FileSecrets) {
+/// A primitive's definition; `value` writes each param's value (a secret
+/// as its value or a placeholder).
+pub fn primitive(p: &Primitive, value: &mut dyn FnMut(&Value) -> String) -> String {
     let params: Vec<(String, String)> = p
         .params
         .iter()
-        .map(|(k, v)| (k.clone(), secrets.render(v, acc)))
+        .map(|(k, v)| (k.clone(), value(v)))
         .collect();
     let mut clauses = nv_block("params", &params);
     clauses.extend(nv_block("meta", &p.meta));
     for op in &p.ops {
-        let mut s = format!("  op {} interval={}", word(&op.name), quote(&op.interval));
+        let mut s = format!(
+            "  op {} interval={}",
+            word(&op.name),
+            quote(&op.interval.to_string())
+        );
         if let Some(t) = &op.timeout {
-            s.push_str(&format!(" timeout={}", quote(t)));
+            s.push_str(&format!(" timeout={}", quote(&t.to_string())));
         }
         clauses.push(s);
     }
-    push_command(
-        out,
-        format!("primitive {} {}", word(&p.id), word(&p.agent)),
+    command(
+        format!("primitive {} {}", word(&p.id), word(&p.agent.to_string())),
         clauses,
-    );
+    )
+}
+
+/// A group's definition.
+pub fn group(g: &Group) -> String {
+    let mut head = format!("group {}", word(&g.id));
+    for m in &g.members {
+        head.push(' ');
+        head.push_str(&word(m));
+    }
+    command(head, nv_block("meta", &g.meta))
+}
+
+/// A clone's definition.
+pub fn clone(c: &Clone) -> String {
+    command(
+        format!("clone {} {}", word(&c.id), word(&c.resource)),
+        nv_block("meta", &c.meta),
+    )
+}
+
+/// A location constraint's definition.
+pub fn location(l: &Location) -> String {
+    format!(
+        "location {} {} {}: {}",
+        word(&l.id),
+        word(&l.resource),
+        word(&l.score.to_string()),
+        word(&l.node)
+    )
+}
+
+/// A colocation constraint's definition.
+pub fn colocation(c: &Colocation) -> String {
+    format!(
+        "colocation {} {}: {} {}",
+        word(&c.id),
+        word(&c.score.crm()),
+        word(&c.resource),
+        word(&c.with)
+    )
+}
+
+/// An order constraint's definition.
+pub fn order(o: &Order) -> String {
+    format!(
+        "order {} {}: {} {}",
+        word(&o.id),
+        o.kind,
+        word(&o.first),
+        word(&o.then)
+    )
+}
+
+/// Cluster properties, in one `property` command.
+pub fn properties(pairs: &[(String, String)]) -> String {
+    command(
+        "property".to_string(),
+        pairs
+            .iter()
+            .map(|(k, v)| format!("  {}", nvpair(k, v)))
+            .collect(),
+    )
+}
+
+/// Every object's definition, one command each, in the order they load:
+/// properties, primitives, groups, clones, then constraints.
+pub fn definitions(pm: &Pacemaker, value: &mut dyn FnMut(&Value) -> String) -> Vec<String> {
+    let mut out = Vec::new();
+    if !pm.properties.is_empty() {
+        out.push(properties(&pm.properties));
+    }
+    out.extend(pm.primitives.iter().map(|p| primitive(p, value)));
+    out.extend(pm.groups.iter().map(group));
+    out.extend(pm.clones.iter().map(clone));
+    out.extend(pm.locations.iter().map(location));
+    out.extend(pm.colocations.iter().map(colocation));
+    out.extend(pm.orders.iter().map(order));
+    out
 }
 
 /// Renders the crm script.
@@ -160,58 +248,9 @@ pub(crate) fn render(plan: &Plan, secrets: &Secrets) -> Out {
         push_comment(&mut out, c);
     }
     out.push('\n');
-    if !pm.properties.is_empty() {
-        push_command(
-            &mut out,
-            "property".to_string(),
-            pm.properties
-                .iter()
-                .map(|(k, v)| format!("  {}", nvpair(k, v)))
-                .collect(),
-        );
-    }
-    for p in &pm.primitives {
-        primitive(&mut out, p, secrets, &mut acc);
-    }
-    for g in &pm.groups {
-        let mut head = format!("group {}", word(&g.id));
-        for m in &g.members {
-            head.push(' ');
-            head.push_str(&word(m));
-        }
-        push_command(&mut out, head, nv_block("meta", &g.meta));
-    }
-    for c in &pm.clones {
-        push_command(
-            &mut out,
-            format!("clone {} {}", word(&c.id), word(&c.resource)),
-            nv_block("meta", &c.meta),
-        );
-    }
-    for l in &pm.locations {
-        out.push_str(&format!(
-            "location {} {} {}: {}\n",
-            word(&l.id),
-            word(&l.resource),
-            word(&l.score),
-            word(&l.node)
-        ));
-    }
-    for c in &pm.colocations {
-        out.push_str(&format!(
-            "colocation {} inf: {} {}\n",
-            word(&c.id),
-            word(&c.resource),
-            word(&c.with)
-        ));
-    }
-    for o in &pm.orders {
-        out.push_str(&format!(
-            "order {} Mandatory: {} {}\n",
-            word(&o.id),
-            word(&o.first),
-            word(&o.then)
-        ));
+    for def in definitions(pm, &mut |v| secrets.render(v, &mut acc)) {
+        out.push_str(&def);
+        out.push('\n');
     }
     out.push_str("commit\n");
     Out {

@@ -67,7 +67,7 @@ pub fn section(b: &Balancer) -> String {
             "    server {} {} check inter {} rise {} fall {}\n",
             word(&s.name),
             endpoint(s.address, b.port),
-            word(&b.check_interval),
+            word(&b.check_interval.haproxy()),
             b.rise,
             b.fall
         ));

@@ -6,6 +6,8 @@
 //!
 //! - [`crm`]: `pacemaker/glance-api.crm` (crmsh batch input);
 //! - [`pcs`]: `pacemaker/glance-api.pcs.sh` (pcs commands), quoted by [`shell`];
+//! - [`cib`]: the same objects as CIB XML (not a bundle file: a library
+//!   function, and the candidate CIB for simulation);
 //! - [`ini`]: `files/<target>` (oslo.config ini settings);
 //! - [`endpoints`]: `keystone/endpoints.sh` (idempotent catalog script);
 //! - [`haproxy`], [`sysctl`]: active/active's HAProxy section and the
@@ -17,6 +19,7 @@
 //! holds and whether it holds a real one (the file is then mode 0600).
 
 pub mod apply;
+pub mod cib;
 pub mod crm;
 pub mod endpoints;
 pub mod haproxy;

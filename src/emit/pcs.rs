@@ -5,74 +5,147 @@
 //! cluster or, with a shell function `pcs() { command pcs -f FILE "$@"; }`,
 //! against a CIB file. Never `--force`; `--no-default-ops` keeps the ops
 //! exactly as planned, like crm.
+//!
+//! One function per object gives its command as argv ([`Argv`], unquoted);
+//! the script quotes each word.
 
-use super::shell::quote;
+use super::shell::{quote, single_quote};
 use super::{generated_by, push_comment, FileSecrets, Out, Secrets, PCS_PATH};
-use crate::plan::{Plan, Primitive};
+use crate::plan::{Clone, Colocation, Group, Location, Order, Pacemaker, Plan, Primitive, Value};
+
+/// One pcs command: its arguments after `pcs`, unquoted.
+pub type Argv = Vec<String>;
 
 fn kv(k: &str, v: &str) -> String {
-    quote(&format!("{k}={v}"))
+    format!("{k}={v}")
 }
 
-fn command(words: &[String]) -> String {
+fn words(w: &[&str]) -> Argv {
+    w.iter().map(|s| s.to_string()).collect()
+}
+
+/// The command as a script line: every word quoted by [`quote`]; a word the
+/// shell could read as syntax (`then`) in single quotes all the same
+/// (shellcheck SC1010).
+fn line(argv: &[String]) -> String {
     let mut s = String::from("pcs");
-    for w in words {
+    for w in argv {
         s.push(' ');
-        s.push_str(w);
+        if w == "then" {
+            s.push_str(&single_quote(w));
+        } else {
+            s.push_str(&quote(w));
+        }
     }
     s.push('\n');
     s
 }
 
-fn primitive(p: &Primitive, secrets: &Secrets, acc: &mut FileSecrets) -> String {
-    let mut w: Vec<String> = Vec::new();
-    let stonith = p.agent.strip_prefix("stonith:");
-    if let Some(agent) = stonith {
-        w.extend([
-            "stonith".into(),
-            "create".into(),
-            quote(&p.id),
-            quote(agent),
-        ]);
+/// A primitive: `stonith create` for a fencing device, else `resource
+/// create`; `value` writes each param's value.
+pub fn primitive(p: &Primitive, value: &mut dyn FnMut(&Value) -> String) -> Argv {
+    let mut w = if p.agent.is_stonith() {
+        words(&["stonith", "create", &p.id, &p.agent.kind])
     } else {
-        w.extend([
-            "resource".into(),
-            "create".into(),
-            quote(&p.id),
-            quote(&p.agent),
-        ]);
-    }
+        words(&["resource", "create", &p.id, &p.agent.to_string()])
+    };
     for (k, v) in &p.params {
-        w.push(kv(k, &secrets.render(v, acc)));
+        w.push(kv(k, &value(v)));
     }
     if !p.meta.is_empty() {
         w.push("meta".into());
-        for (k, v) in &p.meta {
-            w.push(kv(k, v));
-        }
+        w.extend(p.meta.iter().map(|(k, v)| kv(k, v)));
     }
     for op in &p.ops {
-        w.push("op".into());
-        w.push(quote(&op.name));
-        w.push(kv("interval", &op.interval));
+        w.extend(["op".into(), op.name.clone()]);
+        w.push(kv("interval", &op.interval.to_string()));
         if let Some(t) = &op.timeout {
-            w.push(kv("timeout", t));
+            w.push(kv("timeout", &t.to_string()));
         }
     }
-    if stonith.is_none() {
+    if !p.agent.is_stonith() {
         w.push("--no-default-ops".into());
     }
-    command(&w)
+    w
 }
 
-/// A score as pcs wants it: negative ones after `--`, or pcs would read
-/// them as options.
-fn score_words(score: &str) -> Vec<String> {
-    if score.starts_with('-') {
-        vec!["--".into(), quote(score)]
-    } else {
-        vec![quote(score)]
+/// A group, and its meta attributes (a second command).
+pub fn group(g: &Group) -> Vec<Argv> {
+    let mut w = words(&["resource", "group", "add", &g.id]);
+    w.extend(g.members.iter().cloned());
+    let mut out = vec![w];
+    if !g.meta.is_empty() {
+        let mut m = words(&["resource", "meta", &g.id]);
+        m.extend(g.meta.iter().map(|(k, v)| kv(k, v)));
+        out.push(m);
     }
+    out
+}
+
+/// A clone.
+pub fn clone(c: &Clone) -> Argv {
+    let mut w = words(&["resource", "clone", &c.resource, &c.id]);
+    if !c.meta.is_empty() {
+        w.push("meta".into());
+        w.extend(c.meta.iter().map(|(k, v)| kv(k, v)));
+    }
+    w
+}
+
+/// A location constraint; a negative score goes after `--`, or pcs would
+/// read it as an option.
+pub fn location(l: &Location) -> Argv {
+    let mut w = words(&["constraint", "location", "add", &l.id, &l.resource, &l.node]);
+    let score = l.score.to_string();
+    if score.starts_with('-') {
+        w.push("--".into());
+    }
+    w.push(score);
+    w
+}
+
+/// A colocation constraint.
+pub fn colocation(c: &Colocation) -> Argv {
+    let mut w = words(&[
+        "constraint",
+        "colocation",
+        "add",
+        &c.resource,
+        "with",
+        &c.with,
+    ]);
+    let score = c.score.to_string();
+    if score.starts_with('-') {
+        w.push("--".into());
+    }
+    w.extend([score, kv("id", &c.id)]);
+    w
+}
+
+/// An order constraint.
+pub fn order(o: &Order) -> Argv {
+    let mut w = words(&["constraint", "order", &o.first, "then", &o.then]);
+    w.extend([kv("kind", o.kind.as_str()), kv("id", &o.id)]);
+    w
+}
+
+/// A cluster property.
+pub fn property(name: &str, value: &str) -> Argv {
+    words(&["property", "set", &kv(name, value)])
+}
+
+/// Every command, in the order they must run: properties, primitives,
+/// groups, clones, then constraints.
+pub fn commands(pm: &Pacemaker, value: &mut dyn FnMut(&Value) -> String) -> Vec<Argv> {
+    let mut out: Vec<Argv> = Vec::new();
+    out.extend(pm.properties.iter().map(|(k, v)| property(k, v)));
+    out.extend(pm.primitives.iter().map(|p| primitive(p, value)));
+    out.extend(pm.groups.iter().flat_map(group));
+    out.extend(pm.clones.iter().map(clone));
+    out.extend(pm.locations.iter().map(location));
+    out.extend(pm.colocations.iter().map(colocation));
+    out.extend(pm.orders.iter().map(order));
+    out
 }
 
 /// Renders the pcs script.
@@ -93,75 +166,8 @@ pub(crate) fn render(plan: &Plan, secrets: &Secrets) -> Out {
         push_comment(&mut out, c);
     }
     out.push_str("set -eu\n\n");
-    for (k, v) in &pm.properties {
-        out.push_str(&command(&["property".into(), "set".into(), kv(k, v)]));
-    }
-    for p in &pm.primitives {
-        out.push_str(&primitive(p, secrets, &mut acc));
-    }
-    for g in &pm.groups {
-        let mut w = vec![
-            "resource".into(),
-            "group".into(),
-            "add".into(),
-            quote(&g.id),
-        ];
-        w.extend(g.members.iter().map(|m| quote(m)));
-        out.push_str(&command(&w));
-        if !g.meta.is_empty() {
-            let mut w = vec!["resource".into(), "meta".into(), quote(&g.id)];
-            w.extend(g.meta.iter().map(|(k, v)| kv(k, v)));
-            out.push_str(&command(&w));
-        }
-    }
-    for c in &pm.clones {
-        let mut w = vec![
-            "resource".into(),
-            "clone".into(),
-            quote(&c.resource),
-            quote(&c.id),
-        ];
-        if !c.meta.is_empty() {
-            w.push("meta".into());
-            w.extend(c.meta.iter().map(|(k, v)| kv(k, v)));
-        }
-        out.push_str(&command(&w));
-    }
-    for l in &pm.locations {
-        let mut w = vec![
-            "constraint".into(),
-            "location".into(),
-            "add".into(),
-            quote(&l.id),
-            quote(&l.resource),
-            quote(&l.node),
-        ];
-        w.extend(score_words(&l.score));
-        out.push_str(&command(&w));
-    }
-    for c in &pm.colocations {
-        out.push_str(&command(&[
-            "constraint".into(),
-            "colocation".into(),
-            "add".into(),
-            quote(&c.resource),
-            "with".into(),
-            quote(&c.with),
-            "INFINITY".into(),
-            kv("id", &c.id),
-        ]));
-    }
-    for o in &pm.orders {
-        out.push_str(&command(&[
-            "constraint".into(),
-            "order".into(),
-            quote(&o.first),
-            // Quoted: a bare `then` reads like shell syntax (shellcheck SC1010).
-            "'then'".into(),
-            quote(&o.then),
-            kv("kind", "Mandatory"),
-            kv("id", &o.id),
-        ]));
+    for argv in commands(pm, &mut |v| secrets.render(v, &mut acc)) {
+        out.push_str(&line(&argv));
     }
     Out {
         path: PCS_PATH.to_string(),

@@ -6,8 +6,8 @@ use crate::release::Release;
 fn op(name: &str, interval: &str, timeout: Option<&str>) -> Op {
     Op {
         name: name.into(),
-        interval: interval.into(),
-        timeout: timeout.map(Into::into),
+        interval: interval.parse().unwrap(),
+        timeout: timeout.map(|t| t.parse().unwrap()),
     }
 }
 
@@ -25,7 +25,7 @@ pub(crate) fn seed() -> Plan {
             primitives: vec![
                 Primitive {
                     id: "p_ip_glance-api".into(),
-                    agent: "ocf:heartbeat:IPaddr2".into(),
+                    agent: "ocf:heartbeat:IPaddr2".parse().unwrap(),
                     params: vec![
                         ("ip".into(), p("10.0.0.11")),
                         ("cidr_netmask".into(), p("24")),
@@ -35,7 +35,7 @@ pub(crate) fn seed() -> Plan {
                 },
                 Primitive {
                     id: "p_glance-api".into(),
-                    agent: "ocf:openstack:glance-api".into(),
+                    agent: "ocf:openstack:glance-api".parse().unwrap(),
                     params: vec![
                         ("config".into(), p("/etc/glance/glance-api.conf")),
                         ("os_password".into(), Value::secret("keystone.password")),
@@ -48,7 +48,7 @@ pub(crate) fn seed() -> Plan {
                 },
                 Primitive {
                     id: "st_controller1".into(),
-                    agent: "stonith:fence_ipmilan".into(),
+                    agent: "stonith:fence_ipmilan".parse().unwrap(),
                     params: vec![
                         ("ip".into(), p("10.0.1.12")),
                         ("username".into(), p("admin")),
@@ -69,12 +69,13 @@ pub(crate) fn seed() -> Plan {
                 id: "l_st_controller1".into(),
                 resource: "st_controller1".into(),
                 node: "controller1".into(),
-                score: "-INFINITY".into(),
+                score: Score::MinusInfinity,
             }],
             colocations: vec![],
             orders: vec![],
             properties: vec![("stonith-enabled".into(), "true".into())],
             comments: vec!["Active/passive glance-api on the internal VIP.".into()],
+            live: Live::default(),
         },
         ini: vec![
             IniFile {
@@ -164,7 +165,7 @@ pub(crate) fn seed() -> Plan {
 pub(crate) fn cloned() -> Plan {
     let mut plan = seed();
     let pm = &mut plan.pacemaker;
-    pm.primitives[1].agent = "systemd:glance-api".into();
+    pm.primitives[1].agent = "systemd:glance-api".parse().unwrap();
     pm.primitives[1].params.clear();
     pm.groups.clear();
     pm.clones.push(Clone {
@@ -176,11 +177,13 @@ pub(crate) fn cloned() -> Plan {
         id: "c_ip_with_glance".into(),
         resource: "p_ip_glance-api".into(),
         with: "cl_glance-api".into(),
+        score: Score::Infinity,
     });
     pm.orders.push(Order {
         id: "o_glance_before_ip".into(),
         first: "cl_glance-api".into(),
         then: "p_ip_glance-api".into(),
+        kind: OrderKind::Mandatory,
     });
     plan.ini.push(IniFile {
         service: ServiceKind::GlanceApi,

@@ -180,13 +180,13 @@ fn crmsh_round_trips_special_characters() {
     plan.pacemaker = Default::default();
     plan.pacemaker.primitives.push(Primitive {
         id: "p_x".into(),
-        agent: "ocf:heartbeat:Dummy".into(),
+        agent: "ocf:heartbeat:Dummy".parse().unwrap(),
         params: vec![("fake".into(), Value::plain(value))],
         meta: vec![("target-role".into(), "Stopped".into())],
         ops: vec![Op {
             name: "monitor".into(),
-            interval: "30s".into(),
-            timeout: Some("20s".into()),
+            interval: "30s".parse().unwrap(),
+            timeout: Some("20s".parse().unwrap()),
         }],
     });
     let b = emit(&plan, &EmitOptions::default(), "x").unwrap();
@@ -210,7 +210,7 @@ fn crmsh_round_trips_special_characters() {
 fn seed_for_this_machine() -> crate::plan::Plan {
     let mut plan = seed();
     let st = &mut plan.pacemaker.primitives[2];
-    st.agent = "stonith:null".into();
+    st.agent = "stonith:null".parse().unwrap();
     st.params = vec![("hostlist".into(), Value::plain("node1"))];
     plan.pacemaker.locations[0].node = "node1".into();
     plan
@@ -254,7 +254,7 @@ fn crm_script_loads_silently_and_verifies() {
     let mut c = super::testplan::cloned();
     c.pacemaker.primitives[2] = plan.pacemaker.primitives[2].clone();
     c.pacemaker.locations[0].node = "node1".into();
-    c.pacemaker.primitives[1].agent = "ocf:heartbeat:Dummy".into();
+    c.pacemaker.primitives[1].agent = "ocf:heartbeat:Dummy".parse().unwrap();
     let cb = emit(&c, &EmitOptions::default(), "x").unwrap();
     let fresh = tempfile::tempdir().unwrap();
     let cib2 = base_cib(fresh.path());

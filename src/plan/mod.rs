@@ -1,13 +1,22 @@
 //! Phase 4, plan: the semantic IR every emitter renders and `diff` compares
 //! with the live system. Nothing here is text of an output language yet.
 
+mod agent;
 pub mod catalog;
+mod duration;
+pub mod ids;
 mod lower;
+mod pacemaker;
+mod score;
 pub mod url;
 mod value;
 
+pub use agent::{AgentClass, AgentError, AgentRef};
 pub use catalog::{Catalog, CatalogEndpoint, Interface};
+pub use duration::{Duration, DurationError};
 pub use lower::lower;
+pub use pacemaker::*;
+pub use score::{OrderKind, Score, ScoreError};
 pub use url::{Scheme, Url, UrlHost};
 pub use value::{Embedding, Part, Rendered, SecretRef, SecretSource, Value};
 
@@ -30,110 +39,6 @@ pub struct Plan {
     /// HAProxy and the kernel setting it needs (active/active only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub balancer: Option<Balancer>,
-}
-
-/// The Pacemaker configuration.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct Pacemaker {
-    /// Primitive resources, fencing devices included, in dependency order.
-    pub primitives: Vec<Primitive>,
-    /// Groups: members start in order and run together.
-    pub groups: Vec<Group>,
-    /// Clones: a resource (or group) running on every node.
-    pub clones: Vec<Clone>,
-    /// Location constraints.
-    pub locations: Vec<Location>,
-    /// Colocation constraints (mandatory).
-    pub colocations: Vec<Colocation>,
-    /// Order constraints (mandatory).
-    pub orders: Vec<Order>,
-    /// Cluster properties (crm_config).
-    pub properties: Vec<(String, String)>,
-    /// Lines of explanation written as comments at the top of scripts.
-    pub comments: Vec<String>,
-}
-
-/// One primitive resource.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Primitive {
-    /// Resource id.
-    pub id: String,
-    /// Agent in Pacemaker's notation: `ocf:heartbeat:IPaddr2`, `systemd:glance-api`, `stonith:fence_ipmilan`.
-    pub agent: String,
-    /// Instance attributes, in spec order.
-    pub params: Vec<(String, Value)>,
-    /// Meta attributes.
-    pub meta: Vec<(String, String)>,
-    /// Operations, exactly as given (no defaults added).
-    pub ops: Vec<Op>,
-}
-
-/// A resource operation.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Op {
-    /// `monitor`, `start`, `stop`.
-    pub name: String,
-    /// Interval in Pacemaker notation (`30s`); `0s` for start/stop.
-    pub interval: String,
-    /// Timeout in Pacemaker notation, if given.
-    pub timeout: Option<String>,
-}
-
-/// A group.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Group {
-    /// Group id.
-    pub id: String,
-    /// Member resource ids, in start order.
-    pub members: Vec<String>,
-    /// Meta attributes.
-    pub meta: Vec<(String, String)>,
-}
-
-/// A clone.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Clone {
-    /// Clone id.
-    pub id: String,
-    /// The cloned resource or group.
-    pub resource: String,
-    /// Meta attributes (e.g. interleave).
-    pub meta: Vec<(String, String)>,
-}
-
-/// A location constraint with a score for one node.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Location {
-    /// Constraint id.
-    pub id: String,
-    /// The resource.
-    pub resource: String,
-    /// The node.
-    pub node: String,
-    /// `-INFINITY`, `INFINITY` or a number.
-    pub score: String,
-}
-
-/// `resource` runs where `with` runs.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Colocation {
-    /// Constraint id.
-    pub id: String,
-    /// The dependent resource.
-    pub resource: String,
-    /// The resource it follows.
-    pub with: String,
-}
-
-/// `then` starts after `first`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Order {
-    /// Constraint id.
-    pub id: String,
-    /// Started first.
-    pub first: String,
-    /// Started after.
-    pub then: String,
 }
 
 /// A service whose config file glha writes settings into.
@@ -217,8 +122,8 @@ pub struct Balancer {
     pub check_path: String,
     /// See `check_path`.
     pub check_status: u16,
-    /// Check interval, HAProxy notation (`2s`).
-    pub check_interval: String,
+    /// Check interval (written in HAProxy's notation, [`Duration::haproxy`]).
+    pub check_interval: Duration,
     /// Checks to go up / down.
     pub rise: u32,
     /// See `rise`.

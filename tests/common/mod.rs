@@ -4,6 +4,8 @@
 use camino::{Utf8Path, Utf8PathBuf};
 use std::process::Command;
 
+pub mod pcmk;
+
 /// The repository root.
 pub fn root() -> Utf8PathBuf {
     Utf8PathBuf::from(env!("CARGO_MANIFEST_DIR"))

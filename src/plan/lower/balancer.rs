@@ -1,6 +1,5 @@
 //! The HAProxy `listen` section of active/active mode.
 
-use super::pacemaker::haproxy_time;
 use crate::model::{Mode, Spec};
 use crate::plan::*;
 use crate::release::settings::{exists, Setting};
@@ -39,7 +38,7 @@ pub(super) fn balancer(spec: &Spec) -> Option<Balancer> {
         balance: hp.balance.clone(),
         check_path: "/healthcheck".into(),
         check_status: 200,
-        check_interval: haproxy_time(hp.check_interval_ms),
+        check_interval: hp.check_interval,
         rise: hp.rise,
         fall: hp.fall,
         servers: spec

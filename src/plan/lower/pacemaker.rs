@@ -1,10 +1,13 @@
-//! The Pacemaker part of the plan: fencing, VIPs, the service, its group
-//! or clones, HAProxy in active/active, constraints and properties.
+//! The Pacemaker part of the plan, one function per concern: fencing, the
+//! VIPs, the service's primitive, and what the mode adds (a group, or
+//! clones and HAProxy). Every id comes from [`crate::plan::ids`].
 
 use super::*;
-use crate::check::fmt_ms;
 use crate::model::{self, Fencing, Mode, Spec, CLONE_META};
+use crate::plan::ids;
 use crate::plan::*;
+
+type Pairs = Vec<(String, String)>;
 
 /// Ops in one fixed order (monitor, start, stop, then the rest as written):
 /// pcs files a monitor op first whatever order it is given, and both
@@ -21,84 +24,116 @@ pub(super) fn canonical_ops(ops: &[model::Op]) -> Vec<Op> {
     v.into_iter().map(op).collect()
 }
 
-pub(super) fn op(o: &model::Op) -> Op {
+fn op(o: &model::Op) -> Op {
     Op {
         name: o.name.clone(),
-        interval: fmt_ms(o.interval_ms.unwrap_or(0)),
-        timeout: o.timeout_ms.map(fmt_ms),
+        interval: o.interval.unwrap_or(Duration::ZERO),
+        timeout: o.timeout,
     }
 }
 
-/// Resource ids: `p_ip_<svc>` for the service's one VIP, `p_ip_<svc>_<vip>`
-/// when it has several; `p_<svc>`, `g_<svc>`.
-pub(super) fn vip_id(spec: &Spec, vip: usize) -> String {
-    let svc = &spec.service.name.value;
-    if spec.service.vips.len() == 1 {
-        format!("p_ip_{svc}")
-    } else {
-        format!("p_ip_{svc}_{}", spec.vips[vip].name.value)
+/// The primitive `id` that runs `res`: `defaults` are the params glha
+/// fills in, which the spec's own params (secrets registered under
+/// `secret_scope.KEY`) replace or extend.
+pub(super) fn primitive(
+    id: String,
+    res: &model::Resource,
+    mut params: Vec<(String, Value)>,
+    secret_scope: &str,
+    secrets: &mut Secrets,
+) -> Primitive {
+    for (k, p) in &res.params {
+        params.retain(|(pk, _)| pk != k);
+        params.push((k.clone(), secrets.param(format!("{secret_scope}.{k}"), p)));
+    }
+    Primitive {
+        id,
+        agent: res.agent.value.clone(),
+        params,
+        meta: res
+            .meta
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect(),
+        ops: canonical_ops(&res.ops),
     }
 }
-
-type Meta = Vec<(String, String)>;
 
 pub(super) fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
     let mut pm = Pacemaker::default();
-    let svc = &spec.service;
-    let name = &svc.name.value;
     pm.comments.push(format!(
         "glance-api ({}) for OpenStack {}",
-        mode_name(svc.mode),
+        mode_name(spec.service.mode),
         spec.release
     ));
-    match &spec.fencing {
-        Fencing::Waived(reason) => pm
-            .comments
-            .push(format!("fencing waived: {}", reason.value)),
-        Fencing::Devices(devs) => {
-            pm.properties
-                .push(("stonith-enabled".into(), "true".into()));
-            for d in devs {
-                let id = d.name.value.clone();
-                let mut params: Vec<(String, Value)> = d
-                    .params
-                    .iter()
-                    .map(|(k, p)| (k.clone(), secrets.param(format!("fencing.{id}.{k}"), p)))
-                    .collect();
-                if !d.targets.is_empty() && !d.params.iter().any(|(k, _)| k == "pcmk_host_list") {
-                    params.push(("pcmk_host_list".into(), Value::plain(d.targets.join(","))));
-                }
-                pm.primitives.push(Primitive {
-                    id: id.clone(),
-                    agent: format!("stonith:{}", d.agent.value),
-                    params,
-                    meta: vec![],
-                    ops: vec![Op {
-                        name: "monitor".into(),
-                        interval: fmt_ms(d.monitor_interval_ms),
-                        timeout: None,
-                    }],
-                });
-                // A device must not run on the node it fences: that node
-                // cannot fence itself when it hangs.
-                if let [only] = d.targets.as_slice() {
-                    pm.locations.push(Location {
-                        id: format!("l_{id}_avoid_{only}"),
-                        resource: id.clone(),
-                        node: only.clone(),
-                        score: "-INFINITY".into(),
-                    });
-                }
-            }
-        }
-    }
+    fencing(spec, secrets, &mut pm);
     for (k, v) in &spec.properties {
         pm.properties.retain(|(pk, _)| pk != k);
         pm.properties.push((k.clone(), v.value.clone()));
     }
-    let mut members = Vec::new();
-    for &v in &svc.vips {
-        let vip = &spec.vips[v];
+    let vips = vips(spec, &mut pm);
+    let (service, clone_meta) = service(spec, secrets);
+    let service_id = service.id.clone();
+    pm.primitives.push(service);
+    match spec.service.mode {
+        Mode::ActivePassive => group(spec, vips, service_id, &mut pm),
+        Mode::ActiveActive => clones(spec, &vips, service_id, clone_meta, &mut pm),
+    }
+    pm
+}
+
+/// Fencing devices, each kept off the one node it fences, or the waiver's
+/// reason as a comment.
+fn fencing(spec: &Spec, secrets: &mut Secrets, pm: &mut Pacemaker) {
+    let devs = match &spec.fencing {
+        Fencing::Waived(reason) => {
+            pm.comments
+                .push(format!("fencing waived: {}", reason.value));
+            return;
+        }
+        Fencing::Devices(devs) => devs,
+    };
+    pm.properties
+        .push(("stonith-enabled".into(), "true".into()));
+    for d in devs {
+        let id = ids::fence_device(&d.name.value);
+        let mut params: Vec<(String, Value)> = d
+            .params
+            .iter()
+            .map(|(k, p)| (k.clone(), secrets.param(format!("fencing.{id}.{k}"), p)))
+            .collect();
+        if !d.targets.is_empty() && !d.params.iter().any(|(k, _)| k == "pcmk_host_list") {
+            params.push(("pcmk_host_list".into(), Value::plain(d.targets.join(","))));
+        }
+        pm.primitives.push(Primitive {
+            id: id.clone(),
+            agent: d.agent.value.clone(),
+            params,
+            meta: vec![],
+            ops: vec![Op {
+                name: "monitor".into(),
+                interval: d.monitor_interval,
+                timeout: None,
+            }],
+        });
+        // A device must not run on the node it fences: that node cannot
+        // fence itself when it hangs.
+        if let [only] = d.targets.as_slice() {
+            pm.locations.push(Location {
+                id: ids::avoid(&id, only),
+                resource: id.clone(),
+                node: only.clone(),
+                score: Score::MinusInfinity,
+            });
+        }
+    }
+}
+
+/// One IPaddr2 primitive per VIP of the service; returns their ids.
+fn vips(spec: &Spec, pm: &mut Pacemaker) -> Vec<String> {
+    let svc = &spec.service;
+    let mut out = Vec::new();
+    for vip in svc.vips.iter().filter_map(|&v| spec.vips.get(v)) {
         let mut params = vec![
             ("ip".to_string(), Value::plain(vip.address.to_string())),
             (
@@ -109,75 +144,77 @@ pub(super) fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
         if let Some(nic) = &vip.nic {
             params.push(("nic".into(), Value::plain(&nic.value)));
         }
-        let id = vip_id(spec, v);
+        let id = ids::vip(&svc.name.value, &vip.name.value, svc.vips.len() == 1);
         pm.primitives.push(Primitive {
             id: id.clone(),
-            agent: "ocf:heartbeat:IPaddr2".into(),
+            agent: AgentRef::ipaddr2(),
             params,
             meta: vec![],
             ops: vec![Op {
                 name: "monitor".into(),
-                interval: "10s".into(),
-                timeout: Some("20s".into()),
+                interval: Duration::seconds(10),
+                timeout: Some(Duration::seconds(20)),
             }],
         });
-        members.push(id);
+        out.push(id);
     }
-    let mut params = Vec::new();
-    if svc.agent.pacemaker() == "ocf:openstack:glance-api" {
-        params.push(("config".to_string(), Value::plain(&svc.config.value)));
+    out
+}
+
+/// The service's primitive, and (active/active) the meta attributes that
+/// belong on its clone instead (the checker refuses them in
+/// active/passive).
+fn service(spec: &Spec, secrets: &mut Secrets) -> (Primitive, Pairs) {
+    let svc = &spec.service;
+    let mut defaults = Vec::new();
+    if svc.resource.agent.value == AgentRef::ocf("openstack", "glance-api") {
+        defaults.push(("config".to_string(), Value::plain(&svc.config.value)));
         if let Some(k) = &spec.keystone {
-            params.push((
+            defaults.push((
                 "os_password".into(),
                 secrets.value("keystone.password".into(), &k.password),
             ));
-            params.push(("os_username".into(), Value::plain(&k.username.value)));
-            params.push(("os_tenant_name".into(), Value::plain(&k.project.value)));
-            params.push(("os_auth_url".into(), Value::plain(&k.auth_url.value)));
+            defaults.push(("os_username".into(), Value::plain(&k.username.value)));
+            defaults.push(("os_tenant_name".into(), Value::plain(&k.project.value)));
+            defaults.push(("os_auth_url".into(), Value::plain(&k.auth_url.value)));
         }
     }
-    for (k, p) in &svc.params {
-        params.retain(|(pk, _)| pk != k);
-        params.push((k.clone(), secrets.param(format!("service.{k}"), p)));
-    }
-    let pid = format!("p_{name}");
-    // Clone meta attributes go on the clone (the checker refuses them in
-    // active/passive).
-    let (clone_meta, meta): (Meta, Meta) = svc
-        .meta
-        .iter()
-        .map(|(k, v)| (k.clone(), v.value.clone()))
+    let mut p = primitive(
+        ids::service(&svc.name.value),
+        &svc.resource,
+        defaults,
+        "service",
+        secrets,
+    );
+    let (clone_meta, meta): (Pairs, Pairs) = std::mem::take(&mut p.meta)
+        .into_iter()
         .partition(|(k, _)| svc.mode == Mode::ActiveActive && CLONE_META.contains(&k.as_str()));
-    pm.primitives.push(Primitive {
-        id: pid.clone(),
-        agent: svc.agent.pacemaker(),
-        params,
-        meta,
-        ops: canonical_ops(&svc.ops),
-    });
-    match svc.mode {
-        Mode::ActivePassive => {
-            members.push(pid);
-            if members.len() > 1 {
-                pm.groups.push(Group {
-                    id: format!("g_{name}"),
-                    members,
-                    meta: vec![],
-                });
-            }
-        }
-        Mode::ActiveActive => {
-            pm.clones.push(Clone {
-                id: format!("cl_{name}"),
-                resource: pid,
-                meta: clone_meta_with(&clone_meta),
-            });
-            if let Some(hp) = &spec.haproxy {
-                haproxy(&mut pm, hp, &members);
-            }
-        }
+    p.meta = meta;
+    (p, clone_meta)
+}
+
+/// Active/passive: the VIPs and the service in one group, in that order.
+fn group(spec: &Spec, mut members: Vec<String>, service: String, pm: &mut Pacemaker) {
+    members.push(service);
+    if members.len() > 1 {
+        pm.groups.push(Group {
+            id: ids::group(&spec.service.name.value),
+            members,
+            meta: vec![],
+        });
     }
-    pm
+}
+
+/// Active/active: the service cloned, and HAProxy in front of it.
+fn clones(spec: &Spec, vips: &[String], service: String, own: Pairs, pm: &mut Pacemaker) {
+    pm.clones.push(Clone {
+        id: ids::clone(&spec.service.name.value),
+        resource: service,
+        meta: clone_meta_with(&own),
+    });
+    if let Some(hp) = &spec.haproxy {
+        haproxy(pm, hp, vips);
+    }
 }
 
 /// `interleave=true` (each clone instance depends only on the local
@@ -203,56 +240,49 @@ pub(super) fn haproxy(pm: &mut Pacemaker, hp: &model::Haproxy, vips: &[String]) 
     };
     let mut ops = vec![model::Op {
         name: "monitor".into(),
-        interval_ms: Some(hp.monitor_interval_ms),
-        timeout_ms: advised("monitor"),
+        interval: Some(hp.monitor_interval),
+        timeout: advised("monitor"),
         span: hp.span,
     }];
     for op in ["start", "stop"] {
         if let Some(t) = advised(op) {
             ops.push(model::Op {
                 name: op.into(),
-                interval_ms: None,
-                timeout_ms: Some(t),
+                interval: None,
+                timeout: Some(t),
                 span: hp.span,
             });
         }
     }
     pm.primitives.push(Primitive {
-        id: "p_haproxy".into(),
-        agent: hp.agent.pacemaker(),
+        id: ids::HAPROXY.into(),
+        agent: hp.agent.value.clone(),
         params: vec![],
         meta: vec![],
         ops: canonical_ops(&ops),
     });
     pm.clones.push(Clone {
-        id: "cl_haproxy".into(),
-        resource: "p_haproxy".into(),
+        id: ids::HAPROXY_CLONE.into(),
+        resource: ids::HAPROXY.into(),
         meta: clone_meta_with(&[]),
     });
     for vip in vips {
         pm.colocations.push(Colocation {
-            id: format!("c_{vip}_with_haproxy"),
+            id: ids::vip_with_haproxy(vip),
             resource: vip.clone(),
-            with: "cl_haproxy".into(),
+            with: ids::HAPROXY_CLONE.into(),
+            score: Score::Infinity,
         });
         pm.orders.push(Order {
-            id: format!("o_haproxy_before_{vip}"),
-            first: "cl_haproxy".into(),
+            id: ids::haproxy_before(vip),
+            first: ids::HAPROXY_CLONE.into(),
             then: vip.clone(),
+            kind: OrderKind::Mandatory,
         });
     }
-    pm.comments.push(
-        "HAProxy (cl_haproxy) listens on the VIPs at the API port on every node\n\
-         and balances to each node's glance-api, which binds the node's own address"
-            .into(),
-    );
-}
-
-/// A duration as HAProxy writes it (it has no `min`).
-pub(super) fn haproxy_time(ms: u64) -> String {
-    if ms % 1000 == 0 {
-        format!("{}s", ms / 1000)
-    } else {
-        format!("{ms}ms")
-    }
+    pm.comments.push(format!(
+        "HAProxy ({}) listens on the VIPs at the API port on every node\n\
+         and balances to each node's glance-api, which binds the node's own address",
+        ids::HAPROXY_CLONE
+    ));
 }
