@@ -194,6 +194,7 @@ fn plan() -> Plan {
     };
     Plan {
         release: Release::parse("zed").expect("zed is a release"),
+        service: "glance".into(),
         pacemaker,
         ini: vec![glance, nova],
         catalog: Some(Catalog {

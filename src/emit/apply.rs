@@ -27,15 +27,6 @@ struct Data {
     steps: Vec<Step>,
 }
 
-/// The primitive that runs glance-api, if any.
-fn glance_primitive(plan: &Plan) -> Option<&str> {
-    plan.pacemaker
-        .primitives
-        .iter()
-        .find(|p| p.agent.kind.ends_with("glance-api"))
-        .map(|p| p.id.as_str())
-}
-
 /// `systemctl disable` for the systemd units Pacemaker runs, or what to do
 /// when it runs none.
 fn disable_units(plan: &Plan) -> String {
@@ -217,14 +208,8 @@ fn pacemaker_step(plan: &Plan, scripts: &Scripts) -> Option<StepText> {
     if crm && pcs {
         body.push_str("\nUse one of the two, not both: they build the same configuration.\n");
     }
-    if let Some(id) = glance_primitive(plan) {
-        // A cloned glance-api restarts as its clone.
-        let id = plan
-            .pacemaker
-            .clones
-            .iter()
-            .find(|c| c.resource == id)
-            .map_or(id, |c| c.id.as_str());
+    {
+        let id = plan.service_resource();
         let how: Vec<String> = [(crm, "crm"), (pcs, "pcs")]
             .iter()
             .filter(|(on, _)| *on)

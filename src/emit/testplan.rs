@@ -21,6 +21,7 @@ fn p(s: &str) -> Value {
 pub(crate) fn seed() -> Plan {
     Plan {
         release: Release::Ocata,
+        service: "glance-api".into(),
         pacemaker: Pacemaker {
             primitives: vec![
                 Primitive {

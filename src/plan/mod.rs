@@ -28,6 +28,9 @@ use serde::Serialize;
 pub struct Plan {
     /// The OpenStack release the settings are named for.
     pub release: Release,
+    /// The glance-api service's name in the spec; its Pacemaker ids derive
+    /// from it ([`ids`]).
+    pub service: String,
     /// The cluster configuration.
     pub pacemaker: Pacemaker,
     /// The ini files, one per target path, in a stable order.
@@ -150,6 +153,17 @@ pub struct Server {
 }
 
 impl Plan {
+    /// The Pacemaker resource that runs glance-api, as an operator restarts
+    /// it: its clone in active/active, else its primitive.
+    pub fn service_resource(&self) -> String {
+        let clone = ids::clone(&self.service);
+        if self.pacemaker.clones.iter().any(|c| c.id == clone) {
+            clone
+        } else {
+            ids::service(&self.service)
+        }
+    }
+
     /// The secret with this id.
     pub fn secret(&self, id: &str) -> Option<&SecretRef> {
         self.secrets.iter().find(|s| s.id == id)

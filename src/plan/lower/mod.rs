@@ -52,6 +52,7 @@ pub fn lower(spec: &Spec, diags: &mut Diagnostics) -> Plan {
     });
     Plan {
         release: spec.release,
+        service: spec.service.name.value.clone(),
         pacemaker,
         ini,
         catalog,
