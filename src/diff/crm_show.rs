@@ -373,7 +373,9 @@ fn plain(w: &str) -> bool {
     !w.is_empty() && !w.contains([':', '(', ')', '[', ']', '=', '{', '}'])
 }
 
-fn strip_ansi(s: &str) -> String {
+/// `s` without ANSI colour sequences (crmsh colours its output on a
+/// terminal, and in some set-ups always).
+pub fn strip_ansi(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {

@@ -25,6 +25,7 @@ mod read;
 mod render;
 
 pub use apply::{apply, ApplyError, ApplyOutcome};
+pub use crm_show::strip_ansi;
 pub use ini::ini_value;
 pub use read::MAX_LIVE_BYTES;
 

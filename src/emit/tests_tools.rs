@@ -46,23 +46,6 @@ fn have_file(test: &str, path: &str) -> bool {
     false
 }
 
-fn strip_ansi(s: &str) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Runs a command; returns (success, stdout+stderr).
 fn run(cmd: &mut Command) -> (bool, String) {
     let out = cmd.stdin(Stdio::null()).output().expect("runs");
@@ -71,7 +54,7 @@ fn run(cmd: &mut Command) -> (bool, String) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    (out.status.success(), strip_ansi(&text))
+    (out.status.success(), crate::diff::strip_ansi(&text))
 }
 
 fn shellcheck(path: &Path) {
@@ -160,7 +143,7 @@ fn crm_load(cib: &Path, script: &str) -> (bool, String) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    (out.status.success(), strip_ansi(&text))
+    (out.status.success(), crate::diff::strip_ansi(&text))
 }
 
 fn crm_verify(cib: &Path) {

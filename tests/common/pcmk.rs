@@ -38,7 +38,7 @@ pub fn run(cmd: &mut Command) -> (bool, String) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    (out.status.success(), strip_ansi(&text))
+    (out.status.success(), glha::diff::strip_ansi(&text))
 }
 
 /// Runs a command with `CIB_file` set; panics with its output unless it
@@ -58,23 +58,6 @@ pub fn on_cib(cib: &Path, program: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn strip_ansi(s: &str) -> String {
-    let mut out = String::new();
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        if c == '\u{1b}' && it.peek() == Some(&'[') {
-            for d in it.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A CIB with `nodes` online and fenced by one `stonith:null` device, at
@@ -129,7 +112,7 @@ pub fn crm_load(cib: &Path, script: &str) {
         .write_all(script.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    let text = strip_ansi(&format!(
+    let text = glha::diff::strip_ansi(&format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
