@@ -97,21 +97,26 @@ fn compile_source(
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::default();
     let root = sources.add(name, path, text);
-    let root_text = sources.get(root).text.clone();
     // Masked in every rendered diagnostic, even if the file does not parse.
-    for span in syntax::secret_spans(root, &root_text) {
+    for span in syntax::secret_spans(root, &sources.get(root).text) {
         sources.mark_secret(span);
     }
+    // A syntax error does not stop here: what could be read is resolved
+    // and checked too, so one typo does not hide the other problems. The
+    // parser marks what it lost, and the checker reports nothing as
+    // missing from there.
+    let parsed = syntax::parse_recovering(root, &sources.get(root).text, &mut diags);
+    let resolved = resolve::resolve(&mut sources, root, parsed, &opts.search, &mut diags);
+    let spec = check::check(&resolved, &mut sources, opts.release, &mut diags);
+    // The syntax tree can be big (it holds every string of the spec); the
+    // model has what the later phases need.
+    drop(resolved);
     let (mut plan, mut bundle) = (None, None);
-    if let Some(items) = syntax::parse(root, &root_text, &mut diags) {
-        let resolved = resolve::resolve(&mut sources, root, items, &opts.search, &mut diags);
-        let spec = check::check(&resolved, &mut sources, opts.release, &mut diags);
-        if let (Some(spec), false) = (spec, diags.has_errors()) {
-            let p = plan::lower(&spec, &mut diags);
-            let digest = emit::digest(sources.get(root).text.as_bytes());
-            bundle = Some(emit::emit(&p, &opts.emit, &digest));
-            plan = Some(p);
-        }
+    if let (Some(spec), false) = (spec, diags.has_errors()) {
+        let p = plan::lower(&spec, &mut diags);
+        let digest = emit::digest(sources.get(root).text.as_bytes());
+        bundle = Some(emit::emit(&p, &opts.emit, &digest));
+        plan = Some(p);
     }
     diags.sort();
     Compilation {

@@ -87,7 +87,7 @@ pub(crate) fn vips(top: &Fields, diags: &mut Diagnostics) -> (Vec<Vip>, Vec<Text
         declared.push(name.clone());
         let f = Fields::new(
             format!("vip {}", name.value),
-            item.span,
+            item,
             items,
             &["address", "nic"],
             &[],
@@ -170,7 +170,7 @@ pub(crate) fn cluster(
 ) -> Option<Cluster> {
     let mut blocks = top.blocks("cluster");
     let Some((labels, items, item)) = blocks.next() else {
-        diags.push(
+        top.absent(
             Diagnostic::error(
                 &codes::MISSING,
                 Span {
@@ -180,6 +180,7 @@ pub(crate) fn cluster(
                 "the spec has no `cluster`",
             )
             .help("declare the nodes: `cluster { node controller1 { address = 10.0.0.12 } … }`"),
+            diags,
         );
         return None;
     };
@@ -202,7 +203,7 @@ pub(crate) fn cluster(
     }
     let f = Fields::new(
         "cluster",
-        item.span,
+        item,
         items,
         &["fencing"],
         &["node", "fencing", "property"],
@@ -217,7 +218,7 @@ pub(crate) fn cluster(
         id_like(&name.value, name.span, diags);
         let nf = Fields::new(
             format!("node {}", name.value),
-            item.span,
+            item,
             items,
             &["address"],
             &[],
@@ -260,7 +261,9 @@ pub(crate) fn cluster(
     }
     // Counted on the blocks, not the valid nodes: a node with an error is
     // still a node, and its own error says what is wrong.
-    if let (1, [n]) = (f.blocks("node").count(), nodes.as_slice()) {
+    // With the cluster block cut short by a syntax error, other nodes may
+    // be in the text that could not be read.
+    if let (1, [n], false) = (f.blocks("node").count(), nodes.as_slice(), f.incomplete) {
         diags.push(
             Diagnostic::warning(
                 &codes::FEW_NODES,
@@ -282,6 +285,11 @@ pub(crate) fn cluster(
         vips: vips.to_vec(),
         nodes: nodes.clone(),
         broken: Vec::new(),
+        incomplete: if f.incomplete {
+            vec!["node"]
+        } else {
+            Vec::new()
+        },
     };
     let fencing = fencing(&f, &scope, sources, diags);
 

@@ -14,19 +14,63 @@ pub(crate) struct Fields<'a> {
     pub(crate) span: Span,
     /// What the block is called in messages (`vip internal`).
     pub(crate) what: String,
+    /// A syntax error cut the block short (see [`Item::incomplete`]): what
+    /// it lacks may be in the text that could not be read, so nothing is
+    /// reported as absent from it.
+    pub(crate) incomplete: bool,
 }
 
 impl<'a> Fields<'a> {
-    /// Checks `items` against the allowed attribute and block keys.
+    /// Checks the `items` of the block `block` against the allowed
+    /// attribute and block keys.
     pub(crate) fn new(
         what: impl Into<String>,
-        span: Span,
+        block: &Item,
         items: &'a [Item],
         attrs: &[&str],
         blocks: &[&str],
         diags: &mut Diagnostics,
     ) -> Self {
-        let what = what.into();
+        Self::build(
+            what.into(),
+            block.span,
+            block.incomplete,
+            items,
+            attrs,
+            blocks,
+            diags,
+        )
+    }
+
+    /// The top level of the spec (`span` covers its items), incomplete if
+    /// a syntax error lost some of it.
+    pub(crate) fn spec(
+        span: Span,
+        items: &'a [Item],
+        incomplete: bool,
+        blocks: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Self {
+        Self::build(
+            "the spec".to_string(),
+            span,
+            incomplete,
+            items,
+            &[],
+            blocks,
+            diags,
+        )
+    }
+
+    fn build(
+        what: String,
+        span: Span,
+        incomplete: bool,
+        items: &'a [Item],
+        attrs: &[&str],
+        blocks: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Self {
         for (i, item) in items.iter().enumerate() {
             let name = item.key.name.as_str();
             let allowed = match item.kind {
@@ -82,7 +126,12 @@ impl<'a> Fields<'a> {
                 }
             }
         }
-        Fields { items, span, what }
+        Fields {
+            items,
+            span,
+            what,
+            incomplete,
+        }
     }
 
     /// The value of an attribute (the first, if duplicated).
@@ -106,9 +155,18 @@ impl<'a> Fields<'a> {
         })
     }
 
-    /// Reports a missing required key.
+    /// Reports that something this block should have is absent, unless
+    /// the block is incomplete (then a syntax error already said what is
+    /// wrong, and the absent part may be in the text it could not read).
+    pub(crate) fn absent(&self, d: Diagnostic, diags: &mut Diagnostics) {
+        if !self.incomplete {
+            diags.push(d);
+        }
+    }
+
+    /// Reports a missing required key (see [`Fields::absent`]).
     pub(crate) fn missing(&self, key: &str, help: &str, diags: &mut Diagnostics) {
-        diags.push(
+        self.absent(
             Diagnostic::error(
                 &codes::MISSING,
                 self.span,
@@ -116,6 +174,7 @@ impl<'a> Fields<'a> {
             )
             .label(format!("`{key}` is required here"))
             .help(help.to_string()),
+            diags,
         );
     }
 

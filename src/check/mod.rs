@@ -42,6 +42,10 @@ pub(crate) struct Scope {
     /// Declared names whose declaration has an error: references to them
     /// fail quietly, the declaration's own error says it all.
     pub(crate) broken: Vec<String>,
+    /// Kinds (`vip`, `node`) whose declarations a syntax error may have
+    /// cut: a name of these kinds that is not found is not reported, the
+    /// syntax error explains it.
+    pub(crate) incomplete: Vec<&'static str>,
 }
 
 impl Scope {
@@ -79,7 +83,8 @@ impl Scope {
         if let Some(i) = names.iter().position(|n| *n == name.name) {
             return Some(i);
         }
-        if self.broken.contains(&format!("{kind}.{}", name.name)) {
+        if self.broken.contains(&format!("{kind}.{}", name.name)) || self.incomplete.contains(&kind)
+        {
             return None;
         }
         let mut d = Diagnostic::error(
@@ -144,13 +149,14 @@ pub fn check(
         })
         .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
 
-    let (release, release_span) = release_of(items, release_override, whole, diags);
+    let (release, release_span) =
+        release_of(items, release_override, whole, resolved.incomplete, diags);
     let rest: Vec<Item> = items
         .iter()
         .filter(|i| !is_release(i) && !misplaced_directive(i, diags))
         .cloned()
         .collect();
-    let top = Fields::new("the spec", whole, &rest, &[], TOP_BLOCKS, diags);
+    let top = Fields::spec(whole, &rest, resolved.incomplete, TOP_BLOCKS, diags);
 
     let (vips, declared) = cluster::vips(&top, diags);
     let cluster = cluster::cluster(&top, &vips, diags, sources);
@@ -163,10 +169,23 @@ pub fn check(
         .filter(|d| !vips.iter().any(|v| v.name.value == d.value))
         .map(|d| format!("vip.{}", d.value))
         .collect();
+    // VIPs are declared at the top level, nodes in the cluster block.
+    let mut incomplete = Vec::new();
+    if top.incomplete {
+        incomplete.push("vip");
+    }
+    if top
+        .blocks("cluster")
+        .next()
+        .map_or(top.incomplete, |(_, _, c)| c.incomplete)
+    {
+        incomplete.push("node");
+    }
     let scope = Scope {
         vips,
         nodes,
         broken,
+        incomplete,
     };
     let agents = service::agents(&resolved.agents, diags);
 
@@ -244,10 +263,13 @@ fn is_release(i: &Item) -> bool {
     i.key.name == "release" && matches!(i.kind, ItemKind::Directive(..))
 }
 
+/// The release: `--release`, else the spec's `release`, else the newest
+/// (with a note, unless a syntax error may have lost the `release`).
 fn release_of(
     items: &[Item],
     over: Option<Release>,
     whole: Span,
+    incomplete: bool,
     diags: &mut Diagnostics,
 ) -> (Release, Option<Span>) {
     let mut found: Option<(Release, Span)> = None;
@@ -286,7 +308,7 @@ fn release_of(
         (Some(r), f) => (r, f.map(|(_, s)| s)),
         (None, Some((r, s))) => (r, Some(s)),
         (None, None) => {
-            if !items.is_empty() {
+            if !items.is_empty() && !incomplete {
                 diags.push(
                     Diagnostic::note(
                         &codes::NO_RELEASE,

@@ -20,7 +20,7 @@ pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(String, Ag
         };
         let f = Fields::new(
             "agent",
-            item.span,
+            item,
             items,
             &["type", "params", "retired"],
             &["advise"],
@@ -49,14 +49,7 @@ pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(String, Ag
         };
         let mut advise = Vec::new();
         for (labels, items, item) in f.blocks("advise") {
-            let af = Fields::new(
-                "advise",
-                item.span,
-                items,
-                &["timeout", "interval"],
-                &[],
-                diags,
-            );
+            let af = Fields::new("advise", item, items, &["timeout", "interval"], &[], diags);
             if let Some(op) = labels.first() {
                 advise.push((
                     op.name.clone(),
@@ -163,9 +156,10 @@ pub(crate) fn service(
     diags: &mut Diagnostics,
 ) -> Option<Service> {
     let Some((labels, items, item)) = single(top, "service", diags) else {
-        diags.push(
+        top.absent(
             Diagnostic::error(&codes::MISSING, crate::source::Span { end: top.span.start, ..top.span }, "the spec has no `service`")
                 .help("declare glance-api: `service glance-api { vip = vip.internal }` (with `import \"std/glance-api\"` for the defaults)"),
+            diags,
         );
         return None;
     };
@@ -173,7 +167,7 @@ pub(crate) fn service(
     id_like(&name.value, name.span, diags);
     let f = Fields::new(
         format!("service {}", name.value),
-        item.span,
+        item,
         items,
         &["agent", "config", "vip", "mode", "port"],
         &["op", "meta", "params"],
@@ -267,7 +261,7 @@ pub(crate) fn service(
         }
         let of = Fields::new(
             format!("op {}", op.value),
-            item.span,
+            item,
             items,
             &["interval", "timeout"],
             &[],
