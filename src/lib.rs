@@ -107,10 +107,9 @@ fn compile_source(
     // missing from there.
     let parsed = syntax::parse_recovering(root, &sources.get(root).text, &mut diags);
     let resolved = resolve::resolve(&mut sources, root, parsed, &opts.search, &mut diags);
-    let spec = check::check(&resolved, &mut sources, opts.release, &mut diags);
-    // The syntax tree can be big (it holds every string of the spec); the
-    // model has what the later phases need.
-    drop(resolved);
+    // Takes the tree, which is dropped once the model is built: it can be
+    // big (it holds every string of the spec).
+    let spec = check::check(resolved, &mut sources, opts.release, &mut diags);
     let (mut plan, mut bundle) = (None, None);
     if let (Some(spec), false) = (spec, diags.has_errors()) {
         let p = plan::lower(&spec, &mut diags);

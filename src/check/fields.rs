@@ -20,6 +20,10 @@ pub(crate) struct Fields<'a> {
     pub(crate) incomplete: bool,
 }
 
+/// Above this many items, duplicate keys are found with a map rather than
+/// by looking back (which is quadratic in the size of the block).
+const SCAN_LIMIT: usize = 16;
+
 impl<'a> Fields<'a> {
     /// Checks the `items` of the block `block` against the allowed
     /// attribute and block keys.
@@ -71,6 +75,7 @@ impl<'a> Fields<'a> {
         blocks: &[&str],
         diags: &mut Diagnostics,
     ) -> Self {
+        let mut first_set: std::collections::HashMap<&str, Span> = Default::default();
         for (i, item) in items.iter().enumerate() {
             let name = item.key.name.as_str();
             let allowed = match item.kind {
@@ -110,19 +115,28 @@ impl<'a> Fields<'a> {
                 continue;
             }
             if let ItemKind::Attribute(_) = item.kind {
-                if let Some(first) = items[..i]
-                    .iter()
-                    .find(|o| o.key.name == name && matches!(o.kind, ItemKind::Attribute(_)))
-                {
-                    diags.push(
+                let first = if items.len() <= SCAN_LIMIT {
+                    items[..i]
+                        .iter()
+                        .find(|o| o.key.name == name && matches!(o.kind, ItemKind::Attribute(_)))
+                        .map(|o| o.key.span)
+                } else {
+                    first_set.get(name).copied()
+                };
+                match first {
+                    Some(first) => diags.push(
                         Diagnostic::error(
                             &codes::DUPLICATE,
                             item.key.span,
                             format!("`{name}` is set twice in {what}"),
                         )
-                        .with_secondary(first.key.span, "first set here")
+                        .with_secondary(first, "first set here")
                         .help("remove one of them"),
-                    );
+                    ),
+                    None if items.len() > SCAN_LIMIT => {
+                        first_set.insert(name, item.key.span);
+                    }
+                    None => {}
                 }
             }
         }
@@ -296,24 +310,25 @@ pub(crate) fn free_pairs(
     diags: &mut Diagnostics,
 ) -> Vec<(String, Text)> {
     let mut out: Vec<(String, Text)> = Vec::new();
-    let mut spans: Vec<crate::source::Span> = Vec::new();
+    // Where each key was first set: a map, as a block may be big.
+    let mut first: std::collections::HashMap<&str, Span> = Default::default();
     for (_, items, _) in f.blocks(key) {
         for it in items {
-            if let Some(i) = out.iter().position(|(k, _)| *k == it.key.name) {
+            if let Some(span) = first.get(it.key.name.as_str()) {
                 diags.push(
                     Diagnostic::error(
                         &codes::DUPLICATE,
                         it.key.span,
                         format!("`{}` is set twice in {what}", it.key.name),
                     )
-                    .with_secondary(spans[i], "first set here")
+                    .with_secondary(*span, "first set here")
                     .help("remove one of them"),
                 );
                 continue;
             }
             if let Some(t) = free_text(it, diags) {
                 out.push((it.key.name.clone(), t));
-                spans.push(it.key.span);
+                first.insert(&it.key.name, it.key.span);
             }
         }
     }

@@ -133,14 +133,21 @@ impl Scope {
 }
 
 /// Checks a resolved spec. Returns the model when it could be built; the
-/// caller must still look at `diags` for errors.
+/// caller must still look at `diags` for errors. Takes the tree by value:
+/// the top level is filtered without copying it (it holds every string of
+/// the spec).
 pub fn check(
-    resolved: &Resolved,
+    resolved: Resolved,
     sources: &mut SourceMap,
     release_override: Option<Release>,
     diags: &mut Diagnostics,
 ) -> Option<Spec> {
-    let items = &resolved.items;
+    let Resolved {
+        items,
+        agents,
+        incomplete,
+        ..
+    } = resolved;
     let whole = items
         .first()
         .map(|i| Span {
@@ -149,14 +156,12 @@ pub fn check(
         })
         .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
 
-    let (release, release_span) =
-        release_of(items, release_override, whole, resolved.incomplete, diags);
+    let (release, release_span) = release_of(&items, release_override, whole, incomplete, diags);
     let rest: Vec<Item> = items
-        .iter()
+        .into_iter()
         .filter(|i| !is_release(i) && !misplaced_directive(i, diags))
-        .cloned()
         .collect();
-    let top = Fields::spec(whole, &rest, resolved.incomplete, TOP_BLOCKS, diags);
+    let top = Fields::spec(whole, &rest, incomplete, TOP_BLOCKS, diags);
 
     let (vips, declared) = cluster::vips(&top, diags);
     let cluster = cluster::cluster(&top, &vips, diags, sources);
@@ -187,7 +192,7 @@ pub fn check(
         broken,
         incomplete,
     };
-    let agents = service::agents(&resolved.agents, diags);
+    let agents = service::agents(&agents, diags);
 
     let database = services::database(&top, &scope, sources, diags);
     let rabbit = services::rabbit(&top, &scope, sources, diags);

@@ -95,7 +95,8 @@ pub fn parse_recovering(file: FileId, text: &str, diags: &mut Diagnostics) -> Pa
         stopped: false,
         lost: Vec::new(),
     };
-    let (items, _, _) = p.items(None);
+    let (mut items, _, _) = p.items(None);
+    items.shrink_to_fit();
     let errors = p.errors.len();
     diags.0.extend(p.errors);
     Parsed {
@@ -748,8 +749,12 @@ impl<'t> Parser<'t> {
             brace,
             key_at: start,
         };
-        let (items, incomplete, end) = self.items(Some(&open));
+        let (mut items, incomplete, end) = self.items(Some(&open));
         self.depth -= 1;
+        // A vector grows to four elements at least: most blocks hold one
+        // to three items, and a big spec has many blocks.
+        items.shrink_to_fit();
+        labels.shrink_to_fit();
         let end_at = match end {
             End::Closed => self.pos,
             _ => items.last().map_or(brace + 1, |i| i.span.end as usize),
@@ -906,7 +911,7 @@ impl<'t> Parser<'t> {
             }
         }
         Ok(Value {
-            kind: ValueKind::Ref(parts),
+            kind: ValueKind::Ref(shrunk(parts)),
             span: self.span(start, self.pos),
         })
     }
@@ -944,7 +949,7 @@ impl<'t> Parser<'t> {
         self.depth -= 1;
         self.lists -= 1;
         Ok(Value {
-            kind: ValueKind::List(values),
+            kind: ValueKind::List(shrunk(values)),
             span: self.span(start, self.pos),
         })
     }
@@ -997,6 +1002,12 @@ impl<'t> Parser<'t> {
             }
         }
     }
+}
+
+/// `v` without spare capacity.
+fn shrunk<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
 }
 
 /// `vip internal`, for messages about a block.
