@@ -76,16 +76,46 @@ pub struct Compilation {
     pub bundle: Option<bundle::Bundle>,
 }
 
+/// How far a compilation goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    /// Every diagnostic, the plan and the bundle.
+    Bundle,
+    /// Every diagnostic only: the plan is built (lowering has diagnostics
+    /// of its own) and dropped, no bundle is rendered.
+    Diagnostics,
+}
+
 /// Compiles the spec at `path`. Only an unreadable spec is an `Err`; every
 /// problem inside it is a diagnostic.
 pub fn compile_file(path: &Utf8Path, opts: &Options) -> std::io::Result<Compilation> {
     let text = std::fs::read_to_string(path)?;
-    Ok(compile_source(path.as_str(), Some(path), text, opts))
+    Ok(compile_source(
+        path.as_str(),
+        Some(path),
+        text,
+        opts,
+        Goal::Bundle,
+    ))
 }
 
 /// Compiles spec text; `name` is what diagnostics call the file.
 pub fn compile_str(name: &str, text: &str, opts: &Options) -> Compilation {
-    compile_source(name, None, text.to_string(), opts)
+    compile_source(name, None, text.to_string(), opts, Goal::Bundle)
+}
+
+/// Checks the spec at `path`: the diagnostics [`compile_file`] gives,
+/// without the plan and the bundle (both `None`), which saves rendering
+/// and holding them. What `glhac check` runs.
+pub fn check_file(path: &Utf8Path, opts: &Options) -> std::io::Result<Compilation> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(compile_source(
+        path.as_str(),
+        Some(path),
+        text,
+        opts,
+        Goal::Diagnostics,
+    ))
 }
 
 fn compile_source(
@@ -93,6 +123,7 @@ fn compile_source(
     path: Option<&Utf8Path>,
     text: String,
     opts: &Options,
+    goal: Goal,
 ) -> Compilation {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::default();
@@ -113,9 +144,11 @@ fn compile_source(
     let (mut plan, mut bundle) = (None, None);
     if let (Some(spec), false) = (spec, diags.has_errors()) {
         let p = plan::lower(&spec, &mut diags);
-        let digest = emit::digest(sources.get(root).text.as_bytes());
-        bundle = Some(emit::emit(&p, &opts.emit, &digest));
-        plan = Some(p);
+        if goal == Goal::Bundle {
+            let digest = emit::digest(sources.get(root).text.as_bytes());
+            bundle = Some(emit::emit(&p, &opts.emit, &digest));
+            plan = Some(p);
+        }
     }
     diags.sort();
     Compilation {
