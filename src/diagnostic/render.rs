@@ -16,7 +16,7 @@ use std::borrow::Cow;
 /// stays proportional to the number of diagnostics, however long the line.
 pub fn render(diags: &Diagnostics, sources: &SourceMap, color: bool) -> String {
     // Built on first use: the whole text of every file, masked.
-    let mut whole: Option<(SimpleFiles<String, Cow<'_, str>>, Vec<usize>)> = None;
+    let mut whole: Option<(WholeFiles<'_>, Vec<usize>)> = None;
     let config = term::Config::default();
     let mut buf = if color {
         termcolor::Buffer::ansi()
@@ -52,6 +52,9 @@ pub fn render(diags: &Diagnostics, sources: &SourceMap, color: bool) -> String {
     }
     String::from_utf8_lossy(buf.as_slice()).into_owned()
 }
+
+/// Every file whole (masked), for codespan.
+type WholeFiles<'s> = SimpleFiles<String, Cow<'s, str>>;
 
 /// Lines longer than this many bytes are shown in windows.
 pub const LONG_LINE: usize = 400;
