@@ -12,6 +12,12 @@ mod parser;
 #[cfg(test)]
 mod reference;
 
+/// The generators of the integration tests, shared with the parser's.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../tests/common/gen.rs"]
+mod gen;
+
 pub use ast::{Ident, Item, ItemKind, Value, ValueKind};
 pub use parser::{parse, parse_recovering, Parsed, MAX_DEPTH};
 

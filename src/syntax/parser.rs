@@ -477,7 +477,10 @@ impl<'t> Parser<'t> {
     /// `o` is taken to end before `at`, the first line indented like it.
     fn unclosed_before(&mut self, o: &Open, at: usize) {
         let name = block_name(o);
-        let end = lexer::ident_end(self.b, at).max(at + 1);
+        let end = match lexer::ident_end(self.b, at) {
+            e if e > at => e,
+            _ => self.found(at).1,
+        };
         let d = Diagnostic::error(
             &codes::SYNTAX,
             self.span(at, end),
@@ -1265,6 +1268,78 @@ mod tests {
             panic!()
         };
         assert_eq!(&text[v.span.range()], "vip.internal");
+    }
+
+    fn spans_inside(text: &str, items: &[Item]) -> Result<(), String> {
+        let ok = |s: Span| {
+            let r = s.range();
+            r.start <= r.end
+                && r.end <= text.len()
+                && text.is_char_boundary(r.start)
+                && text.is_char_boundary(r.end)
+        };
+        fn values<'v>(v: &'v Value, out: &mut Vec<Span>) {
+            out.push(v.span);
+            match &v.kind {
+                ValueKind::List(vs) => vs.iter().for_each(|v| values(v, out)),
+                ValueKind::Ref(parts) => out.extend(parts.iter().map(|p| p.span)),
+                ValueKind::Address {
+                    prefix: Some((_, s)),
+                    ..
+                } => out.push(*s),
+                _ => {}
+            }
+        }
+        let mut spans = Vec::new();
+        let mut stack: Vec<&Item> = items.iter().collect();
+        while let Some(i) = stack.pop() {
+            spans.extend([i.span, i.key.span]);
+            match &i.kind {
+                ItemKind::Attribute(v) => values(v, &mut spans),
+                ItemKind::Directive(_, s) => spans.push(*s),
+                ItemKind::Block { labels, items } => {
+                    spans.extend(labels.iter().map(|l| l.span));
+                    stack.extend(items);
+                }
+            }
+        }
+        match spans.into_iter().find(|s| !ok(*s)) {
+            Some(s) => Err(format!("span {:?} of {text:?}", s.range())),
+            None => Ok(()),
+        }
+    }
+
+    use proptest::prelude::*;
+
+    fn broken_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            crate::syntax::gen::token_soup(),
+            prop::collection::vec(crate::syntax::gen::edit(), 1..8).prop_map(|e| {
+                crate::syntax::gen::apply(include_str!("../../examples/split-vips.glha"), &e)
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// On broken text, the recovered tree's spans and the errors'
+        /// lie inside the text on char boundaries, and the counts agree.
+        #[test]
+        fn recovered_trees_are_well_formed(text in broken_text()) {
+            let (p, d) = read(&text);
+            spans_inside(&text, &p.items).map_err(TestCaseError::fail)?;
+            for e in &d {
+                let s = e.primary.as_ref().expect("a place").span;
+                prop_assert!(
+                    s.end as usize <= text.len()
+                        && text.is_char_boundary(s.start as usize)
+                        && text.is_char_boundary(s.end as usize),
+                    "{:?} at {:?} of {:?}", e.message, s.range(), text
+                );
+            }
+            prop_assert_eq!(p.incomplete, !p.lost.is_empty());
+        }
     }
 
     #[test]

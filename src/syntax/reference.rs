@@ -178,16 +178,11 @@ fn value(p: Pair<Rule>) -> Value {
     Value { kind, span: sp }
 }
 
-/// The shared generators of the integration tests.
-#[allow(dead_code)]
-#[path = "../../tests/common/gen.rs"]
-mod gen;
-
 #[cfg(test)]
 mod tests {
-    use super::gen::{apply, edit, token_soup};
     use crate::diagnostic::Diagnostics;
     use crate::source::FileId;
+    use crate::syntax::gen::{apply, edit, token_soup};
     use proptest::prelude::*;
 
     fn root() -> std::path::PathBuf {
