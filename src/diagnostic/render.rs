@@ -15,6 +15,12 @@ use std::borrow::Cow;
 /// bytes is shown as a window around the labels on it, so that the output
 /// stays proportional to the number of diagnostics, however long the line.
 pub fn render(diags: &Diagnostics, sources: &SourceMap, color: bool) -> String {
+    render_with(diags, sources, color, true)
+}
+
+/// [`render`], with `windows` false showing every diagnostic from the
+/// whole text (for tests that compare the two).
+fn render_with(diags: &Diagnostics, sources: &SourceMap, color: bool, windows: bool) -> String {
     // Built on first use: the whole text of every file, masked.
     let mut whole: Option<(WholeFiles<'_>, Vec<usize>)> = None;
     let config = term::Config::default();
@@ -26,7 +32,7 @@ pub fn render(diags: &Diagnostics, sources: &SourceMap, color: bool) -> String {
     for d in diags.iter() {
         // Only fails on a span outside its file, which the parser never
         // produces; fall back to the one-line form then.
-        let emitted = match Window::of(d, sources) {
+        let emitted = match Window::of(d, sources).filter(|_| windows) {
             Some((window, diagnostic)) => term::emit(&mut buf, &config, &window, &diagnostic),
             None => {
                 let (files, ids) = whole.get_or_insert_with(|| {
@@ -102,10 +108,11 @@ struct Shown {
 }
 
 impl<'s> Window<'s> {
-    /// The window and the diagnostic to render from it, if `d` has a
-    /// label on a long line and none spans lines (a label over several
-    /// lines is rendered from the whole text: codespan shows a bounded
-    /// number of its lines).
+    /// The window and the diagnostic to render from it, if `d` has
+    /// labels and none spans lines (a label over several lines is rendered
+    /// from the whole text: codespan shows a bounded number of its lines).
+    /// Short lines are shown whole, so this renders as the whole text
+    /// would, without copying (and masking) a big file for a few lines.
     fn of(d: &Diagnostic, sources: &'s SourceMap) -> Option<(Self, cs::Diagnostic<usize>)> {
         let labels: Vec<Span> = d
             .primary
@@ -113,18 +120,15 @@ impl<'s> Window<'s> {
             .chain(&d.secondary)
             .map(|l| l.span)
             .collect();
-        let mut long = false;
+        if labels.is_empty() {
+            return None;
+        }
         for s in &labels {
             let f = sources.get(s.file);
             let line = f.line_index(s.start as usize);
             if line != f.line_index(s.end as usize) || s.end as usize > f.text.len() {
                 return None;
             }
-            let r = f.line_range(line);
-            long |= r.end - r.start > LONG_LINE;
-        }
-        if !long {
-            return None;
         }
         let mut files: Vec<WindowFile> = Vec::new();
         for s in &labels {
@@ -461,6 +465,56 @@ mod tests {
         assert!(
             out.contains("f.glha:1:119881"),
             "the last one is at its place"
+        );
+    }
+
+    /// Labels on short lines, near and far apart, in two files: the
+    /// windows render exactly as the whole text does.
+    #[test]
+    fn windows_of_short_lines_render_as_the_whole_text() {
+        let mut sources = SourceMap::new();
+        let text: String = (1..=30)
+            .map(|i| format!("line {i} = \"pw{i}\"\n"))
+            .collect();
+        let a = sources.add("a.glha", None, text.clone());
+        let b = sources.add("std/b", None, "x = 1\ny = 2\n".to_string());
+        let at = |n: usize| {
+            let s = text.find(&format!("line {n} ")).expect("there");
+            Span::new(a, s, s + 4)
+        };
+        sources.mark_secret(Span::new(
+            a,
+            at(3).start as usize + 9,
+            at(3).start as usize + 14,
+        ));
+        let mut diags = Vec::new();
+        for (p, others) in [
+            (5, vec![6]),
+            (5, vec![7]),
+            (5, vec![9, 20]),
+            (12, vec![3, 12]),
+            (30, vec![]),
+        ] {
+            let mut d = Diagnostic::error(&codes::DUPLICATE, at(p), "twice").label("here");
+            for o in others {
+                d = d.with_secondary(at(o), format!("line {o}"));
+            }
+            diags.push(d.with_secondary(Span::new(b, 6, 7), "in b").help("h"));
+        }
+        diags.push(
+            Diagnostic::warning(&codes::FEW_NODES, Span::new(b, 0, 0), "empty").note_text("n"),
+        );
+        let diags = Diagnostics(diags);
+        for color in [false, true] {
+            assert_eq!(
+                render_with(&diags, &sources, color, true),
+                render_with(&diags, &sources, color, false)
+            );
+        }
+        let out = render(&diags, &sources, false);
+        assert!(
+            out.contains("line 3 = *****") && !out.contains("\"pw3\""),
+            "{out}"
         );
     }
 
