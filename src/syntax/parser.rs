@@ -1342,6 +1342,21 @@ mod tests {
         }
     }
 
+    /// Found by fuzzing: the line a block without `}` is cut before
+    /// starts with a two-byte character, and the error there must end
+    /// after it, not inside it.
+    #[test]
+    fn a_cut_block_before_a_non_name_character() {
+        let text = "k {\n  a t {\n  \u{7ca}";
+        let (p, d) = read(text);
+        spans_inside(text, &p.items).expect("spans");
+        for e in &d {
+            let s = e.primary.as_ref().expect("a place").span;
+            assert!(text.is_char_boundary(s.end as usize), "{}", e.message);
+        }
+        assert_eq!(d[0].message, "`a t` is not closed");
+    }
+
     #[test]
     fn strict_parse_refuses_a_file_with_errors() {
         let mut diags = Diagnostics::default();
