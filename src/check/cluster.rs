@@ -14,6 +14,9 @@ pub(crate) struct Cluster {
     pub(crate) nodes: Vec<Node>,
     pub(crate) fencing: Fencing,
     pub(crate) properties: Vec<(String, Text)>,
+    /// `node.NAME` of the nodes declared with an error (a syntax error in
+    /// their block, say): references to them fail quietly.
+    pub(crate) broken: Vec<String>,
 }
 
 /// The one label a named block must have (`vip internal { … }`).
@@ -211,10 +214,12 @@ pub(crate) fn cluster(
     );
 
     let mut nodes = Vec::new();
+    let mut declared = Vec::new();
     for (labels, items, item) in f.blocks("node") {
         let Some(name) = name_of("node", labels, item, diags) else {
             continue;
         };
+        declared.push(name.value.clone());
         id_like(&name.value, name.span, diags);
         let nf = Fields::new(
             format!("node {}", name.value),
@@ -281,10 +286,17 @@ pub(crate) fn cluster(
         );
     }
 
+    let valid: std::collections::HashSet<&str> =
+        nodes.iter().map(|n| n.name.value.as_str()).collect();
+    let broken: Vec<String> = declared
+        .iter()
+        .filter(|d| !valid.contains(d.as_str()))
+        .map(|d| format!("node.{d}"))
+        .collect();
     let scope = Scope {
         vips: vips.to_vec(),
         nodes: nodes.clone(),
-        broken: Vec::new(),
+        broken: broken.clone(),
         incomplete: if f.incomplete {
             vec!["node"]
         } else {
@@ -298,6 +310,7 @@ pub(crate) fn cluster(
         nodes,
         fencing: fencing.unwrap_or(Fencing::Devices(Vec::new())),
         properties,
+        broken,
     })
 }
 

@@ -169,11 +169,14 @@ pub fn check(
         .as_ref()
         .map(|c| c.nodes.clone())
         .unwrap_or_default();
-    let broken = declared
+    let valid: std::collections::HashSet<&str> =
+        vips.iter().map(|v| v.name.value.as_str()).collect();
+    let mut broken: Vec<String> = declared
         .iter()
-        .filter(|d| !vips.iter().any(|v| v.name.value == d.value))
+        .filter(|d| !valid.contains(d.value.as_str()))
         .map(|d| format!("vip.{}", d.value))
         .collect();
+    broken.extend(cluster.iter().flat_map(|c| c.broken.iter().cloned()));
     // VIPs are declared at the top level, nodes in the cluster block.
     let mut incomplete = Vec::new();
     if top.incomplete {
