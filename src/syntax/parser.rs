@@ -1278,7 +1278,7 @@ mod tests {
                 && text.is_char_boundary(r.start)
                 && text.is_char_boundary(r.end)
         };
-        fn values<'v>(v: &'v Value, out: &mut Vec<Span>) {
+        fn values(v: &Value, out: &mut Vec<Span>) {
             out.push(v.span);
             match &v.kind {
                 ValueKind::List(vs) => vs.iter().for_each(|v| values(v, out)),
