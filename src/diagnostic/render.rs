@@ -11,7 +11,7 @@ use codespan_reporting::term::{self, termcolor};
 use std::borrow::Cow;
 
 /// Renders diagnostics as text, with ANSI colour if `color`. Secret
-/// literals in the source are masked. A line longer than [`LONG_LINE`]
+/// literals in the source are masked. A line longer than 400
 /// bytes is shown as a window around the labels on it, so that the output
 /// stays proportional to the number of diagnostics, however long the line.
 pub fn render(diags: &Diagnostics, sources: &SourceMap, color: bool) -> String {
@@ -63,7 +63,7 @@ fn render_with(diags: &Diagnostics, sources: &SourceMap, color: bool, windows: b
 type WholeFiles<'s> = SimpleFiles<String, Cow<'s, str>>;
 
 /// Lines longer than this many bytes are shown in windows.
-pub const LONG_LINE: usize = 400;
+const LONG_LINE: usize = 400;
 
 /// Bytes of a long line shown before the first and after the last label
 /// of a window.
