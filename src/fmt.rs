@@ -280,20 +280,6 @@ impl Formatter<'_> {
             .take_while(move |c| c.0 < b)
     }
 
-    /// Where what `start..end` holds really ends: pest lets a rule that
-    /// ends in an optional part (`agent`'s second string) swallow the
-    /// whitespace and comments after it.
-    fn trimmed_end(&self, start: usize, mut end: usize) -> usize {
-        loop {
-            end = start + self.text[start..end].trim_end().len();
-            let i = self.comments.partition_point(|c| c.1 < end);
-            match self.comments.get(i) {
-                Some(&(s, e)) if e == end && s >= start => end = s,
-                _ => return end,
-            }
-        }
-    }
-
     fn comment_text(&self, c: (usize, usize)) -> String {
         self.text[c.0..c.1].trim_end().to_string()
     }
@@ -342,7 +328,7 @@ impl Formatter<'_> {
             let (hoisted, entry) = self.item(item, depth);
             out.extend(hoisted.into_iter().map(Entry::Comment));
             out.push(entry);
-            cursor = self.trimmed_end(item.span.start as usize, item.span.end as usize);
+            cursor = item.span.end as usize;
             has_token = true;
         }
         let g = self.gap(cursor, end, has_token);
@@ -353,8 +339,7 @@ impl Formatter<'_> {
 
     /// One item's entry, and the comments inside it that must move before it.
     fn item(&self, item: &Item, depth: usize) -> (Vec<String>, Entry) {
-        let span = item.span.start as usize
-            ..self.trimmed_end(item.span.start as usize, item.span.end as usize);
+        let span = item.span.range();
         let key = item.key.name.clone();
         match &item.kind {
             ItemKind::Attribute(v) => (
@@ -457,7 +442,7 @@ impl Formatter<'_> {
                     .map(|(i, e)| {
                         let newline =
                             i > 0 && self.text[prev_end..e.span.start as usize].contains('\n');
-                        prev_end = self.trimmed_end(e.span.start as usize, e.span.end as usize);
+                        prev_end = e.span.end as usize;
                         (newline, self.val(e))
                     })
                     .collect();

@@ -81,16 +81,46 @@ pub struct Compilation {
     pub bundle: Option<bundle::Bundle>,
 }
 
+/// How far a compilation goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    /// Every diagnostic, the plan and the bundle.
+    Bundle,
+    /// Every diagnostic only: the plan is built (lowering has diagnostics
+    /// of its own) and dropped, no bundle is rendered.
+    Diagnostics,
+}
+
 /// Compiles the spec at `path`. Only an unreadable spec is an `Err`; every
 /// problem inside it is a diagnostic.
 pub fn compile_file(path: &Utf8Path, opts: &Options) -> std::io::Result<Compilation> {
     let text = std::fs::read_to_string(path)?;
-    Ok(compile_source(path.as_str(), Some(path), text, opts))
+    Ok(compile_source(
+        path.as_str(),
+        Some(path),
+        text,
+        opts,
+        Goal::Bundle,
+    ))
 }
 
 /// Compiles spec text; `name` is what diagnostics call the file.
 pub fn compile_str(name: &str, text: &str, opts: &Options) -> Compilation {
-    compile_source(name, None, text.to_string(), opts)
+    compile_source(name, None, text.to_string(), opts, Goal::Bundle)
+}
+
+/// Checks the spec at `path`: the diagnostics [`compile_file`] gives,
+/// without the plan and the bundle (both `None`), which saves rendering
+/// and holding them. What `glhac check` runs.
+pub fn check_file(path: &Utf8Path, opts: &Options) -> std::io::Result<Compilation> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(compile_source(
+        path.as_str(),
+        Some(path),
+        text,
+        opts,
+        Goal::Diagnostics,
+    ))
 }
 
 fn compile_source(
@@ -98,21 +128,28 @@ fn compile_source(
     path: Option<&Utf8Path>,
     text: String,
     opts: &Options,
+    goal: Goal,
 ) -> Compilation {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::default();
     let root = sources.add(name, path, text);
-    let root_text = sources.get(root).text.clone();
     // Masked in every rendered diagnostic, even if the file does not parse.
-    for span in syntax::secret_spans(root, &root_text) {
+    for span in syntax::secret_spans(root, &sources.get(root).text) {
         sources.mark_secret(span);
     }
+    // A syntax error does not stop here: what could be read is resolved
+    // and checked too, so one typo does not hide the other problems. The
+    // parser marks what it lost, and the checker reports nothing as
+    // missing from there.
+    let parsed = syntax::parse_recovering(root, &sources.get(root).text, &mut diags);
+    let resolved = resolve::resolve(&mut sources, root, parsed, &opts.search, &mut diags);
+    // Takes the tree, which is dropped once the model is built: it can be
+    // big (it holds every string of the spec).
+    let spec = check::check(resolved, &mut sources, opts.release, &mut diags);
     let (mut plan, mut bundle) = (None, None);
-    if let Some(items) = syntax::parse(root, &root_text, &mut diags) {
-        let resolved = resolve::resolve(&mut sources, root, items, &opts.search, &mut diags);
-        let spec = check::check(&resolved, &mut sources, opts.release, &mut diags);
-        if let (Some(spec), false) = (spec, diags.has_errors()) {
-            let p = plan::lower(&spec, &mut diags);
+    if let (Some(spec), false) = (spec, diags.has_errors()) {
+        let p = plan::lower(&spec, &mut diags);
+        if goal == Goal::Bundle {
             let digest = emit::digest(sources.get(root).text.as_bytes());
             match emit::emit(&p, &opts.emit, &digest) {
                 Ok(b) => bundle = Some(b),

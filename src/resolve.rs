@@ -9,7 +9,7 @@
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceMap, Span};
 use crate::stdlib;
-use crate::syntax::{self, Item, ItemKind};
+use crate::syntax::{self, Item, ItemKind, Parsed};
 use camino::{Utf8Path, Utf8PathBuf};
 
 /// The spec with its imports applied.
@@ -22,26 +22,38 @@ pub struct Resolved {
     pub agents: Vec<Item>,
     /// The files imported, in order.
     pub imports: Vec<FileId>,
+    /// A syntax error lost top-level text of the spec or of a module (an
+    /// item, perhaps a `defaults` block): the checker reports no top-level
+    /// block, and no default, as missing.
+    pub incomplete: bool,
 }
 
 /// Where imports are looked up besides the embedded stdlib.
 #[derive(Debug, Clone, Default)]
 pub struct SearchPath(pub Vec<Utf8PathBuf>);
 
-/// Resolves the imports of `root` (already parsed into `items`).
+/// Resolves the imports of `root` (already parsed, perhaps with errors).
 pub fn resolve(
     sources: &mut SourceMap,
     root: FileId,
-    items: Vec<Item>,
+    parsed: Parsed,
     search: &SearchPath,
     diags: &mut Diagnostics,
 ) -> Resolved {
     let mut out = Resolved::default();
     let mut defaults = Vec::new();
     let mut seen: Vec<String> = Vec::new();
-    let mut queue = vec![(root, items)];
-    while let Some((file, items)) = queue.pop() {
-        for item in items {
+    let mut queue = vec![(root, parsed)];
+    // Whether a syntax error may have lost an `import` or a `defaults`
+    // block, which could have given any block any key.
+    let mut defaults_lost = false;
+    while let Some((file, parsed)) = queue.pop() {
+        out.incomplete |= parsed.incomplete;
+        defaults_lost |= parsed.lost.iter().any(|key| {
+            key.as_ref()
+                .is_none_or(|k| k.name == "import" || k.name == "defaults")
+        });
+        for item in parsed.items {
             match (&item.kind, item.key.name.as_str()) {
                 (ItemKind::Directive(name, span), "import") => {
                     if seen.contains(name) {
@@ -101,10 +113,26 @@ pub fn resolve(
                 .is_none_or(|l| tl.first().map(|t| &t.name) == Some(&l.name));
             if target.key.name == kind.name && label_ok {
                 merge(ti, dflt);
+                // Defaults cut short by a syntax error may lack what the
+                // target lacks.
+                target.incomplete |= d.incomplete;
             }
         }
     }
+    if defaults_lost {
+        mark_incomplete(&mut out.items);
+    }
     out
+}
+
+/// Marks every block in `items`, nested ones too, incomplete.
+fn mark_incomplete(items: &mut [Item]) {
+    for item in items {
+        if let ItemKind::Block { items: inner, .. } = &mut item.kind {
+            item.incomplete = true;
+            mark_incomplete(inner);
+        }
+    }
 }
 
 /// Adds to `into` every item of `from` it does not have; merges blocks with
@@ -118,6 +146,7 @@ fn merge(into: &mut Vec<Item>, from: &[Item]) {
                 if let ItemKind::Block { items: ii, .. } = &mut into[p].kind {
                     merge(ii, fi);
                 }
+                into[p].incomplete |= f.incomplete;
             }
             (Some(_), _) => {}
         }
@@ -144,7 +173,7 @@ fn load(
     span: Span,
     search: &SearchPath,
     diags: &mut Diagnostics,
-) -> Option<(FileId, Vec<Item>)> {
+) -> Option<(FileId, Parsed)> {
     let (display, path, text) = if let Some(text) = stdlib::module(name) {
         (name.to_string(), None, text.to_string())
     } else {
@@ -178,10 +207,12 @@ fn load(
         (p.to_string(), Some(p), t)
     };
     let id = sources.add(display, path.as_deref(), text);
-    let text = sources.get(id).text.clone();
-    for span in syntax::secret_spans(id, &text) {
+    for span in syntax::secret_spans(id, &sources.get(id).text) {
         sources.mark_secret(span);
     }
-    let items = syntax::parse(id, &text, diags)?;
-    Some((id, items))
+    // A module with syntax errors still gives what could be read of it.
+    Some((
+        id,
+        syntax::parse_recovering(id, &sources.get(id).text, diags),
+    ))
 }

@@ -44,38 +44,133 @@ pub struct SourceFile {
     /// The text.
     pub text: String,
     line_starts: Vec<usize>,
-    /// Byte ranges of secret literals; renderers mask them (a diagnostic
-    /// must never print a password, even one written into the spec).
+    /// For text that is not all ASCII: (byte offset, characters before it)
+    /// at char boundaries about every [`CHAR_MARK`] bytes, so that a
+    /// column on a long line is counted from a nearby mark, not from the
+    /// start of the line.
+    char_marks: Vec<(usize, usize)>,
+    /// Byte ranges of secret literals, sorted and disjoint; renderers mask them (a
+    /// diagnostic must never print a password, even one written into the
+    /// spec).
     secret_ranges: Vec<std::ops::Range<usize>>,
 }
 
+/// The spacing of [`SourceFile`]'s character marks.
+const CHAR_MARK: usize = 4096;
+
 impl SourceFile {
-    /// The 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = match self.line_starts.binary_search(&offset) {
+    fn new(name: String, path: Option<Utf8PathBuf>, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut char_marks = Vec::new();
+        if !text.is_ascii() {
+            let (mut at, mut chars) = (0, 0);
+            char_marks.push((0, 0));
+            while at + CHAR_MARK < text.len() {
+                let mut next = at + CHAR_MARK;
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += text[at..next].chars().count();
+                char_marks.push((next, chars));
+                at = next;
+            }
+        }
+        SourceFile {
+            name,
+            path,
+            text,
+            line_starts,
+            char_marks,
+            secret_ranges: Vec::new(),
+        }
+    }
+
+    /// How many characters precede the byte `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_marks.is_empty() {
+            return offset;
+        }
+        let i = self.char_marks.partition_point(|m| m.0 <= offset) - 1;
+        let (at, chars) = self.char_marks[i];
+        chars + self.text[at..offset].chars().count()
+    }
+
+    /// The 0-based index of the line holding the byte `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
-        };
+        }
+    }
+
+    /// The bytes of the line with 0-based index `line`, without its line
+    /// break (the last line if `line` is past it).
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let line = line.min(self.line_starts.len() - 1);
         let start = self.line_starts[line];
-        let col = self.text[start..offset.min(self.text.len())]
-            .chars()
-            .count()
-            + 1;
-        (line + 1, col)
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset; in
+    /// time independent of the length of the line.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_index(offset);
+        let start = self.line_starts[line];
+        (
+            line + 1,
+            self.chars_before(offset) - self.chars_before(start) + 1,
+        )
     }
 
     /// The text with every secret literal replaced by `*`, byte for byte
-    /// where possible so spans stay valid.
+    /// so spans stay valid.
     pub fn redacted_text(&self) -> String {
-        let mut out = self.text.clone();
-        for r in &self.secret_ranges {
-            let masked: String = self.text[r.clone()]
-                .chars()
-                .map(|c| "*".repeat(c.len_utf8()))
-                .collect();
-            out.replace_range(r.clone(), &masked);
+        self.redacted().into_owned()
+    }
+
+    /// [`SourceFile::redacted_text`], borrowed when there is no secret.
+    pub fn redacted(&self) -> std::borrow::Cow<'_, str> {
+        if self.secret_ranges.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.text);
         }
-        out
+        std::borrow::Cow::Owned(self.redacted_range(0..self.text.len()))
+    }
+
+    /// The bytes `range` (on char boundaries) of the text, secret literals
+    /// masked.
+    pub fn redacted_range(&self, range: std::ops::Range<usize>) -> String {
+        let mut out = self.text[range.clone()].as_bytes().to_vec();
+        let first = self.secret_ranges.partition_point(|r| r.end <= range.start);
+        for r in self.secret_ranges[first..]
+            .iter()
+            .take_while(|r| r.start < range.end)
+        {
+            let (a, b) = (r.start.max(range.start), r.end.min(range.end));
+            out[a - range.start..b - range.start].fill(b'*');
+        }
+        // Whole characters were replaced by ASCII, so this cannot fail;
+        // the lossy form only keeps that from being a panic.
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -99,15 +194,11 @@ impl SourceMap {
         path: Option<&Utf8Path>,
         text: String,
     ) -> FileId {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        self.files.push(SourceFile {
-            name: name.into(),
-            path: path.map(Utf8Path::to_path_buf),
+        self.files.push(SourceFile::new(
+            name.into(),
+            path.map(Utf8Path::to_path_buf),
             text,
-            line_starts,
-            secret_ranges: Vec::new(),
-        });
+        ));
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -125,10 +216,34 @@ impl SourceMap {
     }
 
     /// Marks a span as holding a secret value, to be masked when shown.
+    /// A span that is not a valid range of its file on char boundaries is
+    /// widened to whole characters (and clipped to the file).
     pub fn mark_secret(&mut self, span: Span) {
-        self.files[span.file.0 as usize]
-            .secret_ranges
-            .push(span.range());
+        let f = &mut self.files[span.file.0 as usize];
+        let (mut a, mut b) = (span.start as usize, span.end as usize);
+        b = b.min(f.text.len());
+        a = a.min(b);
+        while !f.text.is_char_boundary(a) {
+            a -= 1;
+        }
+        while !f.text.is_char_boundary(b) {
+            b += 1;
+        }
+        if a == b {
+            return;
+        }
+        // Kept sorted and disjoint (overlapping ones merged), so a masked
+        // slice finds its ranges by binary search; spans come in text
+        // order, so this mostly appends.
+        let rs = &mut f.secret_ranges;
+        let i = rs.partition_point(|r| r.end < a);
+        let j = rs.partition_point(|r| r.start <= b);
+        let merged = if i < j {
+            rs[i].start.min(a)..rs[j - 1].end.max(b)
+        } else {
+            a..b
+        };
+        rs.splice(i..j, [merged]);
     }
 
     /// The text a span covers.
@@ -141,5 +256,58 @@ impl SourceMap {
         let f = self.get(span.file);
         let (l, c) = f.line_col(span.start as usize);
         format!("{}:{}:{}", f.name, l, c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> (SourceMap, FileId) {
+        let mut m = SourceMap::new();
+        let id = m.add("t", None, text.to_string());
+        (m, id)
+    }
+
+    /// Columns count characters, and agree with counting from the start
+    /// of the line, on lines longer than the spacing of the marks.
+    #[test]
+    fn columns_on_long_lines() {
+        let line = "é".repeat(3000) + "x" + &"日".repeat(5000);
+        let text = format!("a\n{line}\r\nb");
+        let (m, id) = file(&text);
+        let f = m.get(id);
+        for (i, _) in text.char_indices().step_by(97).chain([(text.len(), ' ')]) {
+            let line_start = text[..i].rfind('\n').map_or(0, |k| k + 1);
+            let want = (
+                text[..i].matches('\n').count() + 1,
+                text[line_start..i].chars().count() + 1,
+            );
+            assert_eq!(f.line_col(i), want, "at {i}");
+        }
+        assert_eq!(f.line_range(1), 2..2 + line.len());
+        assert_eq!(&text[f.line_range(2)], "b");
+        assert_eq!(f.line_index(text.len()), 2);
+        // Inside a character: the column of that character.
+        assert_eq!(f.line_col(3), (2, 1));
+    }
+
+    #[test]
+    fn secrets_are_masked_in_slices_and_merged() {
+        let (mut m, id) = file("pw = \"sécret\" x = \"ab\"");
+        m.mark_secret(Span::new(id, 19, 23));
+        m.mark_secret(Span::new(id, 5, 11));
+        m.mark_secret(Span::new(id, 8, 14));
+        // Inside `é`: widened to the whole character.
+        m.mark_secret(Span::new(id, 8, 8));
+        let f = m.get(id);
+        assert_eq!(f.secret_ranges, vec![5..14, 19..23]);
+        assert_eq!(f.redacted_text(), "pw = ********* x = ****");
+        assert_eq!(f.redacted_range(7..20), "******* x = *");
+        let (m, id) = file("no secrets");
+        assert!(matches!(
+            m.get(id).redacted(),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

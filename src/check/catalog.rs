@@ -47,7 +47,7 @@ pub(crate) fn endpoints(
     }
     let f = Fields::new(
         "endpoints",
-        item.span,
+        item,
         items,
         &[
             "region", "service", "scheme", "port", "public", "internal", "admin",
@@ -84,7 +84,7 @@ pub(crate) fn endpoints(
         let (_, items, item) = f.blocks(iface).next()?;
         let bf = Fields::new(
             format!("{iface} endpoint"),
-            item.span,
+            item,
             items,
             &["host", "scheme", "port"],
             &[],
@@ -154,7 +154,7 @@ pub(crate) fn consumers(top: &Fields, diags: &mut Diagnostics) -> Vec<Consumer> 
         }
         let f = Fields::new(
             format!("consumer {}", name.value),
-            item.span,
+            item,
             items,
             &["config", "discovery"],
             &[],

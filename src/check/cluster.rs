@@ -14,6 +14,9 @@ pub(crate) struct Cluster {
     pub(crate) nodes: Vec<Node>,
     pub(crate) fencing: Fencing,
     pub(crate) properties: Vec<(String, Text)>,
+    /// `node.NAME` of the nodes declared with an error (a syntax error in
+    /// their block, say): references to them fail quietly.
+    pub(crate) broken: Vec<String>,
 }
 
 /// The one label a named block must have (`vip internal { … }`).
@@ -87,7 +90,7 @@ pub(crate) fn vips(top: &Fields, diags: &mut Diagnostics) -> (Vec<Vip>, Vec<Text
         declared.push(name.clone());
         let f = Fields::new(
             format!("vip {}", name.value),
-            item.span,
+            item,
             items,
             &["address", "nic"],
             &[],
@@ -170,7 +173,7 @@ pub(crate) fn cluster(
 ) -> Option<Cluster> {
     let mut blocks = top.blocks("cluster");
     let Some((labels, items, item)) = blocks.next() else {
-        diags.push(
+        top.absent(
             Diagnostic::error(
                 &codes::MISSING,
                 Span {
@@ -180,6 +183,7 @@ pub(crate) fn cluster(
                 "the spec has no `cluster`",
             )
             .help("declare the nodes: `cluster { node controller1 { address = 10.0.0.12 } … }`"),
+            diags,
         );
         return None;
     };
@@ -202,7 +206,7 @@ pub(crate) fn cluster(
     }
     let f = Fields::new(
         "cluster",
-        item.span,
+        item,
         items,
         &["fencing"],
         &["node", "fencing", "property"],
@@ -210,14 +214,16 @@ pub(crate) fn cluster(
     );
 
     let mut nodes = Vec::new();
+    let mut declared = Vec::new();
     for (labels, items, item) in f.blocks("node") {
         let Some(name) = name_of("node", labels, item, diags) else {
             continue;
         };
+        declared.push(name.value.clone());
         id_like(&name.value, name.span, diags);
         let nf = Fields::new(
             format!("node {}", name.value),
-            item.span,
+            item,
             items,
             &["address"],
             &[],
@@ -260,7 +266,9 @@ pub(crate) fn cluster(
     }
     // Counted on the blocks, not the valid nodes: a node with an error is
     // still a node, and its own error says what is wrong.
-    if let (1, [n]) = (f.blocks("node").count(), nodes.as_slice()) {
+    // With the cluster block cut short by a syntax error, other nodes may
+    // be in the text that could not be read.
+    if let (1, [n], false) = (f.blocks("node").count(), nodes.as_slice(), f.incomplete) {
         diags.push(
             Diagnostic::warning(
                 &codes::FEW_NODES,
@@ -278,10 +286,22 @@ pub(crate) fn cluster(
         );
     }
 
+    let valid: std::collections::HashSet<&str> =
+        nodes.iter().map(|n| n.name.value.as_str()).collect();
+    let broken: Vec<String> = declared
+        .iter()
+        .filter(|d| !valid.contains(d.as_str()))
+        .map(|d| format!("node.{d}"))
+        .collect();
     let scope = Scope {
         vips: vips.to_vec(),
         nodes: nodes.clone(),
-        broken: Vec::new(),
+        broken: broken.clone(),
+        incomplete: if f.incomplete {
+            vec!["node"]
+        } else {
+            Vec::new()
+        },
     };
     let fencing = fencing(&f, &scope, sources, diags);
 
@@ -290,6 +310,7 @@ pub(crate) fn cluster(
         nodes,
         fencing: fencing.unwrap_or(Fencing::Devices(Vec::new())),
         properties,
+        broken,
     })
 }
 

@@ -34,10 +34,11 @@ pub(crate) fn fencing(
         return waived(w, diags);
     }
     if devices.is_empty() {
-        diags.push(
+        f.absent(
             Diagnostic::error(&codes::NO_FENCING, f.span, "the cluster has no fencing and no waiver")
                 .label("Pacemaker will not start resources without a fencing device")
                 .help("declare a device, e.g. `fencing ipmi_c1 { agent = stonith \"fence_ipmilan\" params { ip = \"10.0.1.12\" } targets = [node.controller1] }`, or write `fencing = waived \"reason\"`"),
+            diags,
         );
         return None;
     }
@@ -83,7 +84,7 @@ fn device(
     id_like(&name.value, name.span, diags);
     let df = Fields::new(
         format!("fencing {}", name.value),
-        item.span,
+        item,
         items,
         &["agent", "targets", "monitor"],
         &["params"],
@@ -212,7 +213,7 @@ pub(crate) fn params_of(
             {
                 let f = Fields::new(
                     what,
-                    it.span,
+                    it,
                     std::slice::from_ref(it),
                     &[it.key.name.as_str()],
                     &[],

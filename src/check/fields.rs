@@ -14,19 +14,68 @@ pub(crate) struct Fields<'a> {
     pub(crate) span: Span,
     /// What the block is called in messages (`vip internal`).
     pub(crate) what: String,
+    /// A syntax error cut the block short (see [`Item::incomplete`]): what
+    /// it lacks may be in the text that could not be read, so nothing is
+    /// reported as absent from it.
+    pub(crate) incomplete: bool,
 }
 
+/// Above this many items, duplicate keys are found with a map rather than
+/// by looking back (which is quadratic in the size of the block).
+const SCAN_LIMIT: usize = 16;
+
 impl<'a> Fields<'a> {
-    /// Checks `items` against the allowed attribute and block keys.
+    /// Checks the `items` of the block `block` against the allowed
+    /// attribute and block keys.
     pub(crate) fn new(
         what: impl Into<String>,
-        span: Span,
+        block: &Item,
         items: &'a [Item],
         attrs: &[&str],
         blocks: &[&str],
         diags: &mut Diagnostics,
     ) -> Self {
-        let what = what.into();
+        Self::build(
+            what.into(),
+            block.span,
+            block.incomplete,
+            items,
+            attrs,
+            blocks,
+            diags,
+        )
+    }
+
+    /// The top level of the spec (`span` covers its items), incomplete if
+    /// a syntax error lost some of it.
+    pub(crate) fn spec(
+        span: Span,
+        items: &'a [Item],
+        incomplete: bool,
+        blocks: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Self {
+        Self::build(
+            "the spec".to_string(),
+            span,
+            incomplete,
+            items,
+            &[],
+            blocks,
+            diags,
+        )
+    }
+
+    fn build(
+        what: String,
+        span: Span,
+        incomplete: bool,
+        items: &'a [Item],
+        attrs: &[&str],
+        blocks: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Self {
+        let mut first_set: std::collections::HashMap<&str, Span> = Default::default();
         for (i, item) in items.iter().enumerate() {
             let name = item.key.name.as_str();
             let allowed = match item.kind {
@@ -66,23 +115,37 @@ impl<'a> Fields<'a> {
                 continue;
             }
             if let ItemKind::Attribute(_) = item.kind {
-                if let Some(first) = items[..i]
-                    .iter()
-                    .find(|o| o.key.name == name && matches!(o.kind, ItemKind::Attribute(_)))
-                {
-                    diags.push(
+                let first = if items.len() <= SCAN_LIMIT {
+                    items[..i]
+                        .iter()
+                        .find(|o| o.key.name == name && matches!(o.kind, ItemKind::Attribute(_)))
+                        .map(|o| o.key.span)
+                } else {
+                    first_set.get(name).copied()
+                };
+                match first {
+                    Some(first) => diags.push(
                         Diagnostic::error(
                             &codes::DUPLICATE,
                             item.key.span,
                             format!("`{name}` is set twice in {what}"),
                         )
-                        .with_secondary(first.key.span, "first set here")
+                        .with_secondary(first, "first set here")
                         .help("remove one of them"),
-                    );
+                    ),
+                    None if items.len() > SCAN_LIMIT => {
+                        first_set.insert(name, item.key.span);
+                    }
+                    None => {}
                 }
             }
         }
-        Fields { items, span, what }
+        Fields {
+            items,
+            span,
+            what,
+            incomplete,
+        }
     }
 
     /// The value of an attribute (the first, if duplicated).
@@ -106,9 +169,18 @@ impl<'a> Fields<'a> {
         })
     }
 
-    /// Reports a missing required key.
+    /// Reports that something this block should have is absent, unless
+    /// the block is incomplete (then a syntax error already said what is
+    /// wrong, and the absent part may be in the text it could not read).
+    pub(crate) fn absent(&self, d: Diagnostic, diags: &mut Diagnostics) {
+        if !self.incomplete {
+            diags.push(d);
+        }
+    }
+
+    /// Reports a missing required key (see [`Fields::absent`]).
     pub(crate) fn missing(&self, key: &str, help: &str, diags: &mut Diagnostics) {
-        diags.push(
+        self.absent(
             Diagnostic::error(
                 &codes::MISSING,
                 self.span,
@@ -116,6 +188,7 @@ impl<'a> Fields<'a> {
             )
             .label(format!("`{key}` is required here"))
             .help(help.to_string()),
+            diags,
         );
     }
 
@@ -237,24 +310,25 @@ pub(crate) fn free_pairs(
     diags: &mut Diagnostics,
 ) -> Vec<(String, Text)> {
     let mut out: Vec<(String, Text)> = Vec::new();
-    let mut spans: Vec<crate::source::Span> = Vec::new();
+    // Where each key was first set: a map, as a block may be big.
+    let mut first: std::collections::HashMap<&str, Span> = Default::default();
     for (_, items, _) in f.blocks(key) {
         for it in items {
-            if let Some(i) = out.iter().position(|(k, _)| *k == it.key.name) {
+            if let Some(span) = first.get(it.key.name.as_str()) {
                 diags.push(
                     Diagnostic::error(
                         &codes::DUPLICATE,
                         it.key.span,
                         format!("`{}` is set twice in {what}", it.key.name),
                     )
-                    .with_secondary(spans[i], "first set here")
+                    .with_secondary(*span, "first set here")
                     .help("remove one of them"),
                 );
                 continue;
             }
             if let Some(t) = free_text(it, diags) {
                 out.push((it.key.name.clone(), t));
-                spans.push(it.key.span);
+                first.insert(&it.key.name, it.key.span);
             }
         }
     }

@@ -43,6 +43,10 @@ pub(crate) struct Scope {
     /// Declared names whose declaration has an error: references to them
     /// fail quietly, the declaration's own error says it all.
     pub(crate) broken: Vec<String>,
+    /// Kinds (`vip`, `node`) whose declarations a syntax error may have
+    /// cut: a name of these kinds that is not found is not reported, the
+    /// syntax error explains it.
+    pub(crate) incomplete: Vec<&'static str>,
 }
 
 impl Scope {
@@ -80,7 +84,8 @@ impl Scope {
         if let Some(i) = names.iter().position(|n| *n == name.name) {
             return Some(i);
         }
-        if self.broken.contains(&format!("{kind}.{}", name.name)) {
+        if self.broken.contains(&format!("{kind}.{}", name.name)) || self.incomplete.contains(&kind)
+        {
             return None;
         }
         let mut d = Diagnostic::error(
@@ -129,14 +134,21 @@ impl Scope {
 }
 
 /// Checks a resolved spec. Returns the model when it could be built; the
-/// caller must still look at `diags` for errors.
+/// caller must still look at `diags` for errors. Takes the tree by value:
+/// the top level is filtered without copying it (it holds every string of
+/// the spec).
 pub fn check(
-    resolved: &Resolved,
+    resolved: Resolved,
     sources: &mut SourceMap,
     release_override: Option<Release>,
     diags: &mut Diagnostics,
 ) -> Option<Spec> {
-    let items = &resolved.items;
+    let Resolved {
+        items,
+        agents,
+        incomplete,
+        ..
+    } = resolved;
     let whole = items
         .first()
         .map(|i| Span {
@@ -145,13 +157,12 @@ pub fn check(
         })
         .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
 
-    let (release, release_span) = release_of(items, release_override, whole, diags);
+    let (release, release_span) = release_of(&items, release_override, whole, incomplete, diags);
     let rest: Vec<Item> = items
-        .iter()
+        .into_iter()
         .filter(|i| !is_release(i) && !misplaced_directive(i, diags))
-        .cloned()
         .collect();
-    let top = Fields::new("the spec", whole, &rest, &[], TOP_BLOCKS, diags);
+    let top = Fields::spec(whole, &rest, incomplete, TOP_BLOCKS, diags);
 
     let (vips, declared) = cluster::vips(&top, diags);
     let cluster = cluster::cluster(&top, &vips, diags, sources);
@@ -159,17 +170,33 @@ pub fn check(
         .as_ref()
         .map(|c| c.nodes.clone())
         .unwrap_or_default();
-    let broken = declared
+    let valid: std::collections::HashSet<&str> =
+        vips.iter().map(|v| v.name.value.as_str()).collect();
+    let mut broken: Vec<String> = declared
         .iter()
-        .filter(|d| !vips.iter().any(|v| v.name.value == d.value))
+        .filter(|d| !valid.contains(d.value.as_str()))
         .map(|d| format!("vip.{}", d.value))
         .collect();
+    broken.extend(cluster.iter().flat_map(|c| c.broken.iter().cloned()));
+    // VIPs are declared at the top level, nodes in the cluster block.
+    let mut incomplete = Vec::new();
+    if top.incomplete {
+        incomplete.push("vip");
+    }
+    if top
+        .blocks("cluster")
+        .next()
+        .map_or(top.incomplete, |(_, _, c)| c.incomplete)
+    {
+        incomplete.push("node");
+    }
     let scope = Scope {
         vips,
         nodes,
         broken,
+        incomplete,
     };
-    let agents = resource::agents(&resolved.agents, diags);
+    let agents = resource::agents(&agents, diags);
 
     let database = services::database(&top, &scope, sources, diags);
     let rabbit = services::rabbit(&top, &scope, sources, diags);
@@ -246,10 +273,13 @@ fn is_release(i: &Item) -> bool {
     i.key.name == "release" && matches!(i.kind, ItemKind::Directive(..))
 }
 
+/// The release: `--release`, else the spec's `release`, else the newest
+/// (with a note, unless a syntax error may have lost the `release`).
 fn release_of(
     items: &[Item],
     over: Option<Release>,
     whole: Span,
+    incomplete: bool,
     diags: &mut Diagnostics,
 ) -> (Release, Option<Span>) {
     let mut found: Option<(Release, Span)> = None;
@@ -288,7 +318,7 @@ fn release_of(
         (Some(r), f) => (r, f.map(|(_, s)| s)),
         (None, Some((r, s))) => (r, Some(s)),
         (None, None) => {
-            if !items.is_empty() {
+            if !items.is_empty() && !incomplete {
                 diags.push(
                     Diagnostic::note(
                         &codes::NO_RELEASE,

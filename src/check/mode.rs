@@ -118,7 +118,7 @@ pub(crate) fn check(
                                 .help("write `haproxy { … }`"),
                         );
                     }
-                    let f = Fields::new("haproxy", item.span, items, KEYS, &[], diags);
+                    let f = Fields::new("haproxy", item, items, KEYS, &[], diags);
                     block(&f, item.key.span, diags)
                 }
                 None => Some(defaults(svc.name.span)),

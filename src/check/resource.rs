@@ -33,7 +33,7 @@ pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(AgentRef, 
         };
         let f = Fields::new(
             "agent",
-            item.span,
+            item,
             items,
             &["type", "params", "retired"],
             &["advise"],
@@ -62,14 +62,7 @@ pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(AgentRef, 
         };
         let mut advise = Vec::new();
         for (labels, items, item) in f.blocks("advise") {
-            let af = Fields::new(
-                "advise",
-                item.span,
-                items,
-                &["timeout", "interval"],
-                &[],
-                diags,
-            );
+            let af = Fields::new("advise", item, items, &["timeout", "interval"], &[], diags);
             if let Some(op) = labels.first() {
                 advise.push((
                     op.name.clone(),
@@ -245,7 +238,7 @@ fn ops(f: &Fields, diags: &mut Diagnostics) -> Vec<Op> {
         }
         let of = Fields::new(
             format!("op {}", op.value),
-            item.span,
+            item,
             items,
             &["interval", "timeout"],
             &[],

@@ -20,9 +20,10 @@ pub(crate) fn service(
     diags: &mut Diagnostics,
 ) -> Option<Service> {
     let Some((labels, items, item)) = single(top, "service", diags) else {
-        diags.push(
+        top.absent(
             Diagnostic::error(&codes::MISSING, crate::source::Span { end: top.span.start, ..top.span }, "the spec has no `service`")
                 .help("declare glance-api: `service glance-api { vip = vip.internal }` (with `import \"std/glance-api\"` for the defaults)"),
+            diags,
         );
         return None;
     };
@@ -30,7 +31,7 @@ pub(crate) fn service(
     id_like(&name.value, name.span, diags);
     let f = Fields::new(
         format!("service {}", name.value),
-        item.span,
+        item,
         items,
         &[resource::KEYS, &["config", "vip", "mode", "port"]].concat(),
         resource::BLOCKS,

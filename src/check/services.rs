@@ -40,7 +40,7 @@ pub(crate) fn database(
     let name = name_of("database", labels, item, diags)?;
     let f = Fields::new(
         format!("database {}", name.value),
-        item.span,
+        item,
         items,
         &["driver", "host", "port", "user", "password"],
         &[],
@@ -115,7 +115,7 @@ pub(crate) fn rabbit(
     }
     let f = Fields::new(
         "rabbitmq",
-        item.span,
+        item,
         items,
         &["hosts", "port", "user", "password", "vhost"],
         &[],
@@ -205,7 +205,7 @@ pub(crate) fn keystone(
     }
     let f = Fields::new(
         "keystone",
-        item.span,
+        item,
         items,
         &[
             "auth_url",

@@ -184,7 +184,9 @@ impl Diagnostics {
     /// Sorts by file and position, errors before warnings at one place, so
     /// output is the same on every run.
     pub fn sort(&mut self) {
-        self.0.sort_by_key(|d| {
+        // A key that borrows the message: sorting compares keys O(n log n)
+        // times, and a file can have very many diagnostics.
+        fn key(d: &Diagnostic) -> impl Ord + '_ {
             let pos = d
                 .primary
                 .as_ref()
@@ -193,9 +195,10 @@ impl Diagnostics {
                 pos,
                 std::cmp::Reverse(d.severity),
                 d.code,
-                d.message.clone(),
+                d.message.as_str(),
             )
-        });
+        }
+        self.0.sort_by(|a, b| key(a).cmp(&key(b)));
         self.0.dedup_by(|a, b| {
             a.code == b.code
                 && a.message == b.message

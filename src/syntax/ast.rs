@@ -21,6 +21,12 @@ pub struct Item {
     pub kind: ItemKind,
     /// The whole item.
     pub span: Span,
+    /// A block whose contents a syntax error cut short: an item inside it
+    /// could not be read, or its `}` is missing. Nothing can be concluded
+    /// from what it lacks, so the checker reports nothing as missing from
+    /// it. Always false for attributes and directives: a syntax error in
+    /// one of those drops it, and marks the block around it instead.
+    pub incomplete: bool,
 }
 
 /// The three shapes of an item.

@@ -1,10 +1,25 @@
 //! Phase 1, parse: `.glha` text to an owned syntax tree with spans.
+//!
+//! [`parse_recovering`] reads a whole file, reporting every syntax error
+//! and keeping what could be read; [`parse`] is the strict form, for
+//! tools that need the whole file (the formatter). `grammar/glha.pest` is
+//! the reference grammar; a test-only pest parser built from it checks
+//! that both read the same trees.
 
 mod ast;
+mod lexer;
 mod parser;
+#[cfg(test)]
+mod reference;
+
+/// The generators of the integration tests, shared with the parser's.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../tests/common/gen.rs"]
+mod gen;
 
 pub use ast::{Ident, Item, ItemKind, Value, ValueKind};
-pub use parser::parse;
+pub use parser::{parse, parse_recovering, Parsed, MAX_DEPTH};
 
 use crate::source::{FileId, Span};
 

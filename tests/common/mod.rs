@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod gen;
+
 use camino::{Utf8Path, Utf8PathBuf};
 use std::process::Command;
 

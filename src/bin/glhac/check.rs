@@ -1,6 +1,6 @@
 //! `glhac check`: diagnostics only.
 
-use crate::output::{compile, print_diagnostics, Common};
+use crate::output::{check, print_diagnostics, Common};
 use crate::EXIT_FINDINGS;
 use glha::diagnostic::Severity;
 use serde::Serialize;
@@ -31,7 +31,7 @@ struct JsonDiag<'a> {
 }
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
-    let comp = compile(&a.common, glha::Options::default())?;
+    let comp = check(&a.common)?;
     if a.format == "json" {
         let list: Vec<JsonDiag> = comp
             .diagnostics

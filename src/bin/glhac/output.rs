@@ -59,6 +59,17 @@ pub fn secrets_unreadable(comp: &Compilation) -> bool {
         .any(|d| d.is_error() && d.code == code)
 }
 
+/// Checks only (diagnostics, no plan or bundle); an unreadable spec is
+/// trouble (exit 2), not a finding.
+pub fn check(c: &Common) -> anyhow::Result<Compilation> {
+    let opts = Options {
+        release: c.release,
+        search: glha::SearchPath(c.lib.clone()),
+        ..Options::default()
+    };
+    glha::check_file(&c.spec, &opts).with_context(|| format!("cannot read {}", c.spec))
+}
+
 /// Prints diagnostics and a summary line on stderr.
 pub fn print_diagnostics(comp: &Compilation) {
     let text = glha::diagnostic::render(&comp.diagnostics, &comp.sources, color());
