@@ -10,6 +10,12 @@
 #      GLHA_E2E_KEEP=1 keeps the state directory (logs, bundles) after a
 #      successful run too (it is always kept after a failure).
 #
+# The run has a network namespace of its own: loopback (127.77.0.0/24 for
+# the services) and a veth pair that stands for the cluster network
+# (198.18.77.0/24, RFC 2544's benchmarking range, on interface e2e0),
+# where active/active puts its node addresses: glha rightly refuses
+# loopback node addresses there (E0301). No packet leaves the namespace.
+#
 # Every process started is recorded by pid and ended on exit, interrupt or
 # failure; the run fails if anything of it outlives it.
 set -euo pipefail
@@ -25,12 +31,20 @@ REPO=$(cd "$E2E_DIR/../.." && pwd)
 . "$E2E_DIR/lib/glha.sh"
 # shellcheck source=tests/e2e/lib/openstack.sh
 . "$E2E_DIR/lib/openstack.sh"
+# shellcheck source=tests/e2e/lib/cluster.sh
+. "$E2E_DIR/lib/cluster.sh"
 # shellcheck source=tests/e2e/scenarios/1-active-passive.sh
 . "$E2E_DIR/scenarios/1-active-passive.sh"
+# shellcheck source=tests/e2e/scenarios/2-active-active.sh
+. "$E2E_DIR/scenarios/2-active-active.sh"
+# shellcheck source=tests/e2e/scenarios/3-pacemaker.sh
+. "$E2E_DIR/scenarios/3-pacemaker.sh"
 
 # Number, name and function of each scenario, in the order they run.
 SCENARIOS=(
     "1 active-passive scenario_active_passive"
+    "2 active-active scenario_active_active"
+    "3 pacemaker scenario_pacemaker"
 )
 
 usage() {
@@ -72,6 +86,14 @@ if [[ -z ${GLHAC:-} ]]; then
 fi
 [[ -x $GLHAC ]] || { echo "e2e: no glhac at $GLHAC" >&2; exit 2; }
 export GLHAC
+
+# The whole run happens in a network namespace of its own: nothing it
+# starts can reach (or collide with) any address outside it, and it ends
+# with the run.
+if [[ ${GLHA_E2E_IN_NETNS:-0} != 1 ]]; then
+    GLHA_E2E_IN_NETNS=1 exec unshare --net -- "$0" "$@"
+fi
+netns_init
 
 state_init
 trap cleanup_all EXIT

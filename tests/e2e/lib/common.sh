@@ -11,6 +11,12 @@ E2E_VIP=$E2E_NET.11      # MariaDB, RabbitMQ, Keystone; glance-api's VIP in scen
 E2E_NODE1=$E2E_NET.12
 E2E_NODE2=$E2E_NET.13
 E2E_PCMK_VIP=$E2E_NET.21 # scenario 3: the VIP Pacemaker adds to lo
+# The cluster network of active/active (scenario 2), on e2e0: only inside
+# the run's network namespace (netns_init).
+E2E_CNET=198.18.77
+E2E_AA_VIP=$E2E_CNET.10
+E2E_AA_NODE1=$E2E_CNET.12
+E2E_AA_NODE2=$E2E_CNET.13
 
 # A fixed path the committed specs name for secret files; a symlink to the
 # run's state directory while a run holds the lock.
@@ -119,6 +125,8 @@ start_proc() {
     # group, so setsid does not fork: $! is the service's own pid.
     setsid -- "$@" </dev/null >>"$log" 2>&1 &
     local pid=$!
+    # Out of the job table: bash still reaps it, but prints no "Killed".
+    disown "$pid"
     printf '%s\t%s\t%s\t%s\n' "$pid" "${E2E_SCOPE:-harness}" "$name" "$log" >>"$E2E_STATE/procs"
     e2e_log "started $name (pid $pid, log $log)"
 }
@@ -184,6 +192,19 @@ stop_proc() {
     e2e_log "stopped $name (pid $pid)"
 }
 
+# crash_proc NAME: KILL, as a crash would (no clean shutdown).
+crash_proc() {
+    local name=$1 pid members
+    pid=$(proc_pid "$name")
+    [[ -n $pid ]] || return 0
+    members=$(session_members "$pid")
+    # shellcheck disable=SC2086 # a list of pids
+    [[ -z $members ]] || kill -KILL $members 2>/dev/null || true
+    end_session "$pid" 5
+    unregister "$pid"
+    e2e_log "killed $name (pid $pid) with SIGKILL"
+}
+
 proc_alive() { [[ -n $(session_members "$(proc_pid "$1")") ]]; }
 
 # Ends every process of SCOPE (or all), newest first.
@@ -200,12 +221,42 @@ stop_scope() { # [SCOPE]
 
 # ---------------------------------------------------------------- waits
 
+# Ends a process and everything it forked, by pid.
+kill_tree() { # PID
+    local child
+    for child in $(pgrep -P "$1"); do
+        kill_tree "$child"
+    done
+    kill -TERM "$1" 2>/dev/null || true
+}
+
+# attempt SECS CMD...: runs CMD (quietly), giving up after SECS: one try
+# of a poll must not hang the run (crmadmin -D spins forever when asked
+# too early).
+attempt() {
+    local secs=$1 pid end
+    shift
+    # In a condition, so that a failing try is not an error (ERR trap).
+    (if "$@"; then exit 0; else exit 1; fi) >/dev/null 2>&1 &
+    pid=$!
+    end=$((SECONDS + secs))
+    while kill -0 "$pid" 2>/dev/null; do
+        if ((SECONDS >= end)); then
+            kill_tree "$pid"
+            wait "$pid" 2>/dev/null || true
+            return 124
+        fi
+        sleep 0.1
+    done
+    wait "$pid"
+}
+
 # wait_ready NAME TIMEOUT DESC CMD...: polls CMD until it succeeds. Fails
 # early if process NAME exits, and shows the tail of its log either way.
 wait_ready() {
     local name=$1 timeout=$2 desc=$3 start=$SECONDS
     shift 3
-    until "$@" >/dev/null 2>&1; do
+    until attempt 20 "$@"; do
         if [[ -n $name ]] && ! proc_alive "$name"; then
             fail_soft "$name exited before $desc"
             show_tail "$(proc_log "$name")" 40
@@ -234,6 +285,22 @@ tcp_open() { # HOST PORT
 
 # ---------------------------------------------------------------- state
 
+# Inside the run's own network namespace: lo up, and e2e0 (one end of a
+# veth pair) with the active/active node addresses.
+netns_init() {
+    E2E_NETNS=$(readlink /proc/self/ns/net)
+    if [[ $E2E_NETNS == "$(readlink /proc/1/ns/net)" ]]; then
+        echo "e2e: not in a network namespace of our own" >&2
+        exit 2
+    fi
+    ip link set lo up
+    ip link add e2e0 type veth peer name e2e1
+    ip link set e2e1 up
+    ip link set e2e0 up
+    ip addr add "$E2E_AA_NODE1/24" dev e2e0
+    ip addr add "$E2E_AA_NODE2/24" dev e2e0
+}
+
 # Creates the run's state directory (traversable by the service users;
 # each service's own directories belong to it) and takes the lock.
 state_init() {
@@ -260,9 +327,9 @@ state_init() {
 # ---------------------------------------------------------------- the end
 
 # Pids of processes of this run that the registry does not hold (any more):
-# whose command line or environment names the state directory, that run
-# in one of our mount namespaces (their bind mounts come from it), or that
-# listen on our address block.
+# those in the run's network namespace, whose command line or environment
+# names the state directory, or that run in one of our mount namespaces
+# (their bind mounts come from it).
 # The harness's own session (its shells, greps and clients) is left out.
 stray_pids() {
     local p own
@@ -271,13 +338,12 @@ stray_pids() {
         p=${p#/proc/}
         proc_stat "$p" || continue
         [[ $P_STATE == Z || $P_SID == "$own" ]] && continue
-        if grep -qaF -- "$E2E_STATE" "/proc/$p/cmdline" "/proc/$p/environ" \
-            "/proc/$p/mountinfo" 2>/dev/null; then
+        if [[ $(readlink "/proc/$p/ns/net" 2>/dev/null) == "$E2E_NETNS" ]] ||
+            grep -qaF -- "$E2E_STATE" "/proc/$p/cmdline" "/proc/$p/environ" \
+                "/proc/$p/mountinfo" 2>/dev/null; then
             printf '%s\n' "$p"
         fi
     done
-    ss -Hltnpu 2>/dev/null | awk -v net="$E2E_NET." 'index($5, net) == 1' |
-        grep -o 'pid=[0-9]*' | cut -d= -f2
 }
 
 # Ends strays by pid; prints what it found.

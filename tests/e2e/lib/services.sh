@@ -169,6 +169,8 @@ EOF
 # Serves Keystone with uWSGI. `Connection: close`: without it the client
 # reuses connections uWSGI has closed and sometimes sees a reset.
 keystone_start() {
+    # Shared by every scenario, even when one restarts it.
+    local E2E_SCOPE=infra
     start_proc keystone "$E2E_STATE/logs/keystone.log" \
         env OS_KEYSTONE_CONFIG_FILES="$(keystone_conf)" \
         uwsgi_python3 --http-socket "$E2E_VIP:5000" \
@@ -202,18 +204,20 @@ glance_identity() {
 # ---------------------------------------------------------------- the services' hosts
 
 # A node's root: a copy of the host's /etc/glance with the package's
-# shipped glance-api.conf (6,850 lines) as the live file, and a nova.conf
-# that still names a fixed glance server (as an old deployment's does).
+# shipped glance-api.conf (6,850 lines) as the live file, a nova.conf that
+# still names a fixed glance server (as an old deployment's does), and
+# Debian's shipped /etc/haproxy.
 node_root() { # NODE
     local root=$E2E_STATE/nodes/$1
     [[ -d $root ]] && { printf '%s\n' "$root"; return; }
-    mkdir -p "$root/etc" "$root/etc/nova"
+    mkdir -p "$root/etc" "$root/etc/nova" "$root/etc/sysctl.d"
     cp -a /etc/glance "$root/etc/glance"
     install -m 0640 -o root -g glance /usr/share/glance-common/glance-api.conf \
         "$root/etc/glance/glance-api.conf"
     printf '[DEFAULT]\nstate_path = /var/lib/nova\n\n[glance]\napi_servers = http://%s:9292\n' \
         "$E2E_VIP" >"$root/etc/nova/nova.conf"
     chmod 0640 "$root/etc/nova/nova.conf"
+    cp -a /etc/haproxy "$root/etc/haproxy"
     printf '%s\n' "$root"
 }
 
@@ -227,42 +231,68 @@ glance_store_dir() { # NAME
     printf '%s\n' "$dir"
 }
 
-# view_prefix ROOT STORE: sets VIEW to a command prefix that runs a command
-# (by exec, so the pid stays the command's) in a private mount namespace
-# where /etc/glance is ROOT's and /var/lib/glance is STORE: how a node of
-# the cluster sees its files. /run/lock gets a directory of its own
-# (glance's lock_path is /var/lock/glance).
+# view_of SRC DST [SRC DST...]: sets VIEW to a command prefix that runs a
+# command (by exec, so the pid stays the command's) in a private mount
+# namespace where each DST shows SRC: how a node of the cluster sees its
+# files, on this one host.
+view_of() {
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    VIEW=(unshare --mount --propagation private -- /bin/sh -c '
+        set -e
+        while [ "$1" != -- ]; do
+            mount --bind "$1" "$2"
+            shift 2
+        done
+        shift
+        exec "$@"' node-view "$@" --)
+}
+
+# view_prefix ROOT STORE: the view glance-api has on a node: /etc/glance
+# is ROOT's, /var/lib/glance is STORE, and /run/lock a directory of its
+# own (glance's lock_path is /var/lock/glance).
 view_prefix() {
     local root=$1 store=$2
     local lock=$E2E_STATE/lock/${root##*/}
     mkdir -p "$lock/glance"
     chown glance:glance "$lock/glance"
-    # shellcheck disable=SC2016 # expanded by the inner shell
-    VIEW=(unshare --mount --propagation private -- /bin/sh -c '
-        set -e
-        mount --bind "$1/etc/glance" /etc/glance
-        mount --bind "$2" /var/lib/glance
-        mount --bind "$3" /run/lock
-        shift 3
-        exec "$@"' node-view "$root" "$store" "$lock")
+    view_of "$root/etc/glance" /etc/glance "$store" /var/lib/glance "$lock" /run/lock
 }
 
 AS_GLANCE=(setpriv --reuid glance --regid glance --init-groups)
 AS_RABBITMQ=(setpriv --reuid rabbitmq --regid rabbitmq --init-groups)
 
-# glance_start NAME ROOT STORE ADDRESS: glance-api as Debian's init script
-# runs it, from the node's view of the files; waits for /healthcheck on
-# ADDRESS:9292.
-glance_start() {
-    local name=$1 root=$2 store=$3 address=$4
+# glance_spawn NAME ROOT STORE: glance-api as Debian's init script runs
+# it, from the node's view of the files (glance_wait waits for it).
+glance_spawn() {
+    local name=$1 root=$2 store=$3
     local log=$E2E_STATE/logs/$name.log
     : >"$log"
     chown glance:glance "$log"
     view_prefix "$root" "$store"
     start_proc "$name" "$E2E_STATE/logs/$name.out" "${VIEW[@]}" "${AS_GLANCE[@]}" \
         glance-api --config-file /etc/glance/glance-api.conf --log-file "$log"
-    wait_ready "$name" 90 "$name answers /healthcheck on $address:9292" \
-        http_ok "http://$address:9292/healthcheck"
+}
+
+# glance_wait NAME ADDRESS: until /healthcheck answers on ADDRESS:9292.
+glance_wait() {
+    wait_ready "$1" 90 "$1 answers /healthcheck on $2:9292" \
+        http_ok "http://$2:9292/healthcheck"
+}
+
+glance_start() { # NAME ROOT STORE ADDRESS
+    glance_spawn "$1" "$2" "$3"
+    glance_wait "$1" "$4"
+}
+
+# The glance accounts a spec's secrets name, on every service
+# (idempotent: a scenario may run alone).
+glance_accounts() {
+    must "MariaDB: glance database and user (the spec's password)" \
+        db_user glance glance "$GLHA_E2E_DB_PASSWORD"
+    must "RabbitMQ: user glance (the spec's password)" \
+        rabbit_user glance "$GLHA_E2E_RABBIT_PASSWORD"
+    must "Keystone: user glance in project service (the spec's password)" \
+        glance_identity "$E2E_KS_PASSWORD"
 }
 
 # glance_manage ROOT STORE ARGS...: glance-manage with the node's files.
@@ -281,4 +311,59 @@ service_versions() {
         corosync pacemaker crmsh pcs resource-agents; do
         printf '%s %s\n' "$p" "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo '(not installed)')"
     done
+}
+
+# ---------------------------------------------------------------- HAProxy
+
+# haproxy_start NAME ROOT: HAProxy in the foreground (-db overrides the
+# file's `daemon`) with ROOT's /etc/haproxy, its stats socket
+# (/run/haproxy/admin.sock in Debian's file) in the state directory.
+haproxy_start() {
+    local name=$1 root=$2 run=$E2E_STATE/haproxy-run/$1
+    mkdir -p "$run"
+    chown haproxy:haproxy "$run"
+    view_of "$root/etc/haproxy" /etc/haproxy "$run" /run/haproxy
+    start_proc "$name" "$E2E_STATE/logs/$name.log" "${VIEW[@]}" \
+        haproxy -db -f /etc/haproxy/haproxy.cfg
+    wait_ready "$name" 30 "$name's stats socket answers" haproxy_cmd "$name" "show info"
+}
+
+# haproxy_cmd NAME COMMAND: a command on HAProxy's stats socket.
+haproxy_cmd() {
+    /usr/bin/python3 - "$E2E_STATE/haproxy-run/$1/admin.sock" "$2" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+out = b""
+while chunk := s.recv(65536):
+    out += chunk
+sys.stdout.write(out.decode())
+PY
+}
+
+# haproxy_status NAME PROXY SERVER: the server's status (UP, DOWN, ...)
+# from `show stat`.
+haproxy_status() {
+    haproxy_cmd "$1" "show stat" |
+        awk -F, -v p="$2" -v s="$3" '$1 == p && $2 == s { print $18 }'
+}
+
+# A CA and a server certificate for ADDRESS (IP SAN), both self-signed
+# material made here: CA.pem for clients (--os-cacert), PEM for HAProxy
+# (certificate then key, as `bind ... ssl crt` reads it).
+tls_material() { # DIR ADDRESS
+    local dir=$1 address=$2
+    mkdir -p "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=glha e2e CA" \
+        -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$address" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+    printf 'subjectAltName = IP:%s\n' "$address" >"$dir/san.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+        -CAcreateserial -days 2 -extfile "$dir/san.ext" -out "$dir/server.crt" 2>/dev/null
+    cat "$dir/server.crt" "$dir/server.key" >"$dir/server.pem"
+    chmod 0600 "$dir/server.pem" "$dir/ca.key" "$dir/server.key"
+    openssl verify -CAfile "$dir/ca.pem" "$dir/server.crt" >/dev/null
 }

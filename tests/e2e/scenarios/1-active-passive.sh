@@ -30,11 +30,7 @@ scenario_active_passive() {
         exits_with 0 glhac diff "$spec" --root "$root1"
 
     # ------------------------------------------------------------ the services' accounts
-    must "MariaDB: glance database and user (the spec's password)" \
-        db_user glance glance "$GLHA_E2E_DB_PASSWORD"
-    must "RabbitMQ: user glance (the spec's password)" rabbit_user glance "$GLHA_E2E_RABBIT_PASSWORD"
-    must "Keystone: user glance in project service (the spec's password)" \
-        glance_identity "$E2E_KS_PASSWORD"
+    glance_accounts
 
     # ------------------------------------------------------------ glance-api on node1
     local store
