@@ -124,12 +124,18 @@ for s in "${selected[@]}"; do
     echo "# scenario $num: $name"
     start=$SECONDS
     rc=0
+    # In the background, so that a signal to this shell is handled at once
+    # (bash runs traps only between foreground commands); cleanup_all ends
+    # the scenario's shell first.
     (
         E2E_SCOPE=s$num
         set -E
         trap 'fail_soft "scenario $num: unexpected failure at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND"' ERR
         "$fn"
-    ) || rc=$?
+    ) &
+    E2E_SCENARIO_PID=$!
+    wait "$E2E_SCENARIO_PID" || rc=$?
+    E2E_SCENARIO_PID=
     if declare -F cluster_teardown >/dev/null; then
         cluster_teardown
     fi

@@ -378,6 +378,11 @@ cleanup_all() {
     set +e
     trap - EXIT INT TERM
     [[ -n ${E2E_STATE:-} && -d $E2E_STATE ]] || exit "$rc"
+    if [[ -n ${E2E_SCENARIO_PID:-} ]]; then
+        # Interrupted: end the scenario's shell and the clients it runs.
+        kill_tree "$E2E_SCENARIO_PID"
+        wait "$E2E_SCENARIO_PID" 2>/dev/null
+    fi
     if declare -F cluster_teardown >/dev/null; then
         cluster_teardown
     fi
