@@ -112,6 +112,13 @@ infra_start() {
     rabbitmq_wait
 }
 
+# The EXIT trap of a scenario's shell.
+scenario_exit() { # STATUS NUM
+    if (($1 != 0)) && [[ -z ${E2E_ABORTED:-} ]]; then
+        fail_soft "scenario $2: unexpected failure (exit $1) at ${E2E_LAST_ERR:-?}"
+    fi
+}
+
 timings=()
 failed=0
 t0=$SECONDS
@@ -129,8 +136,12 @@ for s in "${selected[@]}"; do
     # the scenario's shell first.
     (
         E2E_SCOPE=s$num
+        # A command that fails outside any check ends the scenario (set -e);
+        # say where. ERR only notes the place: it also fires in command
+        # substitutions, where a failure is often expected.
         set -E
-        trap 'fail_soft "scenario $num: unexpected failure at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND"' ERR
+        trap 'E2E_LAST_ERR="${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND"' ERR
+        trap 'scenario_exit $? "$num"' EXIT
         "$fn"
     ) &
     E2E_SCENARIO_PID=$!

@@ -36,11 +36,16 @@ e2e_result() { # STATUS TEXT
 pass() { printf 'ok - %s\n' "$*"; e2e_result ok "$*"; }
 fail_soft() { printf 'not ok - %s\n' "$*"; e2e_result fail "$*"; }
 
-# Ends the current scenario (its subshell); run.sh records it as failed
-# and stops whatever the scenario started.
+# Ends the current scenario (its subshell) after a failure it reported;
+# run.sh records it as failed and stops whatever the scenario started.
+bail() {
+    E2E_ABORTED=1
+    exit 1
+}
+
 abort() {
     fail_soft "$*"
-    exit 1
+    bail
 }
 
 # Shows the tail of a file, indented, for a failure message.
@@ -73,7 +78,7 @@ run_check() { # DESC CMD...
 check() { run_check "$@" || true; }
 
 # must DESC CMD...: a failure ends the scenario.
-must() { run_check "$@" || exit 1; }
+must() { run_check "$@" || bail; }
 
 keep_last() {
     if [[ -f $E2E_STATE/last.out ]]; then
@@ -149,7 +154,7 @@ proc_stat() {
 # Processes in session or process group PID, zombies left out.
 session_members() { # PID
     local p
-    for p in $( { pgrep -s "$1"; pgrep -g "$1"; } 2>/dev/null | sort -un); do
+    for p in $( { pgrep -s "$1" || true; pgrep -g "$1" || true; } 2>/dev/null | sort -un); do
         proc_stat "$p" || continue
         [[ $P_STATE == Z ]] || printf '%s\n' "$p"
     done
@@ -260,12 +265,12 @@ wait_ready() {
         if [[ -n $name ]] && ! proc_alive "$name"; then
             fail_soft "$name exited before $desc"
             show_tail "$(proc_log "$name")" 40
-            exit 1
+            bail
         fi
         if ((SECONDS - start >= timeout)); then
             fail_soft "$desc: not ready after ${timeout}s"
             [[ -n $name ]] && show_tail "$(proc_log "$name")" 40
-            exit 1
+            bail
         fi
         sleep 0.25
     done
@@ -309,7 +314,8 @@ state_init() {
         echo "e2e: another end-to-end run holds $E2E_LOCK" >&2
         exit 2
     fi
-    E2E_STATE=$(mktemp -d /tmp/glha-e2e.XXXXXX)
+    # Not under /tmp: each node's glance-api gets a /tmp of its own.
+    E2E_STATE=$(mktemp -d /var/tmp/glha-e2e.XXXXXX)
     chmod 0755 "$E2E_STATE"
     mkdir -p "$E2E_STATE/logs" "$E2E_STATE/bin"
     chmod 0777 "$E2E_STATE/logs"

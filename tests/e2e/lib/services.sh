@@ -20,7 +20,7 @@ mariadb_start() {
         >"$E2E_STATE/logs/mariadb-install.log" 2>&1; then
         fail_soft "mariadb-install-db failed"
         show_tail "$E2E_STATE/logs/mariadb-install.log"
-        exit 1
+        bail
     fi
     start_proc mariadb "$E2E_STATE/logs/mariadb.log" \
         mariadbd --no-defaults --user=mysql --datadir="$dir/data" \
@@ -150,7 +150,7 @@ EOF
         if ! keystone_manage $step >>"$E2E_STATE/logs/keystone-manage.out" 2>&1; then
             fail_soft "keystone-manage $step failed"
             show_tail "$E2E_STATE/logs/keystone-manage.log"
-            exit 1
+            bail
         fi
     done
     if ! keystone_manage bootstrap --bootstrap-password "$E2E_ADMIN_PASSWORD" \
@@ -160,7 +160,7 @@ EOF
         --bootstrap-region-id "$E2E_REGION" >>"$E2E_STATE/logs/keystone-manage.out" 2>&1; then
         fail_soft "keystone-manage bootstrap failed"
         show_tail "$E2E_STATE/logs/keystone-manage.log"
-        exit 1
+        bail
     fi
     # keystone-manage ran as root; the service reads all of it as keystone.
     chown -R keystone:keystone "$dir"
@@ -248,14 +248,17 @@ view_of() {
 }
 
 # view_prefix ROOT STORE: the view glance-api has on a node: /etc/glance
-# is ROOT's, /var/lib/glance is STORE, and /run/lock a directory of its
-# own (glance's lock_path is /var/lock/glance).
+# is ROOT's, /var/lib/glance is STORE, and /run/lock and /tmp are the
+# node's own (glance's lock_path is /var/lock/glance; image import stages
+# in /tmp/staging by default).
 view_prefix() {
     local root=$1 store=$2
-    local lock=$E2E_STATE/lock/${root##*/}
-    mkdir -p "$lock/glance"
+    local lock=$root/run-lock tmp=$root/tmp
+    mkdir -p "$lock/glance" "$tmp"
     chown glance:glance "$lock/glance"
-    view_of "$root/etc/glance" /etc/glance "$store" /var/lib/glance "$lock" /run/lock
+    chmod 1777 "$tmp"
+    view_of "$root/etc/glance" /etc/glance "$store" /var/lib/glance "$lock" /run/lock \
+        "$tmp" /tmp
 }
 
 AS_GLANCE=(setpriv --reuid glance --regid glance --init-groups)

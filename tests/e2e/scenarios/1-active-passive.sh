@@ -41,6 +41,8 @@ scenario_active_passive() {
 
     admin_env
     s1_endpoints "$bundle"
+    check "nova.conf's [glance] settings, as nova reads them, find glance-api in the catalog" \
+        s1_nova_finds_glance "$root1/etc/nova/nova.conf" "http://$E2E_VIP:9292"
     s1_image "$dir"
     s1_failover "$spec" "$dir"
     s1_faults "$spec" "$dir" "$root1"
@@ -72,6 +74,35 @@ s1_endpoints() {
     # Leave one, for the scenarios that follow.
     ks endpoint-delete "$(image_endpoint_ids public | tail -n 1)"
     must "one endpoint per interface again" expect_endpoints "$url"
+}
+
+# What nova (Zed) does with [glance] valid_interfaces and region_name: a
+# keystoneauth endpoint lookup for service type image, then the versions
+# document from that URL.
+s1_nova_finds_glance() { # NOVA_CONF WANT_URL
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import configparser, os, sys
+from keystoneauth1 import session
+from keystoneauth1.identity import v3
+conf, want = sys.argv[1], sys.argv[2]
+cp = configparser.RawConfigParser(strict=False)
+cp.read(conf)
+interfaces = [i.strip() for i in cp.get("glance", "valid_interfaces").split(",")]
+region = cp.get("glance", "region_name")
+if cp.has_option("glance", "api_servers"):
+    sys.exit("nova.conf still has [glance] api_servers")
+auth = v3.Password(auth_url=os.environ["OS_AUTH_URL"], username=os.environ["OS_USERNAME"],
+                   password=os.environ["OS_PASSWORD"], project_name=os.environ["OS_PROJECT_NAME"],
+                   user_domain_name="Default", project_domain_name="Default")
+sess = session.Session(auth=auth)
+url = sess.get_endpoint(service_type="image", interface=interfaces, region_name=region)
+print(f"interfaces {interfaces}, region {region}: {url}")
+if url.rstrip("/") != want:
+    sys.exit(f"nova would use {url}, expected {want}")
+r = sess.get(url, authenticated=False, raise_exc=False)
+print(f"GET {url}: {r.status_code}")
+sys.exit(0 if r.status_code in (200, 300) and "versions" in r.text else 1)
+PY
 }
 
 # An image through the catalog; its notification in RabbitMQ.

@@ -74,6 +74,8 @@ scenario_active_active() {
     check "HAProxy carried both transfers (bytes in and out of its frontend >= 200 MiB each)" \
         s2_frontend_bytes $((200 * 1024 * 1024))
 
+    s2_import
+
     # One backend dies.
     crash_proc glance-aa-node1
     s2_requests_during_failover >"$dir/failover-requests.txt"
@@ -86,6 +88,53 @@ scenario_active_active() {
 }
 
 S2_URL="http://$E2E_AA_VIP:9292"
+
+# Interoperable image import across the nodes: the data is staged on node1
+# (its own /tmp/staging), the import is asked of node2, which must proxy it
+# to node1 through the worker_self_reference_url glha wrote for node1.
+s2_import() {
+    local id file=$E2E_STATE/images/s2-import.raw hdr=$E2E_STATE/s2/auth-header
+    random_file "$file" 4
+    # The token goes in a file (curl -H @FILE), never on a command line
+    # that a failure would print.
+    (umask 077 && printf 'X-Auth-Token: %s\n' "$("$E2E_DIR/lib/keystone-api" token)" >"$hdr")
+    # Through the API: `openstack image create` without --file uploads its
+    # stdin when that is not a terminal.
+    must "import: an image record (POST /v2/images through HAProxy)" \
+        glance_call POST "$S2_URL/v2/images" -H 'Content-Type: application/json' \
+        -d '{"name": "e2e-s2-import", "disk_format": "raw", "container_format": "bare"}'
+    id=$(grep -o '"id": *"[0-9a-f-]*"' "$E2E_STATE/s2/response" | head -n 1 | grep -o '[0-9a-f-]\{36\}')
+    must "import: data staged on node1 (PUT .../stage to $E2E_AA_NODE1)" \
+        glance_call PUT "http://$E2E_AA_NODE1:9292/v2/images/$id/stage" \
+        -H 'Content-Type: application/octet-stream' --data-binary @"$file"
+    must "import: glance-direct import asked of node2 (POST .../import to $E2E_AA_NODE2)" \
+        glance_call POST "http://$E2E_AA_NODE2:9292/v2/images/$id/import" \
+        -H 'Content-Type: application/json' -d '{"method": {"name": "glance-direct"}}'
+    check "import: node2 proxied it to node1's worker_self_reference_url" \
+        grep -q "Proxying POST request to host http://$E2E_AA_NODE1:9292" \
+        "$E2E_STATE/logs/glance-aa-node2.log"
+    wait_ready "" 60 "import: the image is active" s2_image_active "$id"
+    rm -f "$file.out"
+    check "import: the imported image downloads byte-equal through HAProxy" \
+        eval 'image_download e2e-s2-import "$file.out" && cmp "$file" "$file.out"'
+}
+
+# glance_call METHOD URL CURL_ARGS...: an Image API call with the token
+# of $E2E_STATE/s2/auth-header; prints the response; fails unless 2xx.
+glance_call() {
+    local method=$1 url=$2 code
+    shift 2
+    code=$(curl -sS -o "$E2E_STATE/s2/response" -w '%{http_code}' -X "$method" \
+        -H @"$E2E_STATE/s2/auth-header" "$@" "$url")
+    cat "$E2E_STATE/s2/response"
+    echo
+    echo "HTTP $code"
+    [[ $code == 2* ]]
+}
+
+s2_image_active() { # ID
+    glance_call GET "http://$E2E_AA_VIP:9292/v2/images/$1" | grep -q '"status": *"active"'
+}
 
 s2_haproxy_check() { # ROOT
     view_of "$1/etc/haproxy" /etc/haproxy
