@@ -91,6 +91,10 @@ export GLHAC
 # starts can reach (or collide with) any address outside it, and it ends
 # with the run.
 if [[ ${GLHA_E2E_IN_NETNS:-0} != 1 ]]; then
+    if ! unshare --net --mount -- true; then
+        echo "e2e: cannot make network and mount namespaces (unshare); needs CAP_SYS_ADMIN" >&2
+        exit 2
+    fi
     GLHA_E2E_IN_NETNS=1 exec unshare --net -- "$0" "$@"
 fi
 netns_init

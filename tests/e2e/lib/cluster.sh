@@ -66,7 +66,11 @@ EOF
     CIB_file=$cib crm_attribute --type crm_config --name dc-deadtime --update 2s
     chown hacluster:haclient "$cib"
     chmod 0600 "$cib"
-    [[ -d /run/resource-agents ]] || mkdir -p /run/resource-agents
+    local d
+    for d in /etc/corosync /var/lib/corosync /var/lib/pacemaker /var/log/pacemaker \
+        /run/resource-agents /etc/glance /var/lib/glance /run/lock /var/log/glance; do
+        ensure_dir "$d"
+    done
     local lock=$E2E_STATE/lock/cluster
     mkdir -p "$lock/glance"
     chown glance:glance "$lock/glance"

@@ -321,13 +321,25 @@ state_init() {
     chmod 0777 "$E2E_STATE/logs"
     : >"$E2E_STATE/procs"
     : >"$E2E_STATE/results"
-    if [[ -e $E2E_RUN_LINK || -L $E2E_RUN_LINK ]]; then
+    if [[ -L $E2E_RUN_LINK ]]; then
         # A previous run that was killed -9 left it; the lock says no run
         # is active.
         rm -f "$E2E_RUN_LINK"
+    elif [[ -e $E2E_RUN_LINK ]]; then
+        echo "e2e: $E2E_RUN_LINK exists and is not this harness's symlink; remove it" >&2
+        exit 2
     fi
     ln -s "$E2E_STATE" "$E2E_RUN_LINK"
     export E2E_STATE
+}
+
+# ensure_dir DIR: a bind mount needs its mount point. One a fresh host
+# lacks (/run/haproxy before HAProxy ever ran) is made, and removed at the
+# end if still empty.
+ensure_dir() {
+    [[ -d $1 ]] && return 0
+    mkdir -p "$1"
+    printf '%s\n' "$1" >>"$E2E_STATE/made-dirs"
 }
 
 # ---------------------------------------------------------------- the end
@@ -406,6 +418,9 @@ cleanup_all() {
         e2e_log "no process of this run is left"
     fi
     [[ -L $E2E_RUN_LINK ]] && rm -f "$E2E_RUN_LINK"
+    if [[ -f $E2E_STATE/made-dirs ]]; then
+        tac "$E2E_STATE/made-dirs" | while read -r d; do rmdir "$d" 2>/dev/null; done
+    fi
     # Image stores and uploads are large; logs are what a failure needs.
     rm -rf "$E2E_STATE/store" "$E2E_STATE/images"
     if ((rc == 0)) && [[ ${GLHA_E2E_KEEP:-0} != 1 ]]; then

@@ -236,6 +236,10 @@ glance_store_dir() { # NAME
 # namespace where each DST shows SRC: how a node of the cluster sees its
 # files, on this one host.
 view_of() {
+    local i
+    for ((i = 2; i <= $#; i += 2)); do
+        ensure_dir "${!i}"
+    done
     # shellcheck disable=SC2016 # expanded by the inner shell
     VIEW=(unshare --mount --propagation private -- /bin/sh -c '
         set -e
