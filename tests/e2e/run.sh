@@ -117,6 +117,7 @@ infra_start() {
 }
 
 # The EXIT trap of a scenario's shell.
+# shellcheck disable=SC2317 # called from the trap
 scenario_exit() { # STATUS NUM
     if (($1 != 0)) && [[ -z ${E2E_ABORTED:-} ]]; then
         fail_soft "scenario $2: unexpected failure (exit $1) at ${E2E_LAST_ERR:-?}"

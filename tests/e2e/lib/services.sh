@@ -169,7 +169,9 @@ EOF
 # Serves Keystone with uWSGI. `Connection: close`: without it the client
 # reuses connections uWSGI has closed and sometimes sees a reset.
 keystone_start() {
-    # Shared by every scenario, even when one restarts it.
+    # Shared by every scenario, even when one restarts it (start_proc
+    # records the scope).
+    # shellcheck disable=SC2034
     local E2E_SCOPE=infra
     start_proc keystone "$E2E_STATE/logs/keystone.log" \
         env OS_KEYSTONE_CONFIG_FILES="$(keystone_conf)" \

@@ -107,6 +107,7 @@ s1_endpoints() {
     ks endpoint-set "$id" "http://$E2E_VIP:9393"
     ks endpoint-create image public "$url" >/dev/null
     local out=$E2E_STATE/s1/endpoints-drift-dup.out
+    # shellcheck disable=SC2016 # expanded by that shell
     check "endpoints.sh with a drifted internal URL and two public endpoints: exit 0" \
         sh -c 'sh "$1" >"$2" 2>&1' _ "$script" "$out"
     check "... fixes the internal URL in place (same id, URL $url)" \
@@ -252,7 +253,8 @@ same_secret_lines() { # A B
 
 # endpoints.sh while Keystone fails under it.
 s1_keystone_faults() {
-    local dir=$1 script=$dir/bundle/keystone/endpoints.sh url="http://$E2E_VIP:9292" id
+    local dir=$1
+    local script=$dir/bundle/keystone/endpoints.sh url="http://$E2E_VIP:9292" id
     # Start from no endpoints (the service stays): the script's calls are
     # service show, then per interface list and create. Keystone goes away
     # right after the first create.

@@ -114,9 +114,13 @@ s2_import() {
         grep -q "Proxying POST request to host http://$E2E_AA_NODE1:9292" \
         "$E2E_STATE/logs/glance-aa-node2.log"
     wait_ready "" 60 "import: the image is active" s2_image_active "$id"
-    rm -f "$file.out"
     check "import: the imported image downloads byte-equal through HAProxy" \
-        eval 'image_download e2e-s2-import "$file.out" && cmp "$file" "$file.out"'
+        s2_same_download e2e-s2-import "$file"
+}
+
+s2_same_download() { # IMAGE FILE
+    rm -f "$2.out"
+    image_download "$1" "$2.out" && cmp "$2" "$2.out"
 }
 
 # glance_call METHOD URL CURL_ARGS...: an Image API call with the token
@@ -151,11 +155,7 @@ s2_binds_only_own() {
     [[ $listeners == "$E2E_AA_NODE1:9292 $E2E_AA_NODE2:9292" ]]
 }
 
-s2_download_equal() {
-    rm -f "$E2E_STATE/images/s2.out"
-    image_download e2e-s2 "$E2E_STATE/images/s2.out" &&
-        cmp "$E2E_STATE/images/s2.raw" "$E2E_STATE/images/s2.out"
-}
+s2_download_equal() { s2_same_download e2e-s2 "$E2E_STATE/images/s2.raw"; }
 
 # The frontend's bytes in (bin) and out (bout) are both at least N.
 s2_frontend_bytes() { # N
