@@ -3,13 +3,13 @@
 # readiness waits, and every process it starts, recorded by pid and ended
 # by pid. Sourced by run.sh; scenarios run in subshells of it.
 
-# Our own block of loopback addresses. Nothing here ever sends traffic
-# outside 127.0.0.0/8.
+# Addresses, all inside the run's own network namespace (run.sh): our
+# block of loopback addresses for the services (scenario 1's spec puts its
+# nodes at .12 and .13, which only its files name), and a cluster network
+# for active/active. No packet leaves the namespace.
 # shellcheck disable=SC2034 # used by the files that source this one
 E2E_NET=127.77.0
-E2E_VIP=$E2E_NET.11      # MariaDB, RabbitMQ, Keystone; glance-api's VIP in scenarios 1 and 2
-E2E_NODE1=$E2E_NET.12
-E2E_NODE2=$E2E_NET.13
+E2E_VIP=$E2E_NET.11      # MariaDB, RabbitMQ, Keystone; glance-api's VIP in scenario 1
 E2E_PCMK_VIP=$E2E_NET.21 # scenario 3: the VIP Pacemaker adds to lo
 # The cluster network of active/active (scenario 2), on e2e0: only inside
 # the run's network namespace (netns_init).
@@ -317,7 +317,7 @@ state_init() {
     # Not under /tmp: each node's glance-api gets a /tmp of its own.
     E2E_STATE=$(mktemp -d /var/tmp/glha-e2e.XXXXXX)
     chmod 0755 "$E2E_STATE"
-    mkdir -p "$E2E_STATE/logs" "$E2E_STATE/bin"
+    mkdir -p "$E2E_STATE/logs"
     chmod 0777 "$E2E_STATE/logs"
     : >"$E2E_STATE/procs"
     : >"$E2E_STATE/results"

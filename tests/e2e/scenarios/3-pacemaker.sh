@@ -108,6 +108,8 @@ s3_started() { # BACKEND
     wait_ready "" 90 "$1: glance-api answers /healthcheck on the VIP" \
         http_ok "http://$E2E_PCMK_VIP:9292/healthcheck"
     pass "$1: glance-api, run by Pacemaker, answers /healthcheck on the VIP"
+    check "$1: it runs as the user the spec names (glance)" \
+        test "$(ps -o user= -p "$(s3_glance_pid)")" = glance
 }
 
 s3_log() { printf '%s\n' "$(cluster_dir)/log-pacemaker/pacemaker.log"; }
