@@ -110,8 +110,13 @@ known_fault() {
         fail_soft "$desc: passes now; issue $issue fixed? make this a plain check"
         return 0
     fi
+    # The evidence: what the check printed last (an error message, the
+    # line it found).
+    local seen
+    seen=$(awk 'NF { l = $0 } END { print substr(l, 1, 160) }' "$E2E_STATE/last.out")
     printf 'ok - %s # known fault, waits for issue %s\n' "$desc" "$issue"
-    e2e_result known "$desc (issue $issue)"
+    [[ -z $seen ]] || printf '    | %s\n' "$seen"
+    e2e_result known "$desc (issue $issue)${seen:+: $seen}"
 }
 
 # ---------------------------------------------------------------- processes
