@@ -191,7 +191,15 @@ const FAKE_OPENSTACK: &str = r#"#!/bin/sh
 set -eu
 echo "$*" >> "$FAKE_STATE/calls"
 case "$1 $2" in
-"service show") [ -e "$FAKE_STATE/service-$3" ] ;;
+"service show")
+    # service show NAME -f value -c id; FAKE_FAIL=service-show: unreachable.
+    if [ "${FAKE_FAIL:-}" = service-show ]; then
+        echo "Failed to discover available identity versions when contacting http://127.0.0.1:5000/v3." >&2
+        exit 1
+    fi
+    [ -e "$FAKE_STATE/service-$3" ] ||
+        { echo "No service with a type, name or ID of '$3' exists." >&2; exit 1; }
+    echo "svc-$3" ;;
 "service create") touch "$FAKE_STATE/service-$4" ;; # service create --name NAME ...
 "endpoint list")
     # endpoint list --service T --interface I --region R -f value -c ID -c Enabled -c URL
@@ -431,6 +439,39 @@ fn endpoint_script_follows_the_reconciliation_policy() {
             .collect();
         assert_eq!(calls, planned, "live catalog {name}");
     }
+}
+
+/// A failure of `openstack service show` other than "no such service"
+/// stops the script: it must not create a second image service (seen with
+/// the real Keystone in the end-to-end tests).
+#[test]
+fn endpoint_script_stops_when_the_service_cannot_be_looked_up() {
+    if !common::tool("sh") {
+        return;
+    }
+    let spec = common::examples()
+        .into_iter()
+        .find(|s| s.as_str().ends_with("seed.glha"))
+        .unwrap();
+    let (_tmp, dir, _) = build(&spec, None);
+    let fake = FakeOpenstack::new();
+    std::fs::write(fake.state.join("calls"), "").unwrap();
+    let out = Command::new("sh")
+        .arg(dir.join("keystone/endpoints.sh"))
+        .env("PATH", &fake.path)
+        .env("FAKE_STATE", &fake.state)
+        .env("FAKE_FAIL", "service-show")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot look up the glance service"), "{err}");
+    let calls = std::fs::read_to_string(fake.state.join("calls")).unwrap();
+    assert_eq!(
+        calls.trim(),
+        "service show glance -f value -c id",
+        "{calls}"
+    );
 }
 
 /// Active/active bundles hold HAProxy's `listen` section (only the section:

@@ -1,10 +1,16 @@
 //! `pacemaker/glance-api.pcs.sh`: the same configuration as the crm script,
-//! as pcs commands (one per line, every argument quoted by [`shell::quote`]).
+//! as pcs commands (one per line, every argument quoted by
+//! [`super::shell::quote`]).
 //!
-//! `pcs` is called by its plain name so the script works against the live
-//! cluster or, with a shell function `pcs() { command pcs -f FILE "$@"; }`,
-//! against a CIB file. Never `--force`; `--no-default-ops` keeps the ops
-//! exactly as planned, like crm.
+//! All or nothing, like the crm script's single `commit`: the commands build
+//! a shadow copy of the CIB (`pcs cluster cib`, then `pcs -f COPY …`), and
+//! one `pcs cluster cib-push COPY diff-against=ORIGINAL` applies their
+//! difference. Run one by one against the live cluster, a primitive would
+//! start before the group, clone or constraint that places it exists (the
+//! end-to-end tests saw glance-api start before its group was made).
+//! `-f CIB_FILE` points the script at a CIB file instead of the live
+//! cluster. Never `--force`; `--no-default-ops` keeps the ops exactly as
+//! planned, like crm.
 //!
 //! One function per object gives its command as argv ([`Argv`], unquoted);
 //! the script quotes each word.
@@ -24,11 +30,11 @@ fn words(w: &[&str]) -> Argv {
     w.iter().map(|s| s.to_string()).collect()
 }
 
-/// The command as a script line: every word quoted by [`quote`]; a word the
-/// shell could read as syntax (`then`) in single quotes all the same
-/// (shellcheck SC1010).
+/// The command as a script line, run against the shadow copy: every word
+/// quoted by [`quote`]; a word the shell could read as syntax (`then`) in
+/// single quotes all the same (shellcheck SC1010).
 fn line(argv: &[String]) -> String {
-    let mut s = String::from("pcs");
+    let mut s = String::from("shadow");
     for w in argv {
         s.push(' ');
         if w == "then" {
@@ -148,6 +154,38 @@ pub fn commands(pm: &Pacemaker, value: &mut dyn FnMut(&Value) -> String) -> Vec<
     out
 }
 
+/// The script's set-up: the target (the live cluster, or `-f FILE`), and
+/// the shadow copy the commands change (removed on exit: it may hold
+/// secrets).
+const PROLOGUE: &str = r#"set -eu
+
+if [ "$#" -eq 2 ] && [ "$1" = -f ]; then
+    target=$2
+elif [ "$#" -ne 0 ]; then
+    echo "usage: $0 [-f CIB_FILE]" >&2
+    exit 2
+else
+    target=''
+fi
+# on_target ARGS: pcs against the live cluster, or the CIB file given.
+# CIB_file too: `pcs -f` does not override it for cib-push.
+on_target() {
+    if [ -n "$target" ]; then CIB_file=$target pcs -f "$target" "$@"; else pcs "$@"; fi
+}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+on_target cluster cib "$work/cib.xml"
+cp "$work/cib.xml" "$work/original.xml"
+# shadow ARGS: pcs against the shadow copy.
+shadow() { CIB_file=$work/cib.xml pcs -f "$work/cib.xml" "$@"; }
+
+"#;
+
+/// Applies the shadow copy's difference from the original in one push.
+const EPILOGUE: &str = r#"
+on_target cluster cib-push "$work/cib.xml" diff-against="$work/original.xml"
+"#;
+
 /// Renders the pcs script.
 pub(crate) fn render(plan: &Plan, secrets: &Secrets) -> Out {
     let pm = &plan.pacemaker;
@@ -159,16 +197,20 @@ pub(crate) fn render(plan: &Plan, secrets: &Secrets) -> Out {
     push_comment(
         &mut out,
         "Run on one cluster node: sh pacemaker/glance-api.pcs.sh\n\
-         To try it on a copy first: pcs cluster cib cib.xml, define\n\
-         pcs() { command pcs -f cib.xml \"$@\"; } and source this file.",
+         To try it on a copy first: pcs cluster cib cib.xml, then\n\
+         sh pacemaker/glance-api.pcs.sh -f cib.xml\n\
+         All or nothing: the commands change a shadow copy of the CIB, and one\n\
+         `pcs cluster cib-push` at the end applies them, so nothing starts\n\
+         before its group, clones and constraints exist.",
     );
     for c in &pm.comments {
         push_comment(&mut out, c);
     }
-    out.push_str("set -eu\n\n");
+    out.push_str(PROLOGUE);
     for argv in commands(pm, &mut |v| secrets.render(v, &mut acc)) {
         out.push_str(&line(&argv));
     }
+    out.push_str(EPILOGUE);
     Out {
         path: PCS_PATH.to_string(),
         contents: out,

@@ -260,16 +260,13 @@ fn pcs_script_builds_the_same_configuration() {
     let cib = base_cib(dir.path());
     let script = dir.path().join("pcs.sh");
     std::fs::write(&script, b.get(PCS_PATH).unwrap()).unwrap();
-    let (ok, out) = run(Command::new("sh")
-        .arg("-c")
-        .arg(r#"pcs() { command pcs -f "$CIB" "$@"; }; . "$SCRIPT""#)
-        .env("CIB", &cib)
-        .env("SCRIPT", &script));
+    let (ok, out) = run(Command::new("sh").arg(&script).arg("-f").arg(&cib));
     assert!(ok, "pcs script:\n{out}");
     for line in out.lines() {
         // Offline, pcs cannot check that a node exists, and says so.
         assert!(
-            line.contains("Validation for node existence in the cluster will be skipped"),
+            line.contains("Validation for node existence in the cluster will be skipped")
+                || line == "CIB updated",
             "pcs said: {line}"
         );
     }

@@ -5,8 +5,9 @@
 #   CRM_SCRIPT  crmsh `configure` batch input (pacemaker/glance-api.crm); may
 #               end with `commit`.
 #   PCS_SCRIPT  POSIX sh script whose commands call `pcs ...`
-#               (pacemaker/glance-api.pcs.sh). It runs with a `pcs` wrapper
-#               first on PATH that adds `-f CIB`; it must not pass -f itself.
+#               (pacemaker/glance-api.pcs.sh). It runs as `sh PCS_SCRIPT -f
+#               CIB` (the script's own way to target a CIB file), with a
+#               `pcs` wrapper first on PATH that logs and vets every call.
 #
 # Env:
 #   PCMK_NODES          node names of the base CIB (default "node1"); every
@@ -154,16 +155,16 @@ problems=$work/pcs-problems.log
 {
     echo '#!/usr/bin/env bash'
     echo 'set -uo pipefail'
-    printf 'real=%q cib=%q calls=%q problems=%q\n' "$real_pcs" "$pcs_cib" "$calls" "$problems"
+    printf 'real=%q calls=%q problems=%q\n' "$real_pcs" "$calls" "$problems"
     cat <<'WRAPPER'
 printf 'pcs' >>"$calls"; printf ' %q' "$@" >>"$calls"; echo >>"$calls"
 for a in "$@"; do
     case $a in
     --force) echo "pcs called with --force: pcs $*" >>"$problems"; exit 1 ;;
-    -f | -f?* | --corosync_conf*) echo "pcs called with its own $a: pcs $*" >>"$problems"; exit 1 ;;
+    --corosync_conf*) echo "pcs called with its own $a: pcs $*" >>"$problems"; exit 1 ;;
     esac
 done
-out=$("$real" -f "$cib" "$@" 2>&1)
+out=$("$real" "$@" 2>&1)
 rc=$?
 [[ -z $out ]] || printf '%s\n' "$out"
 if ((rc != 0)); then
@@ -180,7 +181,7 @@ WRAPPER
 chmod 0755 "$bin/pcs"
 
 rc=0
-out=$(cd "$work" && PATH=$bin:$PATH sh "$pcs_script" 2>&1) || rc=$?
+out=$(cd "$work" && PATH=$bin:$PATH sh "$pcs_script" -f "$pcs_cib" 2>&1) || rc=$?
 ncalls=$(wc -l <"$calls")
 if [[ -s $problems ]]; then
     fail "pcs script $2:

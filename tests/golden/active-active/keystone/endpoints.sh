@@ -15,9 +15,21 @@ service_name='glance'
 service_type='image'
 region='RegionOne'
 
-if ! openstack service show "$service_name" >/dev/null 2>&1; then
-    openstack service create --name "$service_name" \
-        --description 'OpenStack Image' "$service_type"
+# The service is created only when Keystone says there is none. Any other
+# failure (Keystone unreachable, an expired token) stops here: creating on
+# every failure would leave a second service of this type, after which
+# every endpoint command fails with "Multiple service matches found".
+if ! found=$(openstack service show "$service_name" -f value -c id 2>&1); then
+    case $found in
+    *"No service with a type, name or ID of"*)
+        openstack service create --name "$service_name" \
+            --description 'OpenStack Image' "$service_type"
+        ;;
+    *)
+        printf 'glha: cannot look up the %s service: %s\n' "$service_name" "$found" >&2
+        exit 1
+        ;;
+    esac
 fi
 
 # strip_slashes URL: the URL without trailing `/`.
