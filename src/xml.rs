@@ -100,6 +100,12 @@ impl Elem {
 
     /// Like [`Elem::find`], mutably.
     pub fn find_mut(&mut self, name: &str) -> Option<&mut Elem> {
+        self.find_mut_by(|e| e.name == name)
+    }
+
+    /// The first element, this one or a descendant in document order, for
+    /// which `pred` holds, mutably.
+    pub fn find_mut_by(&mut self, pred: impl Fn(&Elem) -> bool) -> Option<&mut Elem> {
         // Search immutably, noting each visited element's parent and place,
         // then walk the found path mutably.
         let mut seen: Vec<(&Elem, usize, usize)> = vec![(self, usize::MAX, 0)];
@@ -107,7 +113,7 @@ impl Elem {
         let mut found = None;
         while let Some(k) = stack.pop() {
             let e = seen[k].0;
-            if e.name == name {
+            if pred(e) {
                 found = Some(k);
                 break;
             }
