@@ -153,6 +153,36 @@ pub struct NodeAction {
     pub reason: Option<String>,
 }
 
+/// A recurring operation scheduled or cancelled on a resource that
+/// otherwise keeps running: a changed monitor, which restarts nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecurringOp {
+    /// The resource.
+    pub resource: String,
+    /// `monitor` (scheduled) or `cancel`.
+    pub op: String,
+    /// Its interval (`30s`, `1500ms`).
+    pub interval: String,
+    /// The node.
+    pub node: String,
+}
+
+impl RecurringOp {
+    /// `monitor p_glance-api every 30s on node1`.
+    pub fn line(&self) -> String {
+        match self.op.as_str() {
+            "cancel" => format!(
+                "cancel the {} recurring operation of {} on {}",
+                self.interval, self.resource, self.node
+            ),
+            op => format!(
+                "{op} {} every {} on {}",
+                self.resource, self.interval, self.node
+            ),
+        }
+    }
+}
+
 /// A transition: everything Pacemaker does to reach the configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
@@ -160,11 +190,20 @@ pub struct Transition {
     pub nodes: Vec<NodeAction>,
     /// Resource actions, in crm_simulate's order.
     pub resources: Vec<ResourceAction>,
+    /// Recurring operations changed on resources that keep running.
+    #[serde(default)]
+    pub recurring: Vec<RecurringOp>,
 }
 
 impl Transition {
     /// Whether nothing happens.
     pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.resources.is_empty() && self.recurring.is_empty()
+    }
+
+    /// Whether nothing stops, starts, moves or is fenced (a monitor may
+    /// change).
+    pub fn disrupts_nothing(&self) -> bool {
         self.nodes.is_empty() && self.resources.is_empty()
     }
 
@@ -174,6 +213,7 @@ impl Transition {
             .iter()
             .map(NodeAction::line)
             .chain(self.resources.iter().map(ResourceAction::line))
+            .chain(self.recurring.iter().map(RecurringOp::line))
             .collect()
     }
 }
@@ -389,16 +429,38 @@ pub fn parse(output: &str) -> Result<Transition, String> {
         }
     }
     let mut t = Transition::default();
-    // No <actions> at all: nothing to do.
-    let Some(actions) = root.kids("actions").next() else {
-        return Ok(t);
-    };
-    for a in &actions.children {
+    for a in root.kids("actions").flat_map(|a| a.children.iter()) {
         match a.name.as_str() {
             "rsc_action" => t.resources.push(resource_action(a)?),
             "node_action" => t.nodes.push(node_action(a)?),
             _ => {}
         }
+    }
+    // The executed transition's recurring operations, on resources the
+    // summary leaves alone (a started resource's monitors are part of its
+    // start).
+    for a in root.kids("transition").flat_map(|t| t.kids("rsc_action")) {
+        let (Some(rsc), Some(op), Some(node), Some(ms)) = (
+            a.attr("resource"),
+            a.attr("op"),
+            a.attr("node"),
+            a.attr("interval").and_then(|i| i.parse::<u64>().ok()),
+        ) else {
+            continue;
+        };
+        if ms == 0 || t.resources.iter().any(|r| r.resource == rsc) {
+            continue;
+        }
+        t.recurring.push(RecurringOp {
+            resource: rsc.to_string(),
+            op: op.to_string(),
+            interval: if ms % 1000 == 0 {
+                format!("{}s", ms / 1000)
+            } else {
+                format!("{ms}ms")
+            },
+            node: node.to_string(),
+        });
     }
     Ok(t)
 }
@@ -672,6 +734,30 @@ mod tests {
         assert_eq!(json["resources"][4]["action"], "frobnicate");
         let back: Transition = serde_json::from_value(json).unwrap();
         assert_eq!(back, t);
+    }
+
+    #[test]
+    fn a_changed_monitor_restarts_nothing() {
+        let out = r#"<pacemaker-result api-version="2.25" request="x">
+  <actions/>
+  <transition>
+    <rsc_action resource="p_glance-api" op="monitor" node="controller2" interval="30000"/>
+    <rsc_action resource="p_glance-api" op="cancel" node="controller2" interval="60000"/>
+    <rsc_action resource="p_other" op="monitor" node="controller2" interval="0"/>
+  </transition>
+  <status code="0" message="OK"/>
+</pacemaker-result>"#;
+        let t = parse(out).unwrap();
+        assert!(t.disrupts_nothing() && !t.is_empty());
+        assert_eq!(
+            t.lines(),
+            [
+                "monitor p_glance-api every 30s on controller2",
+                "cancel the 60s recurring operation of p_glance-api on controller2"
+            ]
+        );
+        // A started resource's monitor belongs to its start.
+        assert!(parse(VIP).unwrap().recurring.is_empty());
     }
 
     #[test]

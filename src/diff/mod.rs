@@ -35,8 +35,8 @@ pub use apply::{
 };
 pub use crm_show::strip_ansi;
 pub use impact::{
-    parse as parse_simulation, ActionKind, Impact, NodeAction, NodeActionKind, ResourceAction,
-    Restart, RestartHow, Transition,
+    parse as parse_simulation, ActionKind, Impact, NodeAction, NodeActionKind, RecurringOp,
+    ResourceAction, Restart, RestartHow, Transition,
 };
 pub use ini::ini_value;
 pub use read::MAX_LIVE_BYTES;

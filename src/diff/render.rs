@@ -229,13 +229,13 @@ fn impact_summary(i: &Impact) -> String {
     match i {
         Impact::NoChange => String::new(),
         Impact::NotComputed { reason } => format!("; impact: not computed ({reason})"),
-        Impact::Predicted { transition, .. } if transition.is_empty() => {
+        Impact::Predicted { transition, .. } if transition.disrupts_nothing() => {
             "; impact: nothing stops, starts or moves".into()
         }
         Impact::Predicted { transition, .. } => {
             let n = transition.nodes.len() + transition.resources.len();
             format!(
-                "; impact: {n} action{} (see below)",
+                "; impact: {n} resource or node action{} (see below)",
                 if n == 1 { "" } else { "s" }
             )
         }
@@ -257,7 +257,7 @@ fn impact(o: &mut String, p: &Paint, i: &Impact) {
         "\n{}",
         p.bold("== impact (crm_simulate on the live CIB with the plan applied)")
     );
-    if transition.is_empty() {
+    if transition.disrupts_nothing() {
         let _ = writeln!(o, "  nothing stops, starts, moves or restarts");
     }
     for l in transition.lines() {

@@ -4,6 +4,7 @@
 use camino::{Utf8Path, Utf8PathBuf};
 use std::process::Command;
 
+pub mod live;
 pub mod pcmk;
 
 /// The repository root.

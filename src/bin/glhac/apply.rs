@@ -193,7 +193,7 @@ fn render(r: &ApplyReport) -> String {
             if let Some(t) = &r.transition {
                 line("predicted transition (Pacemaker runs it now):".into());
                 let lines = t.lines();
-                if lines.is_empty() {
+                if t.disrupts_nothing() {
                     line("  nothing stops, starts, moves or restarts".into());
                 }
                 for l in lines {
