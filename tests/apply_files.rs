@@ -392,3 +392,21 @@ fn apply_prints_no_secret_even_in_json_and_errors() {
         .unwrap()
         .contains("secretsecret"));
 }
+
+#[test]
+fn a_second_apply_on_the_same_root_waits_its_turn() {
+    let (tmp, root) = planned();
+    let dir = std::fs::File::open(&root).unwrap();
+    rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive).unwrap();
+    let before = tree(&root);
+    let o = apply(tmp.path(), &[], &[]);
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert!(
+        text(&o).contains("refused: another glhac apply is running on root; wait for it to finish"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(tree(&root), before);
+    drop(dir);
+    assert_eq!(code(&apply(tmp.path(), &[], &[])), 0);
+}

@@ -326,6 +326,8 @@ pub(crate) fn predict(
         Ok(c) => c,
         Err(e) => return not(format!("cannot build the candidate CIB: {e}")),
     };
+    let mut tools = tools.clone();
+    tools.redact(&live_secrets(plan, live));
     let run = || -> Result<(Transition, Transition), String> {
         let dir = private_dir()?;
         let cand = write_private(dir.path(), "candidate.xml", &candidate)?;
@@ -342,6 +344,25 @@ pub(crate) fn predict(
         },
         Err(e) => not(e),
     }
+}
+
+/// The live values of parameters that hold a secret (by their name, or
+/// because the plan puts one there): a tool that quotes one in an error
+/// must not make glha print it.
+pub(crate) fn live_secrets(plan: &Plan, live: &Pacemaker) -> SecretValues {
+    let mut out = std::collections::BTreeMap::new();
+    for l in &live.primitives {
+        let planned = plan.pacemaker.primitive(&l.id);
+        for (k, v) in &l.params {
+            let secret = crate::secret::is_sensitive_name(k)
+                || planned
+                    .is_some_and(|p| p.params.iter().any(|(pk, pv)| pk == k && pv.is_sensitive()));
+            if let (true, Value::Plain(text)) = (secret, v) {
+                out.insert(format!("live:{}:{k}", l.id), text.clone());
+            }
+        }
+    }
+    SecretValues::from_map(out)
 }
 
 /// The candidate to simulate: secret values where known; where not, the
@@ -758,6 +779,22 @@ mod tests {
         );
         // A started resource's monitor belongs to its start.
         assert!(parse(VIP).unwrap().recurring.is_empty());
+    }
+
+    #[test]
+    fn live_secret_values_are_redacted_by_name_and_by_plan() {
+        let plan = crate::emit::testplan::seed();
+        let mut live = plan.pacemaker.clone();
+        for p in &mut live.primitives {
+            for (k, v) in &mut p.params {
+                *v = Value::Plain(format!("live-{k}"));
+            }
+        }
+        let s = live_secrets(&plan, &live);
+        let ids: Vec<&str> = s.ids().collect();
+        assert!(ids.contains(&"live:st_controller1:password"), "{ids:?}");
+        assert!(ids.iter().all(|id| !id.ends_with(":ip")), "{ids:?}");
+        assert_eq!(s.get("live:st_controller1:password"), Some("live-password"));
     }
 
     #[test]

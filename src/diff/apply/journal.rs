@@ -58,6 +58,27 @@ fn failpoint(point: &str) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Takes the apply lock of `root`: an exclusive `flock` on the root
+/// directory itself (no lock file to leave behind), held while the
+/// returned handle lives. A second apply on the same root is refused
+/// instead of recovering the first one's journal under its feet.
+pub(super) fn lock(root: &Utf8Path) -> Result<std::fs::File, Refusal> {
+    let dir = std::fs::File::open(root).map_err(|e| Refusal::NotWritable {
+        path: root.to_owned(),
+        why: e.to_string(),
+    })?;
+    match rustix::fs::flock(&dir, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(dir),
+        Err(rustix::io::Errno::WOULDBLOCK) => Err(Refusal::Busy {
+            root: root.to_owned(),
+        }),
+        Err(e) => Err(Refusal::NotWritable {
+            path: root.to_owned(),
+            why: format!("cannot lock it: {}", std::io::Error::from(e)),
+        }),
+    }
+}
+
 /// Where apply keeps its journal under `root`.
 pub fn journal_path(root: &Utf8Path) -> Utf8PathBuf {
     root.join("var/lib/glha/apply-journal.json")

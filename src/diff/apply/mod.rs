@@ -115,6 +115,11 @@ pub enum Refusal {
         /// The one given.
         given: String,
     },
+    /// Another apply is running on this root.
+    Busy {
+        /// The root.
+        root: Utf8PathBuf,
+    },
     /// An interrupted apply of another plan left its journal.
     OtherJournal {
         /// The journal.
@@ -222,6 +227,10 @@ impl std::fmt::Display for Refusal {
                 f,
                 "the plan was made for root {}, not {given}",
                 planned.as_deref().unwrap_or("(none: diff ran without --root)")
+            ),
+            Refusal::Busy { root } => write!(
+                f,
+                "another glhac apply is running on {root}; wait for it to finish"
             ),
             Refusal::OtherJournal { path } => write!(
                 f,
@@ -388,6 +397,7 @@ pub fn apply(input: ApplyInput<'_>, opts: &ApplyOptions) -> Result<ApplyReport, 
     if !problems.is_empty() {
         return Err(refused(problems, &done));
     }
+    let _lock = journal::lock(&opts.root).map_err(|p| refused(vec![p], &done))?;
     let digest = input.saved.digest();
     match journal::recover(&opts.root, &digest) {
         Ok(r) => done.recovery = r,

@@ -27,7 +27,7 @@
 //! retries, a few times.
 
 use super::{ApplyInput, PacemakerOutcome, Part, Refusal};
-use crate::diff::impact::{private_dir, write_private};
+use crate::diff::impact::{live_secrets, private_dir, write_private};
 use crate::diff::{cib, pacemaker as compare, ChangeKind, CibVersion, PcmkChange};
 use crate::emit::SecretMode;
 use crate::secret::SecretValues;
@@ -187,6 +187,8 @@ pub(super) fn run(
                 }
             ));
         }
+        let mut tools = tools.clone();
+        tools.redact(&live_secrets(input.plan, &live.model));
         let cand = candidate(&live, input).map_err(|e| format!("{e}; {none}"))?;
         let dir = private_dir()?;
         let old = write_private(dir.path(), "live.xml", &live.text)?;
@@ -198,7 +200,7 @@ pub(super) fn run(
             return Ok(PacemakerOutcome::AlreadyApplied);
         };
         match tools.cib_patch(&patch) {
-            Ok(()) => return verify(work, input, tools),
+            Ok(()) => return verify(work, input, &tools),
             Err(e) if e.status() == Some(CIB_OUTDATED) => continue,
             Err(e) => return Err(format!("{e}; {none}")),
         }
