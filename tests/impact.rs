@@ -71,7 +71,7 @@ fn a_changed_vip_restarts_the_vip_and_glance_api_through_the_group() {
         ])
     );
     assert_eq!(i["pending"]["resources"], serde_json::json!([]));
-    assert_eq!(json["pacemaker"]["cib"]["epoch"].as_u64().is_some(), true);
+    assert!(json["pacemaker"]["cib"]["epoch"].as_u64().is_some());
 }
 
 #[test]
