@@ -410,3 +410,45 @@ fn a_second_apply_on_the_same_root_waits_its_turn() {
     drop(dir);
     assert_eq!(code(&apply(tmp.path(), &[], &[])), 0);
 }
+
+#[test]
+fn a_rabbitmq_password_the_driver_cannot_carry_is_refused_by_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = seeded_root(tmp.path());
+    let spec = common::live::seed_variant(
+        tmp.path(),
+        "spec.glha",
+        &[(
+            "hosts = [vip.internal]",
+            "hosts = [vip.internal]  user = \"openstack\"  password = secret env \"GLHA_TEST_RABBIT\"",
+        )],
+    );
+    let o = glhac(
+        &[
+            "diff",
+            spec.to_str().unwrap(),
+            "--root",
+            "root",
+            "--save-plan",
+            "plan.json",
+        ],
+        tmp.path(),
+        &[],
+    );
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let before = tree(&root);
+    let o = apply(tmp.path(), &[], &[("GLHA_TEST_RABBIT", "pa/ss-9f3c")]);
+    let out = text(&o);
+    assert_eq!(code(&o), 2, "{out}");
+    assert!(
+        out.contains("refused: secret `rabbitmq.password` (from environment variable GLHA_TEST_RABBIT) contains `/`, which a RabbitMQ transport URL cannot carry exactly"),
+        "{out}"
+    );
+    assert!(!out.contains("9f3c"), "{out}");
+    assert_eq!(tree(&root), before);
+    let o = apply(tmp.path(), &[], &[("GLHA_TEST_RABBIT", "pa-ss-9f3c")]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(String::from_utf8(read(&root, FILES[0]))
+        .unwrap()
+        .contains("transport_url = rabbit://openstack:pa-ss-9f3c@10.0.0.11:5672/\n"));
+}

@@ -62,6 +62,32 @@ fn the_cib_becomes_the_candidate_and_a_second_diff_finds_nothing() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let (cib, _) = planned(tmp.path());
+    // An operator's note in the configuration (crmsh keeps comments as XML
+    // comments): the patch must not delete it.
+    let noted = std::fs::read_to_string(&cib).unwrap().replacen(
+        "<resources>",
+        "<resources><!-- operator note: keep -->",
+        1,
+    );
+    std::fs::write(&cib, noted).unwrap();
+    // The plan must be made again: a note is a change of the configuration
+    // (its digest; the epoch stays, as nothing told Pacemaker).
+    let o = apply(tmp.path(), &cib, &[], &[]);
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    let spec = common::root().join("examples/seed.glha");
+    let o = glhac(
+        &[
+            "diff",
+            spec.as_str(),
+            "--cib",
+            cib.to_str().unwrap(),
+            "--save-plan",
+            "plan.json",
+        ],
+        tmp.path(),
+        &[],
+    );
+    assert_eq!(code(&o), 1, "{}", text(&o));
     let before = std::fs::read_to_string(&cib).unwrap();
     let o = apply(tmp.path(), &cib, &[], &[]);
     let out = text(&o);
@@ -89,7 +115,6 @@ fn the_cib_becomes_the_candidate_and_a_second_diff_finds_nothing() {
     );
 
     // The live configuration is the candidate's.
-    let spec = common::root().join("examples/seed.glha");
     let comp = common::compile(&spec, &glha::Options::default());
     let candidate = glha::emit::cib::candidate(
         &before,
@@ -98,6 +123,7 @@ fn the_cib_becomes_the_candidate_and_a_second_diff_finds_nothing() {
     )
     .unwrap();
     assert_eq!(configuration(&after), configuration(&candidate));
+    assert!(after.contains("<!-- operator note: keep -->"), "{after}");
 
     // Nothing left to do, and applying again says so.
     let o = glhac(

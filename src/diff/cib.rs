@@ -233,7 +233,12 @@ impl Reader {
             }
         };
         let mut extra = other_attrs(o, &["id", "name", "interval", "timeout"], &|_, _| false);
-        extra.extend(o.children.iter().map(|c| format!("<{}>", c.name)));
+        extra.extend(
+            o.children
+                .iter()
+                .filter(|c| !c.is_comment())
+                .map(|c| format!("<{}>", c.name)),
+        );
         if !extra.is_empty() {
             self.unmodelled(
                 "primitive",
