@@ -332,9 +332,19 @@ pub(crate) fn predict(
         let dir = private_dir()?;
         let cand = write_private(dir.path(), "candidate.xml", &candidate)?;
         let now = write_private(dir.path(), "live.xml", live_text)?;
-        let transition = parse(&tools.simulate(&cand).map_err(|e| e.to_string())?)?;
-        let pending = parse(&tools.simulate(&now).map_err(|e| e.to_string())?)?;
-        Ok((transition, pending))
+        // The two simulations are independent: run them side by side.
+        let simulate = |cib: &std::path::Path| -> Result<Transition, String> {
+            parse(&tools.simulate(cib).map_err(|e| e.to_string())?)
+        };
+        let (transition, pending) = std::thread::scope(|s| {
+            let pending = s.spawn(|| simulate(&now));
+            let transition = simulate(&cand);
+            let pending = pending
+                .join()
+                .unwrap_or_else(|_| Err("crm_simulate's reader panicked".into()));
+            (transition, pending)
+        });
+        Ok((transition?, pending?))
     };
     match run() {
         Ok((transition, pending)) => Impact::Predicted {

@@ -604,8 +604,10 @@ impl DiffReport {
         serde_json::to_string_pretty(self).expect("a report serializes")
     }
 
-    /// The commands that remain after the ini files are written: one
-    /// `crm configure load update` batch, then openstack commands.
+    /// The changes as commands, for review (and for applying by hand):
+    /// one `crm configure load update` batch, then the openstack calls.
+    /// Secrets appear as placeholders. `apply` makes the same changes
+    /// itself (the CIB through a patch, see [`apply()`]).
     pub fn commands(&self) -> Vec<Command> {
         let mut out = Vec::new();
         let defs: Vec<&str> = self

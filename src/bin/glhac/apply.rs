@@ -29,7 +29,7 @@ pub struct Args {
     /// Also apply the catalog part: run the planned `openstack` calls (admin credentials from the environment) if the catalog is still the one reviewed.
     #[arg(long)]
     endpoints: bool,
-    /// Write only the files of this service (repeatable): glance-api, nova, cinder, haproxy, sysctl.
+    /// Write only the files of this service (repeatable).
     #[arg(long, value_name = "SERVICE", value_parser = SERVICES, conflicts_with = "skip")]
     only: Vec<String>,
     /// Write the files of every service but this one (repeatable).
