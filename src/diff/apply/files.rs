@@ -10,6 +10,7 @@
 
 use super::journal::{self, Entry};
 use super::{ApplyInput, ApplyOptions, Refusal};
+use crate::diff::saved::{SavedFile, SavedWhole};
 use crate::diff::{
     files as whole, holds_secret, ini, read, readable_by_others, sha256_hex, under_root,
 };
@@ -85,62 +86,80 @@ pub(super) fn check(
             work.outcome.skipped.push(sf.target.clone());
             continue;
         }
-        let Some(file) = input
-            .plan
-            .ini
-            .iter()
-            .find(|f| f.target == sf.target && f.node == sf.node)
-        else {
-            problems.push(Refusal::PlanMismatch {
-                target: sf.target.clone(),
-                why: "the spec no longer writes this file".into(),
-            });
-            continue;
-        };
-        needed.extend(file_secret_ids(file));
-        let holds = holds_secret(file);
-        let merge = |live: Option<&str>, s: &SecretValues| ini::merge(live, file, s).text();
-        if let Err(p) = ini_values(file, input.secrets) {
-            problems.push(p);
-            continue;
+        match ini_status(input, opts, sf, needed) {
+            Ok((status, holds)) => add(&mut work, problems, opts, status, holds),
+            Err(p) => problems.push(p),
         }
-        let status = target_status(
-            &opts.root,
-            &sf.service,
-            &sf.target,
-            &sf.live_sha256,
-            &sf.merged_sha256,
-            &|live| merge(live, &SecretValues::none()),
-            &|live| merge(live, input.secrets),
-        );
-        add(&mut work, problems, opts, status, holds);
     }
     for sw in &input.saved.whole {
         if !opts.select.includes(&sw.service) {
             work.outcome.skipped.push(sw.target.clone());
             continue;
         }
-        let Some(b) = input.plan.balancer.as_ref() else {
-            problems.push(Refusal::PlanMismatch {
-                target: sw.target.clone(),
-                why: "the spec no longer has an active/active balancer".into(),
-            });
-            continue;
-        };
-        let merged =
-            |live: Option<&str>| whole::merged(input.plan, b, &sw.target, live).unwrap_or_default();
-        let status = target_status(
-            &opts.root,
-            &sw.service,
-            &sw.target,
-            &sw.live_sha256,
-            &sw.merged_sha256,
-            &merged,
-            &merged,
-        );
-        add(&mut work, problems, opts, status, false);
+        match whole_status(input, opts, sw) {
+            Ok(status) => add(&mut work, problems, opts, status, false),
+            Err(p) => problems.push(p),
+        }
     }
     work
+}
+
+/// An ini file's status, and whether it holds a secret.
+fn ini_status(
+    input: ApplyInput<'_>,
+    opts: &ApplyOptions,
+    sf: &SavedFile,
+    needed: &mut BTreeSet<String>,
+) -> Result<(Status, bool), Refusal> {
+    let file = input
+        .plan
+        .ini
+        .iter()
+        .find(|f| f.target == sf.target && f.node == sf.node)
+        .ok_or_else(|| Refusal::PlanMismatch {
+            target: sf.target.clone(),
+            why: "the spec no longer writes this file".into(),
+        })?;
+    needed.extend(file_secret_ids(file));
+    ini_values(file, input.secrets)?;
+    let merge = |live: Option<&str>, s: &SecretValues| ini::merge(live, file, s).text();
+    let status = target_status(
+        &opts.root,
+        &sf.service,
+        &sf.target,
+        &sf.live_sha256,
+        &sf.merged_sha256,
+        &|live| merge(live, &SecretValues::none()),
+        &|live| merge(live, input.secrets),
+    )?;
+    Ok((status, holds_secret(file)))
+}
+
+/// The status of a file or section glha owns whole (no secrets).
+fn whole_status(
+    input: ApplyInput<'_>,
+    opts: &ApplyOptions,
+    sw: &SavedWhole,
+) -> Result<Status, Refusal> {
+    let b = input
+        .plan
+        .balancer
+        .as_ref()
+        .ok_or_else(|| Refusal::PlanMismatch {
+            target: sw.target.clone(),
+            why: "the spec no longer has an active/active balancer".into(),
+        })?;
+    let merged =
+        |live: Option<&str>| whole::merged(input.plan, b, &sw.target, live).unwrap_or_default();
+    target_status(
+        &opts.root,
+        &sw.service,
+        &sw.target,
+        &sw.live_sha256,
+        &sw.merged_sha256,
+        &merged,
+        &merged,
+    )
 }
 
 /// Every secret an ini file's settings splice in.
@@ -152,13 +171,12 @@ fn file_secret_ids(file: &IniFile) -> Vec<String> {
         .collect()
 }
 
-/// Every value must be writable as an ini value (a missing secret is
-/// reported with the other secrets, not here).
+/// Every value must be writable as an ini value. Values with a secret are
+/// checked with the other secrets (`secret::check_values`), by id.
 fn ini_values(file: &IniFile, secrets: &SecretValues) -> Result<(), Refusal> {
     for s in &file.settings {
         for v in &s.values {
-            let missing = v.secret_ids().iter().any(|id| !secrets.contains(id));
-            if missing {
+            if !v.secret_ids().is_empty() {
                 continue;
             }
             if let Err(why) = ini::ini_value(v, secrets) {
@@ -256,13 +274,9 @@ fn add(
     work: &mut Work,
     problems: &mut Vec<Refusal>,
     opts: &ApplyOptions,
-    status: Result<Status, Refusal>,
+    status: Status,
     holds: bool,
 ) {
-    let status = match status {
-        Ok(s) => s,
-        Err(p) => return problems.push(p),
-    };
     let (old, live) = match status.live {
         Ok(l) => l,
         Err(p) => return problems.push(p),

@@ -389,65 +389,94 @@ pub fn apply(input: ApplyInput<'_>, opts: &ApplyOptions) -> Result<ApplyReport, 
         restarts: input.saved.restarts.clone(),
         ..Default::default()
     };
-    let refused = |problems, done: &ApplyReport| ApplyError::Refused {
-        problems,
-        done: Box::new(done.clone()),
-    };
     let problems = origin_problems(input, opts);
     if !problems.is_empty() {
         return Err(refused(problems, &done));
     }
     let _lock = journal::lock(&opts.root).map_err(|p| refused(vec![p], &done))?;
     let digest = input.saved.digest();
-    match journal::recover(&opts.root, &digest) {
-        Ok(r) => done.recovery = r,
+    done.recovery = match journal::recover(&opts.root, &digest) {
+        Ok(r) => r,
         Err(journal::RecoverError::Refused(p)) => return Err(refused(p, &done)),
-        Err(journal::RecoverError::Failed(e)) => {
-            return Err(ApplyError::Failed {
-                error: e,
-                done: Box::new(done),
-            })
-        }
-    }
+        Err(journal::RecoverError::Failed(e)) => return Err(failed(e, &done)),
+    };
+    let work = check(input, opts).map_err(|p| refused(p, &done))?;
+    execute(work, input, opts, &digest, done)
+}
 
+fn refused(problems: Vec<Refusal>, done: &ApplyReport) -> ApplyError {
+    ApplyError::Refused {
+        problems,
+        done: Box::new(done.clone()),
+    }
+}
+
+fn failed(error: String, done: &ApplyReport) -> ApplyError {
+    ApplyError::Failed {
+        error,
+        done: Box::new(done.clone()),
+    }
+}
+
+/// What the checks found to do, part by part.
+struct Work {
+    files: files::Work,
+    pacemaker: Option<Part<pacemaker::Work>>,
+    endpoints: Option<Part<endpoints::Work>>,
+}
+
+/// Checks every part `opts` asks for; every problem, or the work.
+fn check(input: ApplyInput<'_>, opts: &ApplyOptions) -> Result<Work, Vec<Refusal>> {
     let mut problems = Vec::new();
     let mut needed = BTreeSet::new();
     let files = files::check(input, opts, &mut problems, &mut needed);
-    let pcmk = if opts.pacemaker {
+    let pacemaker = if opts.pacemaker {
         needed.extend(pacemaker_secret_ids(input.plan));
         pacemaker::check(input, &opts.tools, &mut problems)
     } else {
         None
     };
-    let eps = if opts.endpoints {
+    let endpoints = if opts.endpoints {
         endpoints::check(input, &opts.tools, &mut problems)
     } else {
         None
     };
     problems.extend(secret_problems(input, &needed));
-    if !problems.is_empty() {
-        return Err(refused(problems, &done));
+    if problems.is_empty() {
+        Ok(Work {
+            files,
+            pacemaker,
+            endpoints,
+        })
+    } else {
+        Err(problems)
     }
+}
 
-    let fail = |error: String, done: &ApplyReport| ApplyError::Failed {
-        error,
-        done: Box::new(done.clone()),
-    };
-    let (written, result) = files::commit(files, &opts.root, &digest);
+/// Does the work: the files, then the CIB, then the catalog; stops at the
+/// first part that fails.
+fn execute(
+    work: Work,
+    input: ApplyInput<'_>,
+    opts: &ApplyOptions,
+    digest: &str,
+    mut done: ApplyReport,
+) -> Result<ApplyReport, ApplyError> {
+    let (written, result) = files::commit(work.files, &opts.root, digest);
     done.files = written;
-    result.map_err(|e| fail(e, &done))?;
-    done.pacemaker = match pcmk {
-        Some(Part::Do(work)) => {
-            Some(pacemaker::run(work, input, &opts.tools).map_err(|e| fail(e, &done))?)
+    result.map_err(|e| failed(e, &done))?;
+    done.pacemaker = match work.pacemaker {
+        Some(Part::Do(w)) => {
+            Some(pacemaker::run(w, input, &opts.tools).map_err(|e| failed(e, &done))?)
         }
         Some(Part::Already) => Some(PacemakerOutcome::AlreadyApplied),
         None => None,
     };
-    done.endpoints = match eps {
-        Some(Part::Do(work)) => Some(endpoints::run(work, &opts.tools).map_err(|(e, ran)| {
+    done.endpoints = match work.endpoints {
+        Some(Part::Do(w)) => Some(endpoints::run(w, &opts.tools).map_err(|(e, ran)| {
             let mut d = done.clone();
             d.endpoints = Some(EndpointsOutcome::Ran(ran));
-            fail(e, &d)
+            failed(e, &d)
         })?),
         Some(Part::Already) => Some(EndpointsOutcome::AlreadyApplied),
         None => None,
