@@ -160,7 +160,8 @@ impl SavedPacemaker {
 pub struct SavedEndpoints {
     /// The file diff read.
     pub source: String,
-    /// Digest of the service's live endpoints ([`super::endpoints::digest`]).
+    /// Digest of the image service's live endpoints (sha256 of their
+    /// canonical JSON, sorted by id; other services' endpoints do not count).
     pub digest: String,
     /// Service name (`glance`).
     pub service_name: String,
