@@ -14,7 +14,8 @@
 //!    with secrets as placeholders or, checked by [`secret`], as values;
 //! 6. [`bundle`]: write it atomically;
 //! 7. [`diff`]: compare a plan with the live system (ini files under a
-//!    root, a CIB, the endpoint list) and apply the file part.
+//!    root, a CIB, the endpoint list), predict the impact, and apply it
+//!    all or nothing; [`tools`] runs the external programs this needs.
 //!
 //! Beside the pipeline, [`fmt`] lays `.glha` text out canonically, comments
 //! kept (`glhac fmt`), and [`xml`] reads and writes the CIB's XML (bounded,
@@ -45,6 +46,7 @@ pub mod secret;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
+pub mod tools;
 pub mod xml;
 
 use camino::Utf8Path;

@@ -237,6 +237,16 @@ impl SecretValues {
     /// file), literals included. Every secret that cannot be read is an
     /// error; all of them are returned, not just the first.
     pub fn resolve(refs: &[SecretRef]) -> Result<Self, Vec<SecretError>> {
+        match Self::resolve_partial(refs) {
+            (values, errors) if errors.is_empty() => Ok(values),
+            (_, errors) => Err(errors),
+        }
+    }
+
+    /// Like [`SecretValues::resolve`], but keeps the values that could be
+    /// read beside the errors of those that could not: for a caller that
+    /// needs only some of the secrets (apply writing some of the files).
+    pub fn resolve_partial(refs: &[SecretRef]) -> (Self, Vec<SecretError>) {
         let mut out = BTreeMap::new();
         let mut errors = Vec::new();
         for s in refs {
@@ -264,11 +274,7 @@ impl SecretValues {
                 }),
             }
         }
-        if errors.is_empty() {
-            Ok(SecretValues(out))
-        } else {
-            Err(errors)
-        }
+        (SecretValues(out), errors)
     }
 
     /// The value of a secret, if supplied.

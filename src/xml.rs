@@ -4,7 +4,11 @@
 //!
 //! The reader handles elements, attributes, comments, processing
 //! instructions, CDATA and the predefined and numeric entities; text
-//! content is skipped (a CIB carries everything in attributes). It reads
+//! content is skipped (a CIB carries everything in attributes). Comments
+//! inside the root element are kept, as [`COMMENT`] elements, and written
+//! back: crmsh keeps an object's comments as XML comments in the CIB, and a
+//! candidate CIB made from a live one must not drop the operator's notes
+//! (patching the live CIB with it would delete them). It reads
 //! live input, so it is bounded: at most [`MAX_BYTES`] of text and
 //! [`MAX_DEPTH`] levels of nesting, and nothing in this module recurses
 //! over the tree (parsing, searching and dropping use explicit stacks), so
@@ -19,6 +23,11 @@ pub const MAX_BYTES: usize = 64 << 20;
 /// The deepest nesting read: a CIB's configuration is about ten levels
 /// deep, rules nest a few more.
 pub const MAX_DEPTH: usize = 128;
+
+/// The name of the pseudo-element that holds a comment; its text is its
+/// one attribute, `text`. No real element has this name (it is not a
+/// valid XML name), so a search for an element never finds a comment.
+pub const COMMENT: &str = "!--";
 
 /// One element with its attributes and child elements.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,6 +89,16 @@ impl Elem {
         }
     }
 
+    /// A comment, as [`parse`] keeps it.
+    pub fn comment(text: &str) -> Elem {
+        Elem::new(COMMENT).with("text", text)
+    }
+
+    /// Whether this is a comment.
+    pub fn is_comment(&self) -> bool {
+        self.name == COMMENT
+    }
+
     /// The child elements named `name`.
     pub fn kids<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Elem> + 'a {
         self.children.iter().filter(move |c| c.name == name)
@@ -100,6 +119,12 @@ impl Elem {
 
     /// Like [`Elem::find`], mutably.
     pub fn find_mut(&mut self, name: &str) -> Option<&mut Elem> {
+        self.find_mut_by(|e| e.name == name)
+    }
+
+    /// The first element, this one or a descendant in document order, for
+    /// which `pred` holds, mutably.
+    pub fn find_mut_by(&mut self, pred: impl Fn(&Elem) -> bool) -> Option<&mut Elem> {
         // Search immutably, noting each visited element's parent and place,
         // then walk the found path mutably.
         let mut seen: Vec<(&Elem, usize, usize)> = vec![(self, usize::MAX, 0)];
@@ -107,7 +132,7 @@ impl Elem {
         let mut found = None;
         while let Some(k) = stack.pop() {
             let e = seen[k].0;
-            if e.name == name {
+            if pred(e) {
                 found = Some(k);
                 break;
             }
@@ -137,6 +162,10 @@ impl Elem {
         let mut stack: Vec<(&Elem, usize, bool)> = vec![(self, 0, false)];
         while let Some((e, depth, closing)) = stack.pop() {
             let indent = "  ".repeat(depth);
+            if e.is_comment() {
+                let _ = writeln!(out, "{indent}<!--{}-->", e.attr("text").unwrap_or(""));
+                continue;
+            }
             if closing {
                 let _ = writeln!(out, "{indent}</{}>", e.name);
                 continue;
@@ -197,8 +226,13 @@ pub fn parse(text: &str) -> Result<Elem, String> {
             continue;
         }
         let rest = &text[i..];
-        if rest.starts_with("<!--") {
-            i += rest.find("-->").ok_or("unterminated comment")? + 3;
+        if let Some(body) = rest.strip_prefix("<!--") {
+            let end = body.find("-->").ok_or("unterminated comment")?;
+            // Outside the root element, a comment belongs to no element.
+            if let Some(parent) = stack.last_mut() {
+                parent.children.push(Elem::comment(&body[..end]));
+            }
+            i += 4 + end + 3;
         } else if rest.starts_with("<?") {
             i += rest
                 .find("?>")
@@ -350,6 +384,23 @@ mod tests {
         assert_eq!(a.children[0].attr("y"), Some("\"A"));
         assert_eq!(a.children[1].name, "c");
         assert!(parse("<a><b></a>").is_err());
+    }
+
+    #[test]
+    fn comments_inside_the_root_are_kept_and_written_back() {
+        let doc = "<!-- outside --><a><!-- note: keep --><b/><!--x--></a>";
+        let a = parse(doc).unwrap();
+        assert_eq!(a.children.len(), 3);
+        assert!(a.children[0].is_comment());
+        assert_eq!(a.children[0].attr("text"), Some(" note: keep "));
+        assert!(a.find(COMMENT).is_some_and(Elem::is_comment));
+        assert_eq!(a.kids("b").count(), 1);
+        let text = a.to_xml();
+        assert_eq!(
+            text,
+            "<a>\n  <!-- note: keep -->\n  <b/>\n  <!--x-->\n</a>\n"
+        );
+        assert_eq!(parse(&text).unwrap(), a);
     }
 
     #[test]

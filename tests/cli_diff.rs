@@ -236,15 +236,35 @@ fn active_active_files_and_section_are_compared() {
     let mut save = args.to_vec();
     save.extend(["--save-plan", "plan.json"]);
     assert_eq!(glhac(&save, tmp.path()).status.code(), Some(1));
-    let o = Command::new(env!("CARGO_BIN_EXE_glhac"))
-        .args(["apply", "plan.json", "--root", "root"])
-        .current_dir(tmp.path())
-        .env("GLANCE_DB_PASSWORD", "db-pw")
-        .env("RABBIT_PASSWORD", "rabbit-pw")
-        .env("GLANCE_KEYSTONE_PASSWORD", "ks-pw")
-        .output()
-        .unwrap();
+    // The files were made with the umask's 0644, and glance-api.conf holds
+    // passwords: refused, unless apply may make it 0640.
+    let apply = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_glhac"))
+            .args(["apply", "plan.json", "--root", "root"])
+            .args(extra)
+            .current_dir(tmp.path())
+            .env("GLANCE_DB_PASSWORD", "db-pw")
+            .env("RABBIT_PASSWORD", "rabbit-pw")
+            .env("GLANCE_KEYSTONE_PASSWORD", "ks-pw")
+            .output()
+            .unwrap()
+    };
+    let o = apply(&[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("glance-api.conf will hold a secret but others can read it (mode 0644)"),
+        "{}",
+        text(&o)
+    );
+    assert!(!root.join("etc/sysctl.d/60-glha-glance-api.conf").exists());
+    let o = apply(&["--tighten-modes"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(root.join("etc/glance/glance-api.conf"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
     assert!(root.join("etc/sysctl.d/60-glha-glance-api.conf").exists());
     assert!(std::fs::read_to_string(&cfg)
         .unwrap()

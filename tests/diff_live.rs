@@ -6,8 +6,8 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 use glha::diff::{
-    apply, diff, diff_with_secrets, ApplyError, ChangeKind, Compared, EndpointKind, LiveInputs,
-    SavedPlan,
+    diff, diff_with_secrets, ApplyError, ApplyInput, ApplyOptions, ApplyReport, ChangeKind,
+    Compared, EndpointKind, LiveInputs, PlanOrigin, Refusal, SavedPlan, Selection,
 };
 use glha::plan::*;
 use glha::secret::SecretValues;
@@ -304,7 +304,48 @@ fn all_live(root: &Utf8Path) -> LiveInputs {
         cib: Some(fix("cib.xml")),
         endpoints: Some(fix("endpoints.json")),
         node: None,
+        tools: None,
     }
+}
+
+/// The origin of the hand-made plan (it has no spec file).
+fn origin() -> PlanOrigin {
+    PlanOrigin {
+        spec: "/specs/test.glha".into(),
+        spec_sha256: "spec".into(),
+        sources_sha256: "sources".into(),
+        release: "2024.1".into(),
+        lib: vec![],
+    }
+}
+
+fn saved(r: &glha::diff::DiffReport) -> SavedPlan {
+    r.saved_plan(origin())
+}
+
+/// Applies the file part of `saved` under `root`.
+fn apply(
+    saved: &SavedPlan,
+    plan: &Plan,
+    root: &Utf8Path,
+    secrets: &SecretValues,
+) -> Result<ApplyReport, ApplyError> {
+    let input = ApplyInput {
+        saved,
+        plan,
+        origin: &origin(),
+        secrets,
+        unresolved: &[],
+    };
+    let opts = ApplyOptions {
+        root: root.to_owned(),
+        select: Selection::All,
+        tighten_modes: false,
+        pacemaker: false,
+        endpoints: false,
+        tools: glha::tools::Tools::with_env([("PATH", "/nonexistent")]),
+    };
+    glha::diff::apply(input, &opts)
 }
 
 #[test]
@@ -571,7 +612,7 @@ fn diff_is_read_only_and_shows_no_secret() {
         assert_no_secret("render", &r.render(false));
         assert_no_secret("render colour", &r.render(true));
         assert_no_secret("json", &r.to_json());
-        assert_no_secret("saved plan", &r.saved_plan().to_json());
+        assert_no_secret("saved plan", &saved(r).to_json());
     }
     let text = reports[1].render(false);
     assert!(
@@ -596,9 +637,9 @@ fn diff_apply_diff_gives_no_changes() {
     let p = plan();
     let r = diff(&p, &live).unwrap();
     assert!(r.has_changes());
-    let saved = SavedPlan::from_json(&r.saved_plan().to_json()).unwrap();
-    assert_eq!(saved, r.saved_plan());
-    let out = apply(&saved, &p, &root, &secrets()).unwrap();
+    let s = SavedPlan::from_json(&saved(&r).to_json()).unwrap();
+    assert_eq!(s, saved(&r));
+    let out = apply(&s, &p, &root, &secrets()).unwrap().files;
     let conf = root.join("etc/glance/glance-api.conf");
     assert_eq!(
         out.written,
@@ -640,8 +681,8 @@ fn diff_apply_diff_gives_no_changes() {
     );
     assert!(!diff(&p, &live).unwrap().has_changes());
     // Applying a fresh plan now writes nothing.
-    let out = apply(&again.saved_plan(), &p, &root, &secrets()).unwrap();
-    assert!(out.written.is_empty());
+    let out = apply(&saved(&again), &p, &root, &secrets()).unwrap();
+    assert!(out.files.written.is_empty());
 }
 
 #[test]
@@ -651,25 +692,35 @@ fn a_stale_plan_is_refused_and_nothing_is_written() {
         root: Some(root.clone()),
         ..Default::default()
     };
-    let saved = diff(&plan(), &live).unwrap().saved_plan();
+    let s = saved(&diff(&plan(), &live).unwrap());
     let conf = root.join("etc/glance/glance-api.conf");
     let mut text = std::fs::read_to_string(&conf).unwrap();
     text.push_str("# edited by hand\n");
     std::fs::write(&conf, &text).unwrap();
     let before = tree_digest(&root);
-    match apply(&saved, &plan(), &root, &secrets()) {
-        Err(ApplyError::Stale { path }) => assert_eq!(path, conf),
+    match apply(&s, &plan(), &root, &secrets()) {
+        Err(ApplyError::Refused { problems, .. }) => {
+            assert!(
+                matches!(&problems[..], [Refusal::Stale { path }] if *path == conf),
+                "{problems:?}"
+            )
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(tree_digest(&root), before);
     // A changed spec is refused too.
-    let saved = diff(&plan(), &live).unwrap().saved_plan();
+    let s = saved(&diff(&plan(), &live).unwrap());
     let mut p = plan();
     p.ini[0].settings[0].values = vec![Value::plain("10.0.0.99")];
-    assert!(matches!(
-        apply(&saved, &p, &root, &secrets()),
-        Err(ApplyError::PlanMismatch { .. })
-    ));
+    match apply(&s, &p, &root, &secrets()) {
+        Err(ApplyError::Refused { problems, .. }) => assert!(
+            problems
+                .iter()
+                .any(|p| matches!(p, Refusal::PlanMismatch { .. })),
+            "{problems:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -679,7 +730,7 @@ fn a_missing_secret_is_refused_by_id() {
         root: Some(root.clone()),
         ..Default::default()
     };
-    let saved = diff(&plan(), &live).unwrap().saved_plan();
+    let saved = saved(&diff(&plan(), &live).unwrap());
     let mut s = secrets();
     s.remove("db.password");
     let before = tree_digest(&root);

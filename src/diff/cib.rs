@@ -3,6 +3,7 @@
 //! object has beyond the model is listed as [`Unmodelled`], never dropped
 //! silently.
 
+use super::CibVersion;
 use crate::plan::{
     AgentClass, AgentRef, Clone, Colocation, Duration, Group, Location, Op, Order, OrderKind,
     Pacemaker, Primitive, Score, Unmodelled, Value,
@@ -34,6 +35,32 @@ pub(crate) fn read(text: &str) -> Result<Pacemaker, String> {
         }
     }
     Ok(r.pm)
+}
+
+/// The configuration version of a CIB document: `admin_epoch` and `epoch`
+/// of its `<cib>` element (absent counts as 0, as Pacemaker counts it) and
+/// the sha256 of its `<configuration>` section as glha writes XML (so
+/// spacing and attribute quoting do not count).
+pub(crate) fn version(text: &str) -> Result<CibVersion, String> {
+    let root = xml::parse(text)?;
+    if root.name != "cib" {
+        return Err(format!("the root element is <{}>, not <cib>", root.name));
+    }
+    let number = |name: &str| -> Result<u64, String> {
+        root.attr(name).map_or(Ok(0), |v| {
+            v.parse()
+                .map_err(|_| format!("<cib {name}=\"{v}\"> is not a number"))
+        })
+    };
+    let conf = root
+        .kids("configuration")
+        .next()
+        .ok_or("no <configuration> element")?;
+    Ok(CibVersion {
+        admin_epoch: number("admin_epoch")?,
+        epoch: number("epoch")?,
+        configuration_sha256: super::sha256_hex(conf.to_xml().as_bytes()),
+    })
 }
 
 #[derive(Default)]
@@ -206,7 +233,12 @@ impl Reader {
             }
         };
         let mut extra = other_attrs(o, &["id", "name", "interval", "timeout"], &|_, _| false);
-        extra.extend(o.children.iter().map(|c| format!("<{}>", c.name)));
+        extra.extend(
+            o.children
+                .iter()
+                .filter(|c| !c.is_comment())
+                .map(|c| format!("<{}>", c.name)),
+        );
         if !extra.is_empty() {
             self.unmodelled(
                 "primitive",

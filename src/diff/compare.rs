@@ -3,15 +3,19 @@
 //! `pacemaker`.)
 
 use super::{EndpointChange, EndpointKind};
-use crate::plan::catalog::{reconcile, Action, LiveEndpoint, Policy};
+use crate::plan::catalog::{Action, LiveEndpoint, Step};
 use crate::plan::Catalog;
 
-/// Compares the catalog with the live endpoint list by the one
-/// reconciliation policy ([`crate::plan::catalog`]), as a reviewed plan
-/// applies it (duplicates are deleted).
-pub(crate) fn endpoints(cat: &Catalog, live: &[LiveEndpoint]) -> Vec<EndpointChange> {
-    reconcile(cat, live, Policy::Reviewed)
-        .into_iter()
+/// The catalog's reconciliation `steps` (by the one policy,
+/// [`crate::plan::catalog::reconcile`], as a reviewed plan applies it:
+/// duplicates are deleted) as the report shows them.
+pub(crate) fn endpoints(
+    cat: &Catalog,
+    steps: &[Step],
+    live: &[LiveEndpoint],
+) -> Vec<EndpointChange> {
+    steps
+        .iter()
         .map(|step| {
             let command = step.command(cat);
             let (kind, id, live_url) = match &step.action {

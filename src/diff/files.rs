@@ -118,6 +118,16 @@ pub(crate) fn merged(
     }
 }
 
+/// The service of a balancer target: `sysctl` for the sysctl file,
+/// `haproxy` for haproxy.cfg.
+pub(crate) fn service_of(b: &Balancer, target: &str) -> &'static str {
+    if target == b.sysctl_target {
+        "sysctl"
+    } else {
+        "haproxy"
+    }
+}
+
 fn report(
     target: &str,
     what: &str,
@@ -128,6 +138,7 @@ fn report(
     let changed = live.as_deref().map(meaningful) != Some(meaningful(&planned));
     FileReport {
         target: target.to_string(),
+        service: String::new(),
         what: what.to_string(),
         compared: Compared::Yes,
         changed,
@@ -164,6 +175,7 @@ pub(crate) fn compare(
         .into_iter()
         .map(|(t, w)| FileReport {
             target: t.clone(),
+            service: service_of(b, t).to_string(),
             what: w.to_string(),
             compared: Compared::No("no --root".into()),
             changed: false,
@@ -190,6 +202,7 @@ pub(crate) fn compare(
         sysctl,
         old,
     );
+    r.service = service_of(b, &b.sysctl_target).into();
     r.live_sha256 = sha(&live_sysctl);
     r.merged_sha256 = merged(plan, b, &b.sysctl_target, live_sysctl.as_deref())
         .map(|m| super::sha256_hex(m.as_bytes()));
@@ -202,6 +215,7 @@ pub(crate) fn compare(
         "/dev/null".into()
     };
     let mut r = report(&b.target, &what_section, live_listen, listen, old);
+    r.service = service_of(b, &b.target).into();
     r.live_sha256 = sha(&live_cfg);
     r.merged_sha256 =
         merged(plan, b, &b.target, live_cfg.as_deref()).map(|m| super::sha256_hex(m.as_bytes()));

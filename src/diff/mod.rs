@@ -1,13 +1,16 @@
-//! `diff`: compare a [`Plan`] with the live system, and apply the ini part.
+//! `diff`: compare a [`Plan`] with the live system, predict what applying
+//! it does, and apply it.
 //!
 //! Live state comes from three optional inputs ([`LiveInputs`]): a copy of a
 //! host's file tree (or `/`) for the ini files, a CIB (XML or
 //! `crm configure show` text) and `openstack endpoint list -f json` output.
 //! Each is read into the plan's own model and compared semantically
 //! (`ini`; `cib` and `crm_show` into the plan's Pacemaker model, compared
-//! by `pacemaker`; `endpoints` and `compare`); the result, a
-//! [`DiffReport`], renders for people (`render`) or as JSON, and saves as a
-//! [`SavedPlan`] that [`apply`] writes to the ini files (`apply`).
+//! by `pacemaker`; `endpoints` and `compare`). `impact` predicts the
+//! transition Pacemaker would run (crm_simulate on a candidate CIB) and the
+//! restarts the changed files need. The result, a [`DiffReport`], renders
+//! for people (`render`) or as JSON, and saves as a [`SavedPlan`] (`saved`)
+//! that [`apply()`] executes, all or nothing (`apply`).
 //!
 //! No secret value is ever shown: a sensitive value reads `(sensitive)` or
 //! `changed (sensitive)`, and so does any live value of a key whose name
@@ -19,22 +22,38 @@ mod compare;
 mod crm_show;
 mod endpoints;
 mod files;
+mod impact;
 mod ini;
 mod pacemaker;
 mod read;
 mod render;
+mod saved;
 
-pub use apply::{apply, ApplyError, ApplyOutcome};
+pub use apply::{
+    apply, journal_path, ApplyError, ApplyInput, ApplyOptions, ApplyReport, EndpointsOutcome,
+    FilesOutcome, PacemakerOutcome, Recovery, Refusal, Selection, SERVICES,
+};
 pub use crm_show::strip_ansi;
+pub use impact::{
+    parse as parse_simulation, ActionKind, Impact, NodeAction, NodeActionKind, RecurringOp,
+    ResourceAction, Restart, RestartHow, Transition,
+};
 pub use ini::ini_value;
 pub use read::MAX_LIVE_BYTES;
+pub use saved::{
+    CibVersion, PlanError, PlanOrigin, SavedEndpoints, SavedFile, SavedPacemaker, SavedPlan,
+    SavedWhole, FORMAT,
+};
 
 use crate::command::Command;
-use crate::plan::Plan;
+use crate::plan::catalog::Step;
+use crate::plan::{IniFile, Plan};
 use crate::secret::SecretValues;
+use crate::tools::Tools;
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::os::unix::fs::PermissionsExt;
 
 /// What is shown instead of a sensitive value.
 pub const SENSITIVE: &str = "(sensitive)";
@@ -54,6 +73,9 @@ pub struct LiveInputs {
     /// The node `root` belongs to; per-node ini files of other nodes (and,
     /// without it, all per-node files) are not compared.
     pub node: Option<String>,
+    /// Runs crm_simulate for the impact; without it, the impact is not
+    /// computed.
+    pub tools: Option<Tools>,
 }
 
 /// Trouble reading or parsing live state (the CLI exits 2).
@@ -150,6 +172,16 @@ pub struct IniReport {
     pub changes: Vec<IniChange>,
     /// Unified diff, live → merged, sensitive values masked.
     pub unified_diff: String,
+    /// Whether the file holds (or will hold) a secret value.
+    #[serde(default)]
+    pub holds_secret: bool,
+    /// The live file's permission bits (`0644`), if it exists.
+    #[serde(default)]
+    pub live_mode: Option<String>,
+    /// It holds a secret and others can read it: apply refuses it unless
+    /// told to tighten its mode.
+    #[serde(default)]
+    pub exposed: bool,
 }
 
 /// One Pacemaker object that differs.
@@ -178,8 +210,12 @@ pub struct PacemakerReport {
     pub source: Option<String>,
     /// Its sha256.
     pub sha256: Option<String>,
+    /// Its configuration version, when it is XML.
+    pub cib: Option<CibVersion>,
     /// Objects that differ.
     pub changes: Vec<PcmkChange>,
+    /// What applying the changes does to the running cluster.
+    pub impact: Impact,
 }
 
 /// What happens to one endpoint.
@@ -222,12 +258,19 @@ pub struct EndpointsReport {
     pub source: Option<String>,
     /// Its sha256.
     pub sha256: Option<String>,
+    /// Service name.
+    pub service_name: String,
     /// Service type.
     pub service_type: String,
     /// Region.
     pub region: String,
     /// Every planned endpoint, and duplicates.
     pub changes: Vec<EndpointChange>,
+    /// Digest of the service's live endpoints, for apply's check that the
+    /// catalog has not moved.
+    pub digest: Option<String>,
+    /// The reconciliation steps behind `changes`.
+    pub steps: Vec<Step>,
 }
 
 /// A file (or a section of one) that glha owns whole: active/active's sysctl
@@ -236,6 +279,8 @@ pub struct EndpointsReport {
 pub struct FileReport {
     /// Path on the target host.
     pub target: String,
+    /// The service that reads it (`haproxy`, `sysctl`).
+    pub service: String,
     /// What of it glha owns (`sysctl file`, ``section `listen glance-api` ``).
     pub what: String,
     /// Whether it was compared.
@@ -255,8 +300,10 @@ pub struct FileReport {
 /// The whole comparison.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DiffReport {
-    /// The live root.
+    /// The live root, canonical.
     pub root: Option<String>,
+    /// The node the root belongs to.
+    pub node: Option<String>,
     /// Every ini file of the plan.
     pub ini: Vec<IniReport>,
     /// The cluster.
@@ -266,6 +313,8 @@ pub struct DiffReport {
     /// Whole files and sections (active/active).
     #[serde(default)]
     pub files: Vec<FileReport>,
+    /// What must restart to read the changed files.
+    pub restarts: Vec<Restart>,
 }
 
 /// Hex sha256.
@@ -303,118 +352,225 @@ pub fn diff_with_secrets(
     live: &LiveInputs,
     secrets: &SecretValues,
 ) -> Result<DiffReport, DiffError> {
-    let mut ini_reports = Vec::new();
-    for f in &plan.ini {
-        let mut rep = IniReport {
-            target: f.target.clone(),
-            service: f.service.name().to_string(),
-            node: f.node.clone(),
-            compared: Compared::Yes,
-            live_path: None,
-            live_sha256: None,
-            merged_sha256: None,
-            changes: Vec::new(),
-            unified_diff: String::new(),
-        };
-        let Some(root) = &live.root else {
-            rep.compared = Compared::No("no --root".into());
-            ini_reports.push(rep);
-            continue;
-        };
-        if let Some(n) = &f.node {
-            if live.node.as_ref() != Some(n) {
-                rep.compared = Compared::No(format!("per-node file of {n}; the root is not {n}'s"));
-                ini_reports.push(rep);
-                continue;
-            }
-        }
-        let path = under_root(root, &f.target);
-        let bytes = read::bytes_opt(&path)?;
-        let text = match &bytes {
-            None => None,
-            Some(b) => Some(read::utf8(&path, b.clone())?),
-        };
-        let m = ini::merge(text.as_deref(), f, secrets);
-        let digest_merge = ini::merge(text.as_deref(), f, &SecretValues::none());
-        rep.merged_sha256 = Some(sha256_hex(digest_merge.text().as_bytes()));
-        rep.live_sha256 = bytes.as_deref().map(sha256_hex);
-        let old_name = if text.is_some() {
-            format!("a{}", f.target)
-        } else {
-            "/dev/null".into()
-        };
-        rep.unified_diff = unified(
-            &m.live_display,
-            &m.display(),
-            &old_name,
-            &format!("b{}", f.target),
-        );
-        rep.changes = m.changes;
-        rep.live_path = Some(path.to_string());
-        ini_reports.push(rep);
-    }
-
-    let mut pacemaker = PacemakerReport {
-        compared: Compared::No("no --cib".into()),
-        source: None,
-        sha256: None,
-        changes: Vec::new(),
+    let root = match &live.root {
+        Some(r) => Some(canonical_root(r)?),
+        None => None,
     };
-    if let Some(path) = &live.cib {
-        let (text, sha) = read::text(path)?;
-        let cluster = if text.trim_start().starts_with('<') {
-            cib::read(&text)
-        } else {
-            crm_show::read(&text)
-        }
-        .map_err(|message| DiffError::Parse {
-            path: path.clone(),
-            message,
-        })?;
-        pacemaker = PacemakerReport {
-            compared: Compared::Yes,
-            source: Some(path.to_string()),
-            sha256: Some(sha),
-            changes: pacemaker::compare(&plan.pacemaker, &cluster, secrets),
-        };
-    }
-
+    let live = &LiveInputs {
+        root,
+        ..live.clone()
+    };
+    let ini = plan
+        .ini
+        .iter()
+        .map(|f| ini_report(f, live, secrets))
+        .collect::<Result<Vec<_>, _>>()?;
+    let pacemaker = pacemaker_report(plan, live, secrets)?;
     let endpoints = match &plan.catalog {
         None => None,
-        Some(cat) => {
-            let mut rep = EndpointsReport {
-                compared: Compared::No("no --endpoints".into()),
-                source: None,
-                sha256: None,
-                service_type: cat.service_type.clone(),
-                region: cat.region.clone(),
-                changes: Vec::new(),
-            };
-            if let Some(path) = &live.endpoints {
-                let (text, sha) = read::text(path)?;
-                let rows = endpoints::read(&text).map_err(|message| DiffError::Parse {
-                    path: path.clone(),
-                    message,
-                })?;
-                rep.compared = Compared::Yes;
-                rep.source = Some(path.to_string());
-                rep.sha256 = Some(sha);
-                rep.changes = compare::endpoints(cat, &rows);
-            }
-            Some(rep)
-        }
+        Some(cat) => Some(endpoints_report(cat, live)?),
     };
     let files = match &plan.balancer {
         Some(b) => files::compare(plan, b, live)?,
         None => Vec::new(),
     };
+    let restarts = impact::restarts(plan, &ini, &files, &pacemaker.impact);
     Ok(DiffReport {
         root: live.root.as_ref().map(|r| r.to_string()),
-        ini: ini_reports,
+        node: live.node.clone(),
+        ini,
         pacemaker,
         endpoints,
         files,
+        restarts,
     })
+}
+
+/// The root as an absolute path without links: what a plan records.
+fn canonical_root(root: &Utf8Path) -> Result<Utf8PathBuf, DiffError> {
+    let io = |error| DiffError::Io {
+        path: root.to_owned(),
+        error,
+    };
+    let c = root.canonicalize().map_err(io)?;
+    Utf8PathBuf::try_from(c).map_err(|e| io(std::io::Error::other(e.to_string())))
+}
+
+/// Whether an ini file holds a secret value once written: a secret is
+/// spliced into one of its settings, or a key's name says it holds one.
+pub(crate) fn holds_secret(f: &IniFile) -> bool {
+    f.settings
+        .iter()
+        .any(|s| is_sensitive_name(&s.key) || s.values.iter().any(|v| !v.secret_ids().is_empty()))
+}
+
+/// Whether others (neither owner nor group) may read a file of this mode.
+pub(crate) fn readable_by_others(mode: u32) -> bool {
+    mode & 0o004 != 0
+}
+
+/// The comparison of one ini file.
+fn ini_report(
+    f: &IniFile,
+    live: &LiveInputs,
+    secrets: &SecretValues,
+) -> Result<IniReport, DiffError> {
+    let mut rep = IniReport {
+        target: f.target.clone(),
+        service: f.service.name().to_string(),
+        node: f.node.clone(),
+        compared: Compared::Yes,
+        live_path: None,
+        live_sha256: None,
+        merged_sha256: None,
+        changes: Vec::new(),
+        unified_diff: String::new(),
+        holds_secret: holds_secret(f),
+        live_mode: None,
+        exposed: false,
+    };
+    let Some(root) = &live.root else {
+        rep.compared = Compared::No("no --root".into());
+        return Ok(rep);
+    };
+    if let Some(n) = &f.node {
+        if live.node.as_ref() != Some(n) {
+            rep.compared = Compared::No(format!("per-node file of {n}; the root is not {n}'s"));
+            return Ok(rep);
+        }
+    }
+    let path = under_root(root, &f.target);
+    let bytes = read::bytes_opt(&path)?;
+    let text = match &bytes {
+        None => None,
+        Some(b) => Some(read::utf8(&path, b.clone())?),
+    };
+    if bytes.is_some() {
+        let mode = std::fs::metadata(&path)
+            .map_err(|error| DiffError::Io {
+                path: path.clone(),
+                error,
+            })?
+            .permissions()
+            .mode()
+            & 0o7777;
+        rep.live_mode = Some(format!("{mode:04o}"));
+        rep.exposed = rep.holds_secret && readable_by_others(mode);
+    }
+    let m = ini::merge(text.as_deref(), f, secrets);
+    let digest_merge = ini::merge(text.as_deref(), f, &SecretValues::none());
+    rep.merged_sha256 = Some(sha256_hex(digest_merge.text().as_bytes()));
+    rep.live_sha256 = bytes.as_deref().map(sha256_hex);
+    let old_name = if text.is_some() {
+        format!("a{}", f.target)
+    } else {
+        "/dev/null".into()
+    };
+    rep.unified_diff = unified(
+        &m.live_display,
+        &m.display(),
+        &old_name,
+        &format!("b{}", f.target),
+    );
+    rep.changes = m.changes;
+    rep.live_path = Some(path.to_string());
+    Ok(rep)
+}
+
+/// The comparison of the cluster configuration, and its impact.
+fn pacemaker_report(
+    plan: &Plan,
+    live: &LiveInputs,
+    secrets: &SecretValues,
+) -> Result<PacemakerReport, DiffError> {
+    let Some(path) = &live.cib else {
+        return Ok(PacemakerReport {
+            compared: Compared::No("no --cib".into()),
+            source: None,
+            sha256: None,
+            cib: None,
+            changes: Vec::new(),
+            impact: Impact::NotComputed {
+                reason: "no --cib".into(),
+            },
+        });
+    };
+    let (text, sha) = read::text(path)?;
+    let parse = |message| DiffError::Parse {
+        path: path.clone(),
+        message,
+    };
+    let xml = text.trim_start().starts_with('<');
+    let cluster = if xml {
+        cib::read(&text)
+    } else {
+        crm_show::read(&text)
+    }
+    .map_err(parse)?;
+    let changes = pacemaker::compare(&plan.pacemaker, &cluster, secrets);
+    let (version, impact) = if xml {
+        let version = cib::version(&text).map_err(parse)?;
+        let impact = impact::predict(
+            plan,
+            &text,
+            &cluster,
+            &changes,
+            secrets,
+            live.tools.as_ref(),
+        );
+        (Some(version), impact)
+    } else if changes.iter().all(|c| c.kind == ChangeKind::Unknown) {
+        (None, Impact::NoChange)
+    } else {
+        let reason = "the CIB is `crm configure show` text, without status; give `cibadmin -Q` XML";
+        (
+            None,
+            Impact::NotComputed {
+                reason: reason.into(),
+            },
+        )
+    };
+    Ok(PacemakerReport {
+        compared: Compared::Yes,
+        source: Some(path.to_string()),
+        sha256: Some(sha),
+        cib: version,
+        changes,
+        impact,
+    })
+}
+
+/// The comparison of the catalog.
+fn endpoints_report(
+    cat: &crate::plan::Catalog,
+    live: &LiveInputs,
+) -> Result<EndpointsReport, DiffError> {
+    let mut rep = EndpointsReport {
+        compared: Compared::No("no --endpoints".into()),
+        source: None,
+        sha256: None,
+        service_name: cat.service_name.clone(),
+        service_type: cat.service_type.clone(),
+        region: cat.region.clone(),
+        changes: Vec::new(),
+        digest: None,
+        steps: Vec::new(),
+    };
+    if let Some(path) = &live.endpoints {
+        let (text, sha) = read::text(path)?;
+        let rows = endpoints::read(&text).map_err(|message| DiffError::Parse {
+            path: path.clone(),
+            message,
+        })?;
+        rep.compared = Compared::Yes;
+        rep.source = Some(path.to_string());
+        rep.sha256 = Some(sha);
+        rep.digest = Some(endpoints::digest(cat, &rows));
+        rep.steps =
+            crate::plan::catalog::reconcile(cat, &rows, crate::plan::catalog::Policy::Reviewed);
+        rep.changes = compare::endpoints(cat, &rep.steps, &rows);
+    }
+    Ok(rep)
 }
 
 fn is_change(k: ChangeKind) -> bool {
@@ -448,8 +604,10 @@ impl DiffReport {
         serde_json::to_string_pretty(self).expect("a report serializes")
     }
 
-    /// The commands that remain after the ini files are written: one
-    /// `crm configure load update` batch, then openstack commands.
+    /// The changes as commands, for review (and for applying by hand):
+    /// one `crm configure load update` batch, then the openstack calls.
+    /// Secrets appear as placeholders. `apply` makes the same changes
+    /// itself (the CIB through a patch, see [`apply()`]).
     pub fn commands(&self) -> Vec<Command> {
         let mut out = Vec::new();
         let defs: Vec<&str> = self
@@ -469,97 +627,60 @@ impl DiffReport {
         out
     }
 
-    /// The plan to save for [`apply`]: digests of every live file read, the
-    /// settings that change, and the remaining commands. No secret values.
-    pub fn saved_plan(&self) -> SavedPlan {
+    /// The plan to save for [`apply()`]: where it came from, digests of
+    /// every live file read, the CIB's version, the changes, the predicted
+    /// transition and the endpoint steps. No secret values.
+    pub fn saved_plan(&self, origin: PlanOrigin) -> SavedPlan {
+        let pacemaker = (self.pacemaker.compared == Compared::Yes).then(|| SavedPacemaker {
+            source: self.pacemaker.source.clone().unwrap_or_default(),
+            cib: self.pacemaker.cib.clone(),
+            changes: self.pacemaker.changes.clone(),
+            impact: self.pacemaker.impact.clone(),
+        });
+        let endpoints = self.endpoints.as_ref().and_then(|e| {
+            Some(SavedEndpoints {
+                source: e.source.clone()?,
+                digest: e.digest.clone()?,
+                service_name: e.service_name.clone(),
+                service_type: e.service_type.clone(),
+                region: e.region.clone(),
+                steps: e.steps.clone(),
+            })
+        });
         SavedPlan {
-            format: 1,
+            format: FORMAT,
+            glha_version: env!("CARGO_PKG_VERSION").to_string(),
+            origin,
             root: self.root.clone(),
+            node: self.node.clone(),
             files: self
                 .ini
                 .iter()
                 .filter(|f| f.compared == Compared::Yes)
                 .map(|f| SavedFile {
                     target: f.target.clone(),
+                    service: f.service.clone(),
                     node: f.node.clone(),
                     live_sha256: f.live_sha256.clone(),
                     merged_sha256: f.merged_sha256.clone().unwrap_or_default(),
                     changes: f.changes.clone(),
                 })
                 .collect(),
-            cib_sha256: self.pacemaker.sha256.clone(),
-            endpoints_sha256: self.endpoints.as_ref().and_then(|e| e.sha256.clone()),
             whole: self
                 .files
                 .iter()
                 .filter(|f| f.compared == Compared::Yes)
                 .map(|f| SavedWhole {
                     target: f.target.clone(),
+                    service: f.service.clone(),
                     what: f.what.clone(),
                     live_sha256: f.live_sha256.clone(),
                     merged_sha256: f.merged_sha256.clone().unwrap_or_default(),
                 })
                 .collect(),
-            commands: self.commands(),
+            pacemaker,
+            endpoints,
+            restarts: self.restarts.clone(),
         }
-    }
-}
-
-/// One ini file in a saved plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedFile {
-    /// Path on the target host.
-    pub target: String,
-    /// Its node, for a per-node file.
-    pub node: Option<String>,
-    /// sha256 of the live file when the plan was saved; `None`: absent.
-    pub live_sha256: Option<String>,
-    /// sha256 of the merge with secrets as placeholders.
-    pub merged_sha256: String,
-    /// The settings that change (values masked where sensitive).
-    pub changes: Vec<IniChange>,
-}
-
-/// A file or section glha owns whole, in a saved plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedWhole {
-    /// Path on the target host.
-    pub target: String,
-    /// What of it glha owns.
-    pub what: String,
-    /// sha256 of the live file when the plan was saved; `None`: absent.
-    pub live_sha256: Option<String>,
-    /// sha256 of the file as apply writes it.
-    pub merged_sha256: String,
-}
-
-/// A saved diff, for `glhac apply`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedPlan {
-    /// Format version (1).
-    pub format: u32,
-    /// The root it was computed against.
-    pub root: Option<String>,
-    /// The ini files compared.
-    pub files: Vec<SavedFile>,
-    /// sha256 of the CIB read.
-    pub cib_sha256: Option<String>,
-    /// sha256 of the endpoint list read.
-    pub endpoints_sha256: Option<String>,
-    /// Whole files and sections (active/active).
-    #[serde(default)]
-    pub whole: Vec<SavedWhole>,
-    /// Commands that remain (crm, openstack), secrets as placeholders.
-    pub commands: Vec<Command>,
-}
-
-impl SavedPlan {
-    /// As pretty JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a saved plan serializes")
-    }
-    /// From JSON.
-    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
     }
 }

@@ -1,6 +1,6 @@
 //! The text form of a [`DiffReport`]: a summary first, then details.
 
-use super::{ChangeKind, Compared, DiffReport, EndpointKind};
+use super::{ChangeKind, Compared, DiffReport, EndpointKind, Impact};
 use std::fmt::Write;
 
 struct Paint(bool);
@@ -88,7 +88,13 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
             }
             Compared::Yes => counts(f.changes.iter().map(|c| c.kind)),
         };
-        let _ = writeln!(o, "  {}{node}: {what}", f.target);
+        let exposed = match (&f.live_mode, f.exposed) {
+            (Some(mode), true) => format!(
+                "; holds secrets but others can read it (mode {mode}): apply refuses it unless --tighten-modes"
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(o, "  {}{node}: {what}{exposed}", f.target);
     }
     for f in &r.files {
         let what = match &f.compared {
@@ -114,7 +120,7 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
             s
         }
     };
-    let _ = writeln!(o, "  pacemaker: {what}");
+    let _ = writeln!(o, "  pacemaker: {what}{}", impact_summary(&pm.impact));
     if let Some(e) = &r.endpoints {
         let what = match &e.compared {
             Compared::No(why) => format!("not compared ({why})"),
@@ -197,16 +203,80 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
             }
         }
     }
+    impact(&mut o, &p, &pm.impact);
+    if !r.restarts.is_empty() {
+        let _ = writeln!(o, "\n{}", p.bold("== restarts to read the changed files"));
+        for rs in &r.restarts {
+            let _ = writeln!(o, "  {}", rs.line());
+        }
+    }
     let commands = r.commands();
     if !commands.is_empty() {
         let _ = writeln!(
             o,
             "\n{}",
-            p.bold("== commands that remain (glhac apply does not run them)")
+            p.bold("== the changes as commands, for review (`glhac apply --pacemaker --endpoints` makes them, secrets filled in)")
         );
         for c in commands {
             let _ = writeln!(o, "{c}");
         }
     }
     o
+}
+
+/// The impact, for the summary line.
+fn impact_summary(i: &Impact) -> String {
+    match i {
+        Impact::NoChange => String::new(),
+        Impact::NotComputed { reason } => format!("; impact: not computed ({reason})"),
+        Impact::Predicted { transition, .. } if transition.disrupts_nothing() => {
+            "; impact: nothing stops, starts or moves".into()
+        }
+        Impact::Predicted { transition, .. } => {
+            let n = transition.nodes.len() + transition.resources.len();
+            format!(
+                "; impact: {n} resource or node action{} (see below)",
+                if n == 1 { "" } else { "s" }
+            )
+        }
+    }
+}
+
+/// The predicted transition, in detail.
+fn impact(o: &mut String, p: &Paint, i: &Impact) {
+    let Impact::Predicted {
+        transition,
+        pending,
+        assumed_unchanged,
+    } = i
+    else {
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "\n{}",
+        p.bold("== impact (crm_simulate on the live CIB with the plan applied)")
+    );
+    if transition.disrupts_nothing() {
+        let _ = writeln!(o, "  nothing stops, starts, moves or restarts");
+    }
+    for l in transition.lines() {
+        let _ = writeln!(o, "  {l}");
+    }
+    if !assumed_unchanged.is_empty() {
+        let _ = writeln!(
+            o,
+            "  assumed unchanged (their secret was not supplied): {}",
+            assumed_unchanged.join(", ")
+        );
+    }
+    if !pending.is_empty() {
+        let _ = writeln!(
+            o,
+            "  the live cluster is not settled; without this plan it would already:"
+        );
+        for l in pending.lines() {
+            let _ = writeln!(o, "    {l}");
+        }
+    }
 }

@@ -272,7 +272,11 @@ pub fn candidate(live: &str, plan: &Plan, secrets: &SecretMode) -> Result<String
     if let Some(props) = new.crm_config {
         set_properties(section(conf, "crm_config"), props);
     }
-    if let Some(id) = duplicate_id(&root) {
+    // Ids are unique within the configuration; the status section repeats
+    // them by design (a node's id in <node_state>, a resource's in
+    // <lrm_resource>).
+    let conf = root.kids("configuration").next().expect("made above");
+    if let Some(id) = duplicate_id(conf) {
         return Err(CibError::DuplicateId(id));
     }
     Ok(root.to_xml())
@@ -344,14 +348,13 @@ fn set_properties(crm_config: &mut Elem, props: Elem) {
     }
 }
 
-/// The first id that two elements share.
-fn duplicate_id(root: &Elem) -> Option<String> {
+/// The first id that two elements of `conf` share.
+fn duplicate_id(conf: &Elem) -> Option<String> {
     let mut seen = BTreeSet::new();
-    let mut stack = vec![root];
+    let mut stack = vec![conf];
     while let Some(e) = stack.pop() {
         if let Some(id) = e.attr("id") {
-            // Node ids repeat between <nodes> and <status> by design.
-            if !matches!(e.name.as_str(), "node" | "node_state") && !seen.insert(id.to_string()) {
+            if !seen.insert(id.to_string()) {
                 return Some(id.to_string());
             }
         }

@@ -45,7 +45,7 @@ pub(crate) fn render(plan: &Plan, cat: &Catalog) -> Out {
         service_name: single_quote(&cat.service_name),
         service_type: single_quote(&cat.service_type),
         region: single_quote(&cat.region),
-        description: single_quote("OpenStack Image"),
+        description: single_quote(crate::plan::catalog::SERVICE_DESCRIPTION),
         endpoints: cat
             .endpoints
             .iter()

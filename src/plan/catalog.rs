@@ -25,6 +25,10 @@ use super::url::{same_endpoint_url, Url};
 use crate::command::Command;
 use serde::{Deserialize, Serialize};
 
+/// The description a service gets when glha registers it (as the
+/// installation guide registers it).
+pub const SERVICE_DESCRIPTION: &str = "OpenStack Image";
+
 /// A Keystone endpoint interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -149,7 +153,7 @@ pub enum Action {
 }
 
 /// The policy's decision for one planned interface (or one duplicate).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     /// The interface.
     pub interface: Interface,

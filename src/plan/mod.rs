@@ -65,6 +65,15 @@ impl ServiceKind {
             ServiceKind::Cinder => "cinder",
         }
     }
+    /// The daemons that read its config file, by their usual unit names.
+    pub fn daemons(self) -> &'static [&'static str] {
+        match self {
+            ServiceKind::GlanceApi => &["glance-api"],
+            ServiceKind::Nova => &["nova-api", "nova-compute"],
+            ServiceKind::Cinder => &["cinder-api", "cinder-volume"],
+        }
+    }
+
     /// Whether it calls the Image API (rather than being it).
     pub fn is_consumer(self) -> bool {
         self != ServiceKind::GlanceApi

@@ -2,7 +2,7 @@
 //! public and self-reference URLs), typed, so that later phases compare
 //! schemes, hosts and ports instead of re-parsing text.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::net::IpAddr;
 
 /// `http` or `https`.
@@ -166,6 +166,13 @@ impl std::fmt::Display for Url {
 impl Serialize for Url {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Url {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Url::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not an http(s) URL: {s}")))
     }
 }
 

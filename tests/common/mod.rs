@@ -6,6 +6,7 @@ pub mod gen;
 use camino::{Utf8Path, Utf8PathBuf};
 use std::process::Command;
 
+pub mod live;
 pub mod pcmk;
 
 /// The repository root.

@@ -4,8 +4,8 @@ use crate::output::{color, compile, print_diagnostics, Common};
 use crate::{EXIT_FINDINGS, EXIT_TROUBLE};
 use anyhow::Context;
 use camino::Utf8PathBuf;
-use glha::diff::LiveInputs;
-use serde::{Deserialize, Serialize};
+use glha::diff::{LiveInputs, PlanOrigin};
+use glha::tools::Tools;
 
 /// Arguments of `glhac diff`.
 #[derive(clap::Args)]
@@ -27,20 +27,9 @@ pub struct Args {
     /// `text` or `json` (on stdout).
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     format: String,
-    /// Record the plan, with the checksum of every live file read, for `glhac apply`.
+    /// Record the plan for `glhac apply`: the spec's digest, every live file's checksum, the CIB's version, the changes, the predicted transition and the endpoint calls.
     #[arg(long)]
     save_plan: Option<Utf8PathBuf>,
-}
-
-/// What `--save-plan` writes: the spec to recompile and the diff's record.
-#[derive(Serialize, Deserialize)]
-pub struct PlanFile {
-    /// The spec, as given on the command line.
-    pub spec: Utf8PathBuf,
-    /// The release it was compiled for.
-    pub release: String,
-    /// Checksums and settings (no secret values).
-    pub saved: serde_json::Value,
 }
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
@@ -50,15 +39,19 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         return Ok(EXIT_TROUBLE);
     }
     let plan = comp.plan.as_ref().context("no plan")?;
+    // Secrets written into the spec are known: compare them (never show
+    // them). Env and file secrets are the apply step's business.
+    let literals = glha::secret::SecretValues::literals(&plan.secrets);
+    // crm_simulate gets glhac's environment.
+    let mut tools = Tools::from_process_env();
+    tools.redact(&literals);
     let live = LiveInputs {
         root: a.root,
         cib: a.cib,
         endpoints: a.endpoints,
         node: a.node,
+        tools: Some(tools),
     };
-    // Secrets written into the spec are known: compare them (never show
-    // them). Env and file secrets are the apply step's business.
-    let literals = glha::secret::SecretValues::literals(&plan.secrets);
     let report = match glha::diff::diff_with_secrets(plan, &live, &literals) {
         Ok(r) => r,
         Err(e) => {
@@ -66,18 +59,16 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             return Ok(EXIT_TROUBLE);
         }
     };
-    if a.format == "json" {
-        println!("{}", report.to_json());
+    let text = if a.format == "json" {
+        report.to_json() + "\n"
     } else {
-        print!("{}", report.render(color_stdout()));
-    }
+        report.render(color_stdout())
+    };
+    crate::print_bytes(text.as_bytes())?;
     if let Some(path) = a.save_plan {
-        let file = PlanFile {
-            spec: a.common.spec.clone(),
-            release: plan.release.name().into(),
-            saved: serde_json::from_str(&report.saved_plan().to_json())?,
-        };
-        glha::bundle::write_file_atomic(&path, serde_json::to_string_pretty(&file)? + "\n")
+        let origin = PlanOrigin::of(&comp, &a.common.spec, plan.release, &a.common.lib)
+            .with_context(|| format!("cannot resolve the path of {}", a.common.spec))?;
+        glha::bundle::write_file_atomic(&path, report.saved_plan(origin).to_json())
             .with_context(|| format!("cannot write {path}"))?;
     }
     Ok(if report.has_changes() {

@@ -38,7 +38,7 @@ enum Command {
     Check(check::Args),
     /// Show what the bundle would change on a live system (exit 0: nothing, 1: changes, 2: trouble).
     Diff(diff::Args),
-    /// Write the ini files of a plan saved by `diff --save-plan`.
+    /// Apply a plan saved by `diff --save-plan`, all or nothing: the files; the CIB and the catalog on request (exit 0: applied, 2: refused or failed).
     Apply(apply::Args),
     /// Format specs in place (exit 0: done, 1: --check found changes or a syntax error, 2: trouble).
     Fmt(fmt::Args),

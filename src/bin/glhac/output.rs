@@ -43,13 +43,6 @@ pub fn compile(c: &Common, mut opts: Options) -> anyhow::Result<Compilation> {
     glha::compile_file(&c.spec, &opts).with_context(|| format!("cannot read {}", c.spec))
 }
 
-/// Prints secret errors (by id, never by value) on stderr.
-pub fn print_secret_errors(errors: &[glha::secret::SecretError]) {
-    for e in errors {
-        eprintln!("glhac: error: {e}");
-    }
-}
-
 /// Whether the only thing that stopped the build is a secret that cannot
 /// be read: the environment is at fault, not the spec (exit 2).
 pub fn secrets_unreadable(comp: &Compilation) -> bool {
