@@ -188,6 +188,9 @@ fn value(file: FileId, p: Pair<Rule>) -> Value {
             }
         }
         Rule::waiver => ValueKind::Waiver(p.into_inner().next().map(unescape).unwrap_or_default()),
+        Rule::external => {
+            ValueKind::External(p.into_inner().next().map(unescape).unwrap_or_default())
+        }
         _ => ValueKind::Ref(p.into_inner().map(|l| ident(file, l)).collect()),
     };
     Value { kind, span: sp }
@@ -211,6 +214,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::secret_source => "`env` or `file`",
         Rule::agent | Rule::agent_class => "an agent",
         Rule::waiver => "`waived \"reason\"`",
+        Rule::external => "`external \"how\"`",
         Rule::reference => "a reference such as vip.internal",
         Rule::escape => "an escape (\\\" \\\\ \\n \\t \\r \\$)",
         Rule::EOI => "the end of the file",
