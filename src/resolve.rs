@@ -22,6 +22,9 @@ pub struct Resolved {
     pub agents: Vec<Item>,
     /// The files imported, in order.
     pub imports: Vec<FileId>,
+    /// The spec's own file: an item from another file was filled in by a
+    /// module's `defaults`.
+    pub root: FileId,
 }
 
 /// Where imports are looked up besides the embedded stdlib.
@@ -36,7 +39,10 @@ pub fn resolve(
     search: &SearchPath,
     diags: &mut Diagnostics,
 ) -> Resolved {
-    let mut out = Resolved::default();
+    let mut out = Resolved {
+        root,
+        ..Resolved::default()
+    };
     let mut defaults = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     let mut queue = vec![(root, items)];

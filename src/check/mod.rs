@@ -11,6 +11,7 @@ mod release;
 mod resource;
 mod service;
 mod services;
+mod store;
 mod values;
 
 pub use values::unsafe_char;
@@ -34,6 +35,7 @@ const TOP_BLOCKS: &[&str] = &[
     "endpoints",
     "consumer",
     "haproxy",
+    "store",
 ];
 
 /// What references can name.
@@ -151,7 +153,7 @@ pub fn check(
         .filter(|i| !is_release(i) && !misplaced_directive(i, diags))
         .cloned()
         .collect();
-    let top = Fields::new("the spec", whole, &rest, &[], TOP_BLOCKS, diags);
+    let top = Fields::new("the spec", whole, &rest, &["store"], TOP_BLOCKS, diags);
 
     let (vips, declared) = cluster::vips(&top, diags);
     let cluster = cluster::cluster(&top, &vips, diags, sources);
@@ -177,6 +179,14 @@ pub fn check(
     let service = service::service(&top, &scope, &agents, sources, diags);
     let endpoints = catalog::endpoints(&top, &scope, keystone.as_ref(), service.as_ref(), diags);
     let consumers = catalog::consumers(&top, diags);
+    let store_cx = store::Context {
+        root: resolved.root,
+        release,
+        keystone: keystone.as_ref(),
+        agents: &agents,
+    };
+    let store = store::store(&top, &store_cx, sources, diags);
+    store::required(&top, store.is_some(), diags);
 
     let cluster = cluster?;
     let service = service?;
@@ -194,11 +204,13 @@ pub fn check(
         endpoints,
         consumers,
         haproxy: None,
+        store,
     };
     cluster::cross_check(&spec, diags);
     service::cross_check(&spec, diags);
     release::check(&spec, diags);
     mode::check(&top, &agents, &mut spec, diags);
+    store::cross_check(&spec, diags);
     ids::check(&spec, diags);
     Some(spec)
 }

@@ -23,6 +23,7 @@ mod ini;
 mod pacemaker;
 mod read;
 mod render;
+mod store;
 
 pub use apply::{apply, ApplyError, ApplyOutcome};
 pub use crm_show::strip_ansi;
@@ -150,6 +151,10 @@ pub struct IniReport {
     pub changes: Vec<IniChange>,
     /// Unified diff, live → merged, sensitive values masked.
     pub unified_diff: String,
+    /// What the comparison cannot show as a change but the operator must
+    /// know (a live image store on the node's own disk).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One Pacemaker object that differs.
@@ -315,6 +320,7 @@ pub fn diff_with_secrets(
             merged_sha256: None,
             changes: Vec::new(),
             unified_diff: String::new(),
+            notes: Vec::new(),
         };
         let Some(root) = &live.root else {
             rep.compared = Compared::No("no --root".into());
@@ -351,6 +357,10 @@ pub fn diff_with_secrets(
         );
         rep.changes = m.changes;
         rep.live_path = Some(path.to_string());
+        if f.service == crate::plan::ServiceKind::GlanceApi {
+            rep.notes
+                .extend(store::local_store_note(plan, text.as_deref()));
+        }
         ini_reports.push(rep);
     }
 

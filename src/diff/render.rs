@@ -89,6 +89,9 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
             Compared::Yes => counts(f.changes.iter().map(|c| c.kind)),
         };
         let _ = writeln!(o, "  {}{node}: {what}", f.target);
+        for n in &f.notes {
+            let _ = writeln!(o, "    note: {n}");
+        }
     }
     for f in &r.files {
         let what = match &f.compared {
