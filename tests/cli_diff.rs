@@ -424,4 +424,16 @@ fn a_local_live_store_is_noted_when_the_spec_declares_none() {
         ),
         "{out}"
     );
+
+    // With multiple stores (split-vips: RBD on 2025.2) the single store's
+    // directory is ignored, and listed for removal.
+    let spec = common::root().join("examples/split-vips.glha");
+    let o = glhac(&["diff", spec.as_str(), "--root", "root"], tmp.path());
+    let out = text(&o);
+    assert!(!out.contains("note:"), "{out}");
+    assert!(
+        out.contains("- [glance_store] filesystem_store_datadir = /var/lib/glance/images  (ignored with enabled_backends: the store's settings are in [images])"),
+        "{out}"
+    );
+    assert!(out.contains("+ [images] rbd_store_pool = images"), "{out}");
 }

@@ -50,7 +50,7 @@ impl Ini {
     pub(super) fn release(&self) -> Release {
         self.release
     }
-    fn remove(&mut self, s: Setting, why: &str) {
+    pub(super) fn remove(&mut self, s: Setting, why: &str) {
         let r = row_of(s);
         self.file
             .remove

@@ -107,6 +107,21 @@ fn swift_conf(
     }
 }
 
+/// Every backend option glha knows in `[glance_store]`, which only a
+/// single store reads.
+const SINGLE_STORE: &[Setting] = &[
+    Setting::FileDatadir,
+    Setting::RbdPool,
+    Setting::RbdUser,
+    Setting::RbdCephConf,
+    Setting::RbdChunkSize,
+    Setting::SwiftConfigFile,
+    Setting::SwiftReference,
+    Setting::SwiftContainer,
+    Setting::SwiftCreateContainer,
+    Setting::SwiftRegion,
+];
+
 /// The store's settings in glance-api.conf: one store in `[glance_store]`
 /// before multiple stores, else `enabled_backends`, the backend's own
 /// section and glance's reserved staging and tasks stores.
@@ -132,6 +147,15 @@ pub(super) fn settings(ini: &mut Ini, store: &model::Store) {
             Value::plain(&store.staging.value),
         );
         ini.set(Setting::TasksStoreDatadir, Value::plain(&store.tasks.value));
+        // With enabled_backends glance reads none of the single store's
+        // settings; left in the live file they only mislead.
+        let replaced = "replaced by [DEFAULT] enabled_backends and [glance_store] default_backend";
+        ini.remove(Setting::StoreStores, replaced);
+        ini.remove(Setting::StoreDefault, replaced);
+        let why = format!("ignored with enabled_backends: the store's settings are in [{name}]");
+        for s in SINGLE_STORE {
+            ini.remove(*s, &why);
+        }
     } else {
         ini.set(Setting::StoreStores, Value::plain(kind));
         ini.set(Setting::StoreDefault, Value::plain(kind));
