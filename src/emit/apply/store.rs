@@ -208,9 +208,10 @@ fn swift(s: &StoreSetup) -> String {
     format!(
         "Images live in the Swift container `{container}`; glance-api logs in as\n\
          `{user}` (project `{project}`) at `{}`.\n\n\
-         - In Keystone: the user `{user}` in the project `{project}` with a role the\n  \
-         Swift proxy accepts (its `operator_roles`, usually `member`):\n  \
-         `openstack role add --project {project} --user {user} member`.\n\
+         - In Keystone: the user `{user}` in the project `{project}` with a role\n  \
+         the Swift proxy's keystoneauth lists in `operator_roles` (Swift's sample:\n  \
+         `admin, swiftoperator`; many deployments add `member`), e.g.\n  \
+         `openstack role add --project {project} --user {user} swiftoperator`.\n\
          - The container: {create}.\n\
          - On every node: install the credentials, readable by glance only:\n  \
          `install -m 0640 -o root -g glance {path} {}`.\n",
