@@ -69,6 +69,29 @@ KEYSTONE_AUTHTOKEN = [
     "admin_tenant_name",
 ]
 
+# The image store (issue 10). Single-store releases write the options of
+# the chosen backend in [glance_store]; multi-store releases (those whose
+# data has [DEFAULT] enabled_backends) write them in a section named after
+# the store, whose options are those of the store type's own group in the
+# same dump. Both are recorded: [glance_store] KEY and [GROUP] KEY.
+STORE_CORE = ["stores", "default_store"]
+STORE_OPTIONS = {
+    "file": ["filesystem_store_datadir"],
+    "glance.store.rbd.store": [
+        "rbd_store_pool",
+        "rbd_store_user",
+        "rbd_store_ceph_conf",
+        "rbd_store_chunk_size",
+    ],
+    "glance.store.swift.store": [
+        "swift_store_config_file",
+        "default_swift_reference",
+        "swift_store_container",
+        "swift_store_create_container_on_put",
+        "swift_store_region",
+    ],
+}
+
 # (service, section, key) in the order the table lists them.
 MANAGED = (
     [
@@ -93,6 +116,14 @@ MANAGED = (
     + [
         ("glance-api", "DEFAULT", "enabled_backends"),
         ("glance-api", "glance_store", "default_backend"),
+    ]
+    + [("glance-api", "glance_store", k) for k in STORE_CORE]
+    + [("glance-api", "glance_store", k) for keys in STORE_OPTIONS.values() for k in keys]
+    + [("glance-api", group, k) for group, keys in STORE_OPTIONS.items() for k in keys]
+    + [
+        ("glance-api", "glance_store", "swift_store_auth_version"),
+        ("glance-api", "DEFAULT", "node_staging_uri"),
+        ("glance-api", "task", "work_dir"),
         ("nova", "glance", "api_servers"),
         ("nova", "glance", "valid_interfaces"),
         ("nova", "glance", "region_name"),
@@ -418,6 +449,9 @@ def generate():
             )
     if problems:
         sys.exit("cross-check failed:\n  " + "\n  ".join(problems))
+    groups = sorted(
+        {g for (svc, _r, _v, _s, _o) in RELEASES if svc == "glance-api" for g in data[(svc, _r)]["options"]}
+    )
     return (
         HEADER
         + "\n/// Every release with option data, oldest first within each service.\n"
@@ -428,6 +462,11 @@ def generate():
         + "/// grouped by option, releases oldest first.\n"
         + "pub(crate) static OPTION_FACTS: &[OptionFact] = &[\n"
         + "".join(facts_rs)
+        + "];\n"
+        + "\n/// Every option group of glance-api.conf in any release's data: a\n"
+        + "/// multi-store backend must not be named like one of them.\n"
+        + "pub(crate) static GLANCE_API_GROUPS: &[&str] = &[\n"
+        + "".join(f"    {rust_str(g)},\n" for g in groups)
         + "];\n"
     )
 

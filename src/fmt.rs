@@ -93,7 +93,10 @@ fn same_item(a: &Item, b: &Item) -> bool {
 pub fn same_value(a: &Value, b: &Value) -> bool {
     use ValueKind as V;
     match (&a.kind, &b.kind) {
-        (V::Str(x), V::Str(y)) | (V::Huge(x), V::Huge(y)) | (V::Waiver(x), V::Waiver(y)) => x == y,
+        (V::Str(x), V::Str(y))
+        | (V::Huge(x), V::Huge(y))
+        | (V::Waiver(x), V::Waiver(y))
+        | (V::External(x), V::External(y)) => x == y,
         (V::Int(x), V::Int(y)) | (V::Duration(x), V::Duration(y)) => x == y,
         (
             V::Address {
@@ -458,6 +461,7 @@ impl Formatter<'_> {
                 out
             }
             ValueKind::Waiver(reason) => format!("waived {}", quote(reason)),
+            ValueKind::External(how) => format!("external {}", quote(how)),
             // Numbers, durations, addresses and references are single
             // tokens: keep them as written (`30s` stays `30s`).
             ValueKind::Int(_)

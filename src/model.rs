@@ -343,6 +343,134 @@ pub struct Consumer {
     pub span: Span,
 }
 
+/// Where images live: a store, or the operator's written waiver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreDecl {
+    /// `store = waived "reason"`: images may be lost on failover.
+    Waived(Text),
+    /// A `store { … }` block.
+    Store(Box<Store>),
+}
+
+/// The image store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Store {
+    /// Its name as a glance backend (`enabled_backends = NAME:TYPE`), from
+    /// the block's label or the stdlib's default.
+    pub name: Text,
+    /// The backend and its settings.
+    pub backend: Backend,
+    /// Where import data is staged (`node_staging_uri`, or the reserved
+    /// `os_glance_staging_store`).
+    pub staging: Text,
+    /// Where tasks keep their data (`[task] work_dir`, or the reserved
+    /// `os_glance_tasks_store`).
+    pub tasks: Text,
+    /// Whether `staging` and `tasks` are on a file system every node
+    /// shares (a file store's mount or external share, or paths the spec
+    /// says are shared).
+    pub staging_shared: bool,
+    /// Where the block's keyword is.
+    pub span: Span,
+}
+
+/// The backend of a store, with its own settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// Images in a directory (`file`).
+    File(FileStore),
+    /// Images in a Ceph pool (`rbd`).
+    Rbd(RbdStore),
+    /// Images in Swift containers (`swift`).
+    Swift(SwiftStore),
+}
+
+impl Backend {
+    /// The store type.
+    pub fn kind(&self) -> crate::release::store::StoreType {
+        use crate::release::store::StoreType;
+        match self {
+            Backend::File(_) => StoreType::File,
+            Backend::Rbd(_) => StoreType::Rbd,
+            Backend::Swift(_) => StoreType::Swift,
+        }
+    }
+}
+
+/// A `file` store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStore {
+    /// The images directory (`filesystem_store_datadir`).
+    pub path: Text,
+    /// How every node sees the same directory.
+    pub sharing: Sharing,
+}
+
+/// How the nodes share a file store's directories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sharing {
+    /// A file system Pacemaker mounts (`ocf:heartbeat:Filesystem`).
+    Mount(Box<Mount>),
+    /// Mounted by the nodes themselves; the text says how.
+    External(Text),
+}
+
+/// A file system Pacemaker mounts where glance-api runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mount {
+    /// What is mounted (`nfs.example.com:/export/glance`, a block device, a
+    /// bind mount's source).
+    pub device: Text,
+    /// The mount point: the parent of the store's directories.
+    pub directory: Text,
+    /// The file system type (`nfs4`, `none` for a bind mount).
+    pub fstype: Text,
+    /// Mount options, if any.
+    pub options: Option<Text>,
+    /// Operations (the agent's advice fills in the ones not given).
+    pub ops: Vec<Op>,
+    /// Facts about the Filesystem agent, if known.
+    pub agent_info: Option<AgentInfo>,
+    /// Where the `mount` block is.
+    pub span: Span,
+}
+
+/// An `rbd` (Ceph) store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RbdStore {
+    /// The pool (`rbd_store_pool`).
+    pub pool: Text,
+    /// The cephx user, without `client.` (`rbd_store_user`).
+    pub user: Text,
+    /// ceph.conf on every node (`rbd_store_ceph_conf`).
+    pub ceph_conf: Text,
+    /// Object size in MiB (`rbd_store_chunk_size`), if given.
+    pub chunk_size: Option<u64>,
+}
+
+/// A `swift` store; its credentials go into glance-swift.conf.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SwiftStore {
+    /// The container (`swift_store_container`).
+    pub container: Text,
+    /// Keystone v3 URL, ending in `/v3` (`auth_address`).
+    pub auth_url: Text,
+    /// The Swift user.
+    pub user: Text,
+    /// Its password.
+    pub password: Secret,
+    /// Its project.
+    pub project: Text,
+    /// The user's domain.
+    pub user_domain: Text,
+    /// The project's domain.
+    pub project_domain: Text,
+    /// The Swift region, if several (`swift_store_region`).
+    pub region: Option<Text>,
+    /// Whether glance creates the container on first upload.
+    pub create_container: bool,
+}
+
 /// A whole checked spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spec {
@@ -372,4 +500,7 @@ pub struct Spec {
     pub consumers: Vec<Consumer>,
     /// HAProxy, in active/active mode.
     pub haproxy: Option<Haproxy>,
+    /// Where images live; `None` only for a spec with fewer than two nodes
+    /// that says nothing about it.
+    pub store: Option<StoreDecl>,
 }

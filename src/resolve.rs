@@ -26,6 +26,9 @@ pub struct Resolved {
     /// item, perhaps a `defaults` block): the checker reports no top-level
     /// block, and no default, as missing.
     pub incomplete: bool,
+    /// The spec's own file: an item from another file was filled in by a
+    /// module's `defaults`.
+    pub root: FileId,
 }
 
 /// Where imports are looked up besides the embedded stdlib.
@@ -40,7 +43,10 @@ pub fn resolve(
     search: &SearchPath,
     diags: &mut Diagnostics,
 ) -> Resolved {
-    let mut out = Resolved::default();
+    let mut out = Resolved {
+        root,
+        ..Resolved::default()
+    };
     let mut defaults = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     let mut queue = vec![(root, parsed)];

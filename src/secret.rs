@@ -69,6 +69,9 @@ pub enum Carrier {
     /// unescaped: kombu then reads a wrong host, port or no credentials at
     /// all, and notifications fail or go elsewhere without an error.
     TransportUrl,
+    /// A value of glance-swift.conf, which Python's configparser reads
+    /// (`%` is doubled; see [`crate::emit::swift_conf`]).
+    SwiftConf,
 }
 
 impl Carrier {
@@ -80,6 +83,7 @@ impl Carrier {
             Carrier::Ini => "an ini value cannot hold control characters: a newline would start a new key",
             Carrier::UrlUserinfo => "glha refuses control characters in passwords, even where percent-encoding could carry them",
             Carrier::TransportUrl => "oslo.messaging's rabbit driver re-quotes the URL's credentials without escaping `/`, so kombu would read another host or port; and control characters are refused",
+            Carrier::SwiftConf => "glance-swift.conf is read by Python's configparser, which strips whitespace around a value and (from glance_store 2.0.0 on) a pair of quotes around it: a value there cannot start with a quote, start or end with whitespace, or hold control characters",
         }
     }
 
@@ -91,6 +95,7 @@ impl Carrier {
             Carrier::Ini => "an ini file",
             Carrier::UrlUserinfo => "a URL",
             Carrier::TransportUrl => "a RabbitMQ transport URL",
+            Carrier::SwiftConf => "glance-swift.conf",
         }
     }
 
@@ -107,6 +112,7 @@ impl Carrier {
             Carrier::Ini => crate::emit::ini_unrepresentable(value),
             Carrier::UrlUserinfo => None,
             Carrier::TransportUrl => value.chars().find(|&c| c == '/'),
+            Carrier::SwiftConf => crate::emit::swift_conf::unrepresentable(value),
         }
     }
 }
@@ -193,6 +199,8 @@ fn describe_char(c: char) -> String {
         c if c.is_control() => format!("the control character U+{:04X}", c as u32),
         '\\' => "a backslash before `\"`, before `\\` or at the end".into(),
         '/' => "`/`".into(),
+        ' ' => "a leading or trailing space".into(),
+        '"' | '\'' => format!("a leading `{c}`"),
         c => format!("{c:?}"),
     }
 }
@@ -332,6 +340,11 @@ pub fn uses(plan: &Plan) -> BTreeMap<String, BTreeSet<Carrier>> {
             for v in &s.values {
                 add(v, &[Carrier::Ini]);
             }
+        }
+    }
+    if let Some(conf) = plan.store.as_ref().and_then(|s| s.setup()?.swift.as_ref()) {
+        for (_, v) in &conf.settings {
+            add(v, &[Carrier::SwiftConf]);
         }
     }
     out

@@ -38,7 +38,8 @@
 //! runner sets `GLHA_CASE_SECRET_NEWLINE` (a value with a newline) and
 //! `GLHA_CASE_SECRET_CRM` (a value with `\"`, which crmsh cannot carry),
 //! `GLHA_CASE_SECRET_SLASH` (a value with `/`, which a RabbitMQ transport URL
-//! cannot carry), and
+//! cannot carry), `GLHA_CASE_SECRET_QUOTE` (a value starting with `"`, which
+//! glance-swift.conf cannot carry), and
 //! makes sure `GLHA_CASE_SECRET_UNSET` is not set.
 //!
 //! Besides the positions, every error must render (without colour) with its
@@ -375,6 +376,7 @@ fn annotated_cases() {
     );
     std::env::set_var("GLHA_CASE_SECRET_CRM", "a\\\"b");
     std::env::set_var("GLHA_CASE_SECRET_SLASH", "pa/ss");
+    std::env::set_var("GLHA_CASE_SECRET_QUOTE", "\"pa ss");
     std::env::remove_var("GLHA_CASE_SECRET_UNSET");
     let files = case_files();
     assert!(

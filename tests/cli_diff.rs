@@ -395,3 +395,65 @@ fn a_live_passwd_param_is_never_printed() {
         }
     }
 }
+
+/// A live glance-api.conf that keeps images in the package's local
+/// directory: with the store waived, the report says so (text and JSON);
+/// with the seed's shared store, the directory is a change like any other
+/// and there is no note.
+#[test]
+fn a_local_live_store_is_noted_when_the_spec_declares_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(common::root().join("examples/seed.glha")).unwrap();
+    let start = seed.find("store {").unwrap();
+    let end = start + seed[start..].find("\n}\n").unwrap() + 3;
+    let waived = format!(
+        "{}store = waived \"lab: images may be lost\"\n{}",
+        &seed[..start],
+        &seed[end..]
+    );
+    std::fs::write(tmp.path().join("waived.glha"), waived).unwrap();
+    let conf = tmp.path().join("root/etc/glance/glance-api.conf");
+    std::fs::create_dir_all(conf.parent().unwrap()).unwrap();
+    std::fs::write(
+        &conf,
+        "[glance_store]\nfilesystem_store_datadir = /var/lib/glance/images\n",
+    )
+    .unwrap();
+    let note = "images go to /var/lib/glance/images ([glance_store] filesystem_store_datadir), a directory on this node's own disk, and the spec waives the store (\"lab: images may be lost\")";
+    let o = glhac(&["diff", "waived.glha", "--root", "root"], tmp.path());
+    let out = text(&o);
+    assert!(out.contains(&format!("    note: {note}")), "{out}");
+    let o = glhac(
+        &["diff", "waived.glha", "--root", "root", "--format", "json"],
+        tmp.path(),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let notes = &report["ini"][0]["notes"];
+    assert!(
+        notes[0].as_str().is_some_and(|n| n.starts_with(note)),
+        "{report:#}"
+    );
+
+    let spec = common::root().join("examples/seed.glha");
+    let o = glhac(&["diff", spec.as_str(), "--root", "root"], tmp.path());
+    let out = text(&o);
+    assert!(!out.contains("note:"), "{out}");
+    assert!(
+        out.contains(
+            "~ [glance_store] filesystem_store_datadir: /var/lib/glance/images -> /srv/glance/images"
+        ),
+        "{out}"
+    );
+
+    // With multiple stores (split-vips: RBD on 2025.2) the single store's
+    // directory is ignored, and listed for removal.
+    let spec = common::root().join("examples/split-vips.glha");
+    let o = glhac(&["diff", spec.as_str(), "--root", "root"], tmp.path());
+    let out = text(&o);
+    assert!(!out.contains("note:"), "{out}");
+    assert!(
+        out.contains("- [glance_store] filesystem_store_datadir = /var/lib/glance/images  (ignored with enabled_backends: the store's settings are in [images])"),
+        "{out}"
+    );
+    assert!(out.contains("+ [images] rbd_store_pool = images"), "{out}");
+}

@@ -230,6 +230,7 @@ fn plan() -> Plan {
         })
         .collect(),
         balancer: None,
+        store: None,
     }
 }
 

@@ -534,6 +534,7 @@ fn textmate_scopes() {
         (SEED, "30s", 0, "constant.numeric.duration.glha"),
         (SEED, "30s", 2, "keyword.other.unit.glha"),
         (SEED, "waived", 0, "keyword.other.waived.glha"),
+        (CONSTRUCTS, "external", 0, "keyword.other.external.glha"),
         (
             SEED,
             "[vip.internal]",
@@ -624,6 +625,7 @@ fn vim_groups() {
         (SEED, "30s", 0, "glhaDuration"),
         (SEED, "30s", 2, "glhaUnit"),
         (SEED, "waived", 0, "glhaWaived"),
+        (CONSTRUCTS, "external", 0, "glhaExternal"),
         (SEED, "[vip.internal]", 0, "glhaListDelim"),
         (CONSTRUCTS, "\\\"", 0, "glhaEscape"),
         (CONSTRUCTS, "\\\"", 0, "Special"),

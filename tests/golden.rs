@@ -104,7 +104,9 @@ fn seed_bundle_reproduces_the_guide() {
         "os_auth_url=\"http://10.0.0.11:5000/v2.0/\"",
         "op monitor interval=\"30s\" timeout=\"30s\"",
         "ip=\"10.0.0.11\"",
-        "group g_glance-api p_ip_glance-api p_glance-api",
+        // The guide's group, with the image store's mount in front.
+        "group g_glance-api p_fs_glance-api p_ip_glance-api p_glance-api",
+        "primitive p_fs_glance-api ocf:heartbeat:Filesystem",
     ] {
         assert!(crm.contains(want), "crm script lacks {want}:\n{crm}");
     }
@@ -116,6 +118,7 @@ fn seed_bundle_reproduces_the_guide() {
         "registry_host = 10.0.0.11",
         "transport_url = rabbit://10.0.0.11:5672/",
         "[oslo_messaging_notifications]\ndriver = messagingv2",
+        "[glance_store]\nstores = file\ndefault_store = file\nfilesystem_store_datadir = /srv/glance/images",
     ] {
         assert!(api.contains(want), "glance-api.conf lacks {want}:\n{api}");
     }

@@ -150,10 +150,12 @@ fn new_resources_start() {
     let cib = settled_cib(tmp.path(), "fresh", None, &[]);
     let (rc, out, _) = diff(tmp.path(), &cib, &[]);
     assert_eq!(rc, 1, "{out}");
-    assert!(out.contains("pacemaker: 3 to add (primitive p_ip_glance-api, primitive p_glance-api, group g_glance-api)"), "{out}");
+    assert!(out.contains("pacemaker: 4 to add (primitive p_fs_glance-api, primitive p_ip_glance-api, primitive p_glance-api, group g_glance-api)"), "{out}");
+    // The image store's mount first, then the VIP, then glance-api.
     assert_eq!(
         impact(&out),
         [
+            "  start p_fs_glance-api on controller2",
             "  start p_ip_glance-api on controller2",
             "  start p_glance-api on controller2",
         ]

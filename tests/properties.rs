@@ -100,6 +100,9 @@ const STRING_SLOTS: &[&str] = &[
     "region   = ",       // keystone region
     "nic = ",            // a VIP's nic (a crm param)
     "fencing = waived ", // the waiver (a crm comment)
+    "path    = ",        // the image store's directory (ini values)
+    "device  = ",        // the store's mount (a crm param and comment)
+    "options = ",        // its mount options (a crm param)
 ];
 
 fn slot_value() -> impl Strategy<Value = String> {

@@ -68,6 +68,7 @@ fn stdlib_agents_match_their_metadata() {
             "import \"std/glance-api\"\nrelease \"zed\"\n\
              cluster {{\n  node a {{ address = 10.0.0.12 }}\n  node b {{ address = 10.0.0.13 }}\n  \
              fencing = waived \"test\"\n}}\n\
+             store = waived \"test: not about the store\"\n\
              vip internal {{ address = 10.0.0.11/24 }}\n\
              service glance-api {{\n  agent = {agent}\n  vip = vip.internal\n  params {{\n{param_lines}  }}\n{op_lines}}}\n"
         );

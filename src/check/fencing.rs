@@ -2,7 +2,7 @@
 
 use super::cluster::name_of;
 use super::fields::{free_text, wrong, Fields};
-use super::values::{self, id_like, safe, unsafe_char};
+use super::values::{self, id_like};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
@@ -51,24 +51,15 @@ pub(crate) fn fencing(
 
 /// `fencing = waived "reason"`.
 fn waived(w: &Value, diags: &mut Diagnostics) -> Option<Fencing> {
-    match &w.kind {
-        ValueKind::Waiver(reason) if reason.trim().is_empty() && unsafe_char(reason).is_none() => {
-            diags.push(Diagnostic::error(&codes::MISSING, w.span, "a fencing waiver needs a reason").help("say why, e.g. `fencing = waived \"lab: nodes are VMs fenced by the hypervisor\"`"));
-            None
-        }
-        ValueKind::Waiver(reason) => safe(reason, w.span, "the waiver", diags).then(|| {
-            Fencing::Waived(Text {
-                value: reason.clone(),
-                span: w.span,
-            })
-        }),
-        other => {
-            diags.push(wrong(w.span, "fencing", "`waived \"reason\"`", other).help(
-                "declare a device with `fencing NAME { … }` or write `fencing = waived \"reason\"`",
-            ));
-            None
-        }
-    }
+    let r = values::Reason {
+        key: "fencing",
+        word: "waived",
+        noun: "waiver",
+        example: "fencing = waived \"lab: nodes are VMs fenced by the hypervisor\"",
+        instead:
+            "declare a device with `fencing NAME { … }` or write `fencing = waived \"reason\"`",
+    };
+    values::reason(w, &r, diags).map(Fencing::Waived)
 }
 
 /// One `fencing NAME { agent targets monitor params }` block.

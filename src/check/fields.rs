@@ -52,6 +52,7 @@ impl<'a> Fields<'a> {
         span: Span,
         items: &'a [Item],
         incomplete: bool,
+        attrs: &[&str],
         blocks: &[&str],
         diags: &mut Diagnostics,
     ) -> Self {
@@ -60,7 +61,7 @@ impl<'a> Fields<'a> {
             span,
             incomplete,
             items,
-            &[],
+            attrs,
             blocks,
             diags,
         )

@@ -11,6 +11,7 @@ mod release;
 mod resource;
 mod service;
 mod services;
+mod store;
 mod values;
 
 pub use values::unsafe_char;
@@ -34,6 +35,7 @@ const TOP_BLOCKS: &[&str] = &[
     "endpoints",
     "consumer",
     "haproxy",
+    "store",
 ];
 
 /// What references can name.
@@ -162,7 +164,7 @@ pub fn check(
         .into_iter()
         .filter(|i| !is_release(i) && !misplaced_directive(i, diags))
         .collect();
-    let top = Fields::spec(whole, &rest, incomplete, TOP_BLOCKS, diags);
+    let top = Fields::spec(whole, &rest, incomplete, &["store"], TOP_BLOCKS, diags);
 
     let (vips, declared) = cluster::vips(&top, diags);
     let cluster = cluster::cluster(&top, &vips, diags, sources);
@@ -204,6 +206,14 @@ pub fn check(
     let service = service::service(&top, &scope, &agents, sources, diags);
     let endpoints = catalog::endpoints(&top, &scope, keystone.as_ref(), service.as_ref(), diags);
     let consumers = catalog::consumers(&top, diags);
+    let store_cx = store::Context {
+        root: resolved.root,
+        release,
+        keystone: keystone.as_ref(),
+        agents: &agents,
+    };
+    let store = store::store(&top, &store_cx, sources, diags);
+    store::required(&top, store.is_some(), diags);
 
     let cluster = cluster?;
     let service = service?;
@@ -221,11 +231,13 @@ pub fn check(
         endpoints,
         consumers,
         haproxy: None,
+        store,
     };
     cluster::cross_check(&spec, diags);
     service::cross_check(&spec, diags);
     release::check(&spec, diags);
     mode::check(&top, &agents, &mut spec, diags);
+    store::cross_check(&spec, diags);
     ids::check(&spec, diags);
     Some(spec)
 }

@@ -262,6 +262,7 @@ cluster {
 }
 vip internal { address = 10.0.0.11/24 }
 service glance-api { agent = systemd "glance-api"  mode = active_active  vip = vip.internal }
+store = waived "lab"
 "#;
 
     fn files(text: &str) -> Vec<(String, String)> {

@@ -207,7 +207,7 @@ pub(crate) fn resource(
 }
 
 /// The `op NAME { interval timeout }` blocks of `f`.
-fn ops(f: &Fields, diags: &mut Diagnostics) -> Vec<Op> {
+pub(crate) fn ops(f: &Fields, diags: &mut Diagnostics) -> Vec<Op> {
     let mut ops: Vec<Op> = Vec::new();
     for (labels, items, item) in f.blocks("op") {
         let Some(op) = super::cluster::name_of("op", labels, item, diags) else {

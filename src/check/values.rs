@@ -209,6 +209,68 @@ pub(crate) fn required_text(
     text(f, key, diags)
 }
 
+/// How `KEY = WORD "text"` is written: `fencing = waived "reason"`,
+/// `shared = external "how"`.
+pub(crate) struct Reason<'a> {
+    /// The key.
+    pub(crate) key: &'a str,
+    /// `waived` or `external`.
+    pub(crate) word: &'a str,
+    /// What the text is, for messages: `waiver`, `description`.
+    pub(crate) noun: &'a str,
+    /// The whole item, as an example to copy.
+    pub(crate) example: &'a str,
+    /// What else the key takes, for the help of a wrong value.
+    pub(crate) instead: &'a str,
+}
+
+impl Reason<'_> {
+    /// What the string says, as the help writes it: `waived "reason"`,
+    /// `external "how"`.
+    fn noun_hint(&self) -> &'static str {
+        if self.word == "waived" {
+            "reason"
+        } else {
+            "how"
+        }
+    }
+}
+
+/// The text of `KEY = WORD "text"`: it must have that form and not be
+/// blank.
+pub(crate) fn reason(v: &Value, r: &Reason, diags: &mut Diagnostics) -> Option<Text> {
+    let text = match (&v.kind, r.word) {
+        (ValueKind::Waiver(t), "waived") | (ValueKind::External(t), "external") => t,
+        (other, _) => {
+            diags.push(
+                wrong(
+                    v.span,
+                    r.key,
+                    &format!("`{} \"{}\"`", r.word, r.noun_hint()),
+                    other,
+                )
+                .help(r.instead.to_string()),
+            );
+            return None;
+        }
+    };
+    if text.trim().is_empty() && unsafe_char(text).is_none() {
+        diags.push(
+            Diagnostic::error(
+                &codes::MISSING,
+                v.span,
+                format!("a {} {} needs a reason", r.key, r.noun),
+            )
+            .help(format!("say why, e.g. `{}`", r.example)),
+        );
+        return None;
+    }
+    safe(text, v.span, &format!("the {}", r.noun), diags).then(|| Text {
+        value: text.clone(),
+        span: v.span,
+    })
+}
+
 /// A name that becomes part of a Pacemaker id or a file name.
 pub(crate) fn id_like(name: &str, span: Span, diags: &mut Diagnostics) -> bool {
     let ok = name

@@ -126,6 +126,14 @@ fn entries(lines: &[Line], section: &str, key: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The value oslo.config reads for `[section] key` (the last one), before
+/// substitution.
+pub(crate) fn value_of(lines: &[Line], section: &str, key: &str) -> Option<String> {
+    entries(lines, section, key)
+        .last()
+        .map(|&i| live_value(lines, i))
+}
+
 /// Escapes `$` as `$$` (oslo.config substitution).
 fn escape_dollar(s: &str) -> String {
     s.replace('$', "$$")

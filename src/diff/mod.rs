@@ -28,6 +28,7 @@ mod pacemaker;
 mod read;
 mod render;
 mod saved;
+mod store;
 
 pub use apply::{
     apply, journal_path, ApplyError, ApplyInput, ApplyOptions, ApplyReport, EndpointsOutcome,
@@ -182,6 +183,10 @@ pub struct IniReport {
     /// told to tighten its mode.
     #[serde(default)]
     pub exposed: bool,
+    /// What the comparison cannot show as a change but the operator must
+    /// know (a live image store on the node's own disk).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One Pacemaker object that differs.
@@ -363,7 +368,7 @@ pub fn diff_with_secrets(
     let ini = plan
         .ini
         .iter()
-        .map(|f| ini_report(f, live, secrets))
+        .map(|f| ini_report(plan, f, live, secrets))
         .collect::<Result<Vec<_>, _>>()?;
     let pacemaker = pacemaker_report(plan, live, secrets)?;
     let endpoints = match &plan.catalog {
@@ -411,6 +416,7 @@ pub(crate) fn readable_by_others(mode: u32) -> bool {
 
 /// The comparison of one ini file.
 fn ini_report(
+    plan: &Plan,
     f: &IniFile,
     live: &LiveInputs,
     secrets: &SecretValues,
@@ -428,6 +434,7 @@ fn ini_report(
         holds_secret: holds_secret(f),
         live_mode: None,
         exposed: false,
+        notes: Vec::new(),
     };
     let Some(root) = &live.root else {
         rep.compared = Compared::No("no --root".into());
@@ -474,6 +481,10 @@ fn ini_report(
     );
     rep.changes = m.changes;
     rep.live_path = Some(path.to_string());
+    if f.service == crate::plan::ServiceKind::GlanceApi {
+        rep.notes
+            .extend(store::local_store_note(plan, text.as_deref()));
+    }
     Ok(rep)
 }
 

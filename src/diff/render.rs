@@ -95,6 +95,9 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
             _ => String::new(),
         };
         let _ = writeln!(o, "  {}{node}: {what}{exposed}", f.target);
+        for n in &f.notes {
+            let _ = writeln!(o, "    note: {n}");
+        }
     }
     for f in &r.files {
         let what = match &f.compared {

@@ -1,15 +1,17 @@
 //! `APPLY.md`: the order an operator applies the bundle in, with the exact
 //! commands for the files this bundle has.
 //!
-//! Order: supply secrets → merge ini files (glance-api's first) → load the
-//! Pacemaker configuration (which starts glance-api with its new config) →
-//! register the endpoints → restart the consumers, which may look glance up
-//! in the catalog → verify.
+//! Order: supply secrets → prepare the image store → merge ini files
+//! (glance-api's first) → load the Pacemaker configuration (which starts
+//! glance-api with its new config) → register the endpoints → restart the
+//! consumers, which may look glance up in the catalog → verify.
 
 use super::endpoints::registry;
 use super::{EmitOptions, Out, CRM_PATH, ENDPOINTS_PATH, PCS_PATH};
 use crate::plan::{ids, AgentClass, Balancer, IniFile, Plan, SecretSource};
 use serde::Serialize;
+
+mod store;
 
 const TEMPLATE: &str = include_str!("templates/APPLY.md.hbs");
 
@@ -76,7 +78,8 @@ fn secrets_step(plan: &Plan, outs: &[Out]) -> Option<StepText> {
          Replace each with its value, escaped for the file it is in: in\n\
          `.crm` files write `\\` as `\\\\` and `\"` as `\\\"`; in `.sh` files\n\
          write `'` as `'\\''`; in ini files write `$` as `$$`; inside a URL\n\
-         percent-encode it. Keep the filled-in files mode 0600.\n\n",
+         percent-encode it; in glance-swift.conf write `%` as `%%`. Keep the\n\
+         filled-in files mode 0600.\n\n",
     );
     for (id, path) in &ph {
         let from = plan
@@ -284,9 +287,9 @@ fn verify_step(plan: &Plan, scripts: &Scripts, endpoints: bool) -> Option<StepTe
     (!body.is_empty()).then(|| ("Verify".into(), body.trim_end().to_string()))
 }
 
-/// Renders APPLY.md from the other rendered files. Order: secrets → ini
-/// files → HAProxy (active/active) → Pacemaker → endpoints → consumers →
-/// verify.
+/// Renders APPLY.md from the other rendered files. Order: secrets → the
+/// image store → ini files → HAProxy (active/active) → Pacemaker →
+/// endpoints → consumers → verify.
 pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
     let has = |p: &str| outs.iter().any(|o| o.path == p);
     let scripts = Scripts {
@@ -297,6 +300,7 @@ pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
     let steps: Vec<StepText> = [
         secrets_step(plan, outs),
         sensitive_step(outs),
+        store::step(plan),
         ini_step(plan),
         plan.balancer.as_ref().map(|b| haproxy_step(plan, b)),
         pacemaker_step(plan, &scripts),

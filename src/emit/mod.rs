@@ -12,6 +12,8 @@
 //! - [`endpoints`]: `keystone/endpoints.sh` (idempotent catalog script);
 //! - [`haproxy`], [`sysctl`]: active/active's HAProxy section and the
 //!   `ip_nonlocal_bind` setting (`files/<target>`);
+//! - [`swift_conf`]: `files/etc/glance/glance-swift.conf` (a swift store's
+//!   credentials, for Python's configparser);
 //! - [`apply`]: `APPLY.md`; [`manifest`]: `MANIFEST.json` (written last).
 //!
 //! Secrets: every [`Value`] is rendered through [`Secrets`], which writes a
@@ -27,6 +29,7 @@ pub mod ini;
 pub mod manifest;
 pub mod pcs;
 pub mod shell;
+pub mod swift_conf;
 pub mod sysctl;
 
 pub use crm::crm_unrepresentable;
@@ -245,6 +248,9 @@ pub fn emit(
     }
     for f in &plan.ini {
         outs.push(ini::render(plan, f, &secrets));
+    }
+    if let Some(conf) = plan.store.as_ref().and_then(|s| s.setup()?.swift.as_ref()) {
+        outs.push(swift_conf::render(plan, conf, &secrets));
     }
     if let Some(b) = &plan.balancer {
         outs.push(sysctl::render(plan, b));

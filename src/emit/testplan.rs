@@ -159,6 +159,7 @@ pub(crate) fn seed() -> Plan {
             },
         ],
         balancer: None,
+        store: None,
     }
 }
 

@@ -12,6 +12,10 @@
 //! | `p_haproxy`, `cl_haproxy` | active/active: HAProxy and its clone |
 //! | `c_<vip id>_with_haproxy` | a VIP runs where HAProxy runs |
 //! | `o_haproxy_before_<vip id>` | and starts after it |
+//! | `p_fs_<svc>` | the image store's mount (a file store with `mount`) |
+//! | `cl_fs_<svc>` | active/active: the mount's clone |
+//! | `o_fs_before_<svc>` | active/active: the service's clone starts after it |
+//! | `c_<svc>_with_fs` | active/active: and runs only where it is mounted |
 //! | `<device>` | a fencing device: the spec's name, as is |
 //! | `l_<device>_avoid_<node>` | a device kept off the node it fences |
 //!
@@ -25,7 +29,7 @@
 //! the other way, from a live id to what glha made it for.
 
 use super::Duration;
-use crate::model::{Fencing, Mode, Spec};
+use crate::model::{Backend, Fencing, Mode, Sharing, Spec, StoreDecl};
 use crate::source::Span;
 
 /// HAProxy's primitive (active/active).
@@ -62,6 +66,26 @@ pub fn group(svc: &str) -> String {
 /// The service's clone (active/active).
 pub fn clone(svc: &str) -> String {
     format!("cl_{svc}")
+}
+
+/// The image store's mount (`ocf:heartbeat:Filesystem`) for service `svc`.
+pub fn mount(svc: &str) -> String {
+    format!("p_fs_{svc}")
+}
+
+/// The mount's clone (active/active).
+pub fn mount_clone(svc: &str) -> String {
+    format!("cl_fs_{svc}")
+}
+
+/// The order that starts the service's clone after the mount's clone.
+pub fn mount_before(svc: &str) -> String {
+    format!("o_fs_before_{svc}")
+}
+
+/// The colocation of the service's clone with the mount's clone.
+pub fn with_mount(svc: &str) -> String {
+    format!("c_{svc}_with_fs")
 }
 
 /// A fencing device: the spec's name, used as is.
@@ -121,6 +145,14 @@ pub enum Generated {
     Haproxy,
     /// `cl_haproxy`.
     HaproxyClone,
+    /// `p_fs_<svc>`: the image store's mount.
+    Mount,
+    /// `cl_fs_<svc>`: its clone.
+    MountClone,
+    /// `o_fs_before_<svc>`: the service's clone after the mount's.
+    MountBefore,
+    /// `c_<svc>_with_fs`: the service's clone where the mount is.
+    WithMount,
     /// `l_<device>_avoid_<node>`.
     Avoid {
         /// The fencing device.
@@ -145,6 +177,10 @@ pub fn classify(id: &str, svc: &str) -> Option<Generated> {
         (clone(svc), Generated::Clone),
         (HAPROXY.to_string(), Generated::Haproxy),
         (HAPROXY_CLONE.to_string(), Generated::HaproxyClone),
+        (mount(svc), Generated::Mount),
+        (mount_clone(svc), Generated::MountClone),
+        (mount_before(svc), Generated::MountBefore),
+        (with_mount(svc), Generated::WithMount),
     ];
     if let Some((_, g)) = exact.into_iter().find(|(i, _)| i == id) {
         return Some(g);
@@ -198,7 +234,7 @@ pub struct SpecId {
 
 /// Every object id the plan of `spec` will have, with where its name comes
 /// from: fencing devices and their locations, then the VIPs, the service,
-/// its group or clone, HAProxy and its constraints.
+/// its group or clone, HAProxy and its constraints, the store's mount.
 pub fn of_spec(spec: &Spec) -> Vec<SpecId> {
     let mut t = Table(Vec::new());
     if let Fencing::Devices(devs) = &spec.fencing {
@@ -219,7 +255,36 @@ pub fn of_spec(spec: &Spec) -> Vec<SpecId> {
         }
     }
     service_ids(spec, &mut t);
+    mount_ids(spec, &mut t);
     t.0
+}
+
+/// The ids of a file store's mount, made from the service's name.
+fn mount_ids(spec: &Spec, t: &mut Table) {
+    let Some(StoreDecl::Store(store)) = &spec.store else {
+        return;
+    };
+    let Backend::File(fs) = &store.backend else {
+        return;
+    };
+    if !matches!(fs.sharing, Sharing::Mount(_)) {
+        return;
+    }
+    let svc = &spec.service;
+    let (name, at) = (&svc.name.value, svc.name.span);
+    t.generated(
+        mount(name),
+        "primitive",
+        "the image store's mount".into(),
+        at,
+    );
+    if svc.mode == Mode::ActiveActive {
+        t.generated(mount_clone(name), "clone", "the mount's clone".into(), at);
+        let what = "the order of the service after the mount".to_string();
+        t.generated(mount_before(name), "order", what, at);
+        let what = "the colocation of the service with the mount".to_string();
+        t.generated(with_mount(name), "colocation", what, at);
+    }
 }
 
 struct Table(Vec<SpecId>);
@@ -338,6 +403,10 @@ mod tests {
             (clone(svc), Generated::Clone),
             (HAPROXY.into(), Generated::Haproxy),
             (HAPROXY_CLONE.into(), Generated::HaproxyClone),
+            (mount(svc), Generated::Mount),
+            (mount_clone(svc), Generated::MountClone),
+            (mount_before(svc), Generated::MountBefore),
+            (with_mount(svc), Generated::WithMount),
             (
                 avoid("ipmi-ctl0", "overcloud-controller-0"),
                 Generated::Avoid {

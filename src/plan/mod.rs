@@ -8,6 +8,7 @@ pub mod ids;
 mod lower;
 mod pacemaker;
 mod score;
+mod store;
 pub mod url;
 mod value;
 
@@ -17,6 +18,7 @@ pub use duration::{Duration, DurationError};
 pub use lower::lower;
 pub use pacemaker::*;
 pub use score::{OrderKind, Score, ScoreError};
+pub use store::{Ceph, StorePlan, StoreSetup, StoreSharing, SwiftConf};
 pub use url::{Scheme, Url, UrlHost};
 pub use value::{Embedding, Part, Rendered, SecretRef, SecretSource, Value};
 
@@ -42,6 +44,9 @@ pub struct Plan {
     /// HAProxy and the kernel setting it needs (active/active only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub balancer: Option<Balancer>,
+    /// Where images live; `None` when the spec (a single node) does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<StorePlan>,
 }
 
 /// A service whose config file glha writes settings into.

@@ -82,3 +82,4 @@ impl Serialize for Release {
 
 mod generated;
 pub mod settings;
+pub mod store;

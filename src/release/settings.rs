@@ -66,6 +66,119 @@ pub enum Setting {
     CinderApiServers,
     /// cinder: catalog lookup.
     CinderCatalogInfo,
+    /// glance-api, single store: the enabled store types.
+    StoreStores,
+    /// glance-api, single store: the store new images go to.
+    StoreDefault,
+    /// glance-api, multi-store: `NAME:TYPE` of every backend.
+    EnabledBackends,
+    /// glance-api, multi-store: the backend new images go to.
+    DefaultBackend,
+    /// glance-api, single store: the file store's directory.
+    FileDatadir,
+    /// glance-api, single store: the Ceph pool.
+    RbdPool,
+    /// glance-api, single store: the cephx user.
+    RbdUser,
+    /// glance-api, single store: ceph.conf.
+    RbdCephConf,
+    /// glance-api, single store: RBD object size (MiB).
+    RbdChunkSize,
+    /// glance-api, single store: glance-swift.conf.
+    SwiftConfigFile,
+    /// glance-api, single store: the glance-swift.conf section to use.
+    SwiftReference,
+    /// glance-api, single store: the Swift container.
+    SwiftContainer,
+    /// glance-api, single store: create the container on first upload.
+    SwiftCreateContainer,
+    /// glance-api, single store: the Swift region.
+    SwiftRegion,
+    /// glance-api, multi-store: the file store's directory, in `[NAME]`.
+    BackendFileDatadir,
+    /// glance-api, multi-store: the Ceph pool, in `[NAME]`.
+    BackendRbdPool,
+    /// glance-api, multi-store: the cephx user, in `[NAME]`.
+    BackendRbdUser,
+    /// glance-api, multi-store: ceph.conf, in `[NAME]`.
+    BackendRbdCephConf,
+    /// glance-api, multi-store: RBD object size, in `[NAME]`.
+    BackendRbdChunkSize,
+    /// glance-api, multi-store: glance-swift.conf, in `[NAME]`.
+    BackendSwiftConfigFile,
+    /// glance-api, multi-store: the glance-swift.conf section, in `[NAME]`.
+    BackendSwiftReference,
+    /// glance-api, multi-store: the Swift container, in `[NAME]`.
+    BackendSwiftContainer,
+    /// glance-api, multi-store: container creation, in `[NAME]`.
+    BackendSwiftCreateContainer,
+    /// glance-api, multi-store: the Swift region, in `[NAME]`.
+    BackendSwiftRegion,
+    /// glance-api, single store: where interoperable import stages data.
+    NodeStagingUri,
+    /// glance-api, single store: where tasks keep their data.
+    TaskWorkDir,
+    /// glance-api, multi-store: the reserved staging store's directory.
+    StagingStoreDatadir,
+    /// glance-api, multi-store: the reserved tasks store's directory.
+    TasksStoreDatadir,
+    /// glance-swift.conf: the Keystone API version of the reference.
+    SwiftAuthVersion,
+}
+
+impl Setting {
+    /// Whether the setting configures the image store.
+    pub fn is_store(self) -> bool {
+        matches!(
+            self,
+            StoreStores
+                | StoreDefault
+                | EnabledBackends
+                | DefaultBackend
+                | FileDatadir
+                | RbdPool
+                | RbdUser
+                | RbdCephConf
+                | RbdChunkSize
+                | SwiftConfigFile
+                | SwiftReference
+                | SwiftContainer
+                | SwiftCreateContainer
+                | SwiftRegion
+                | BackendFileDatadir
+                | BackendRbdPool
+                | BackendRbdUser
+                | BackendRbdCephConf
+                | BackendRbdChunkSize
+                | BackendSwiftConfigFile
+                | BackendSwiftReference
+                | BackendSwiftContainer
+                | BackendSwiftCreateContainer
+                | BackendSwiftRegion
+                | NodeStagingUri
+                | TaskWorkDir
+                | StagingStoreDatadir
+                | TasksStoreDatadir
+                | SwiftAuthVersion
+        )
+    }
+}
+
+/// Where a row's section comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionKind {
+    /// The section is [`Row::section`], as named.
+    Fixed,
+    /// The section is named after the store (`[images]`, a multi-store
+    /// backend, or glance-swift.conf's reference); [`Row::section`] names
+    /// the option group of the store's type in the data (`file`,
+    /// `glance.store.rbd.store`), which holds the options such a section
+    /// accepts.
+    Store,
+    /// The section is [`Row::section`], one of glance's reserved stores:
+    /// no option data lists them; they take the options of the `file`
+    /// group (glance_store registers a filesystem store for each).
+    Reserved,
 }
 
 /// One name of a setting over a range of releases.
@@ -85,6 +198,18 @@ pub struct Row {
     pub deprecated: Option<Release>,
     /// First release without it, if any.
     pub removed: Option<Release>,
+    /// Whether `section` is the section's name.
+    pub kind: SectionKind,
+}
+
+impl Row {
+    /// The option group that holds this option in the option data.
+    pub fn data_section(&self) -> &'static str {
+        match self.kind {
+            SectionKind::Fixed | SectionKind::Store => self.section,
+            SectionKind::Reserved => "file",
+        }
+    }
 }
 
 const fn row(
@@ -104,6 +229,36 @@ const fn row(
         from,
         deprecated,
         removed,
+        kind: SectionKind::Fixed,
+    }
+}
+
+/// A row whose section is named after the store ([`SectionKind::Store`]):
+/// `group` is the store type's option group in the data.
+const fn store_row(setting: Setting, group: &'static str, key: &'static str) -> Row {
+    Row {
+        kind: SectionKind::Store,
+        ..row(setting, G, group, key, Ussuri, None, None)
+    }
+}
+
+/// A row of glance's reserved stores ([`SectionKind::Reserved`]).
+const fn reserved_row(setting: Setting, section: &'static str) -> Row {
+    Row {
+        kind: SectionKind::Reserved,
+        // Train, glance 19.0.0: release note
+        // rethinking-filesystem-access-120bc46064b3d40a.yaml introduced
+        // os_glance_staging_store and os_glance_tasks_store for multiple
+        // stores; without [DEFAULT] enabled_backends glance ignores them.
+        ..row(
+            setting,
+            G,
+            section,
+            "filesystem_store_datadir",
+            Train,
+            None,
+            None,
+        )
     }
 }
 
@@ -368,6 +523,216 @@ pub static ROWS: &[Row] = &[
         None,
         None,
     ),
+    // The image store. One store in [glance_store]: `stores` and
+    // `default_store` are deprecated for removal from Rocky (data tag17 on,
+    // deprecated_since Rocky), never removed; glha writes them only where
+    // the release has no multiple stores.
+    row(
+        StoreStores,
+        G,
+        "glance_store",
+        "stores",
+        Ocata,
+        Some(Rocky),
+        None,
+    ),
+    row(
+        StoreDefault,
+        G,
+        "glance_store",
+        "default_store",
+        Ocata,
+        Some(Rocky),
+        None,
+    ),
+    // Multiple stores: in the data from Ussuri (tag20) on; the Rocky
+    // sample has neither (experimental there).
+    row(
+        EnabledBackends,
+        G,
+        "DEFAULT",
+        "enabled_backends",
+        Ussuri,
+        None,
+        None,
+    ),
+    row(
+        DefaultBackend,
+        G,
+        "glance_store",
+        "default_backend",
+        Ussuri,
+        None,
+        None,
+    ),
+    // The backends' options keep their names in every release with data.
+    row(
+        FileDatadir,
+        G,
+        "glance_store",
+        "filesystem_store_datadir",
+        Ocata,
+        None,
+        None,
+    ),
+    row(
+        RbdPool,
+        G,
+        "glance_store",
+        "rbd_store_pool",
+        Ocata,
+        None,
+        None,
+    ),
+    row(
+        RbdUser,
+        G,
+        "glance_store",
+        "rbd_store_user",
+        Ocata,
+        None,
+        None,
+    ),
+    row(
+        RbdCephConf,
+        G,
+        "glance_store",
+        "rbd_store_ceph_conf",
+        Ocata,
+        None,
+        None,
+    ),
+    row(
+        RbdChunkSize,
+        G,
+        "glance_store",
+        "rbd_store_chunk_size",
+        Ocata,
+        None,
+        None,
+    ),
+    // Swift credentials only through glance-swift.conf: the inline
+    // swift_store_user/key/auth_address are deprecated in every release
+    // with data (glance_store 0.14.0, Newton).
+    row(
+        SwiftConfigFile,
+        G,
+        "glance_store",
+        "swift_store_config_file",
+        Ocata,
+        None,
+        None,
+    ),
+    row(
+        SwiftReference,
+        G,
+        "glance_store",
+        "default_swift_reference",
+        Ocata,
+        None,
+        None,
+    ),
+    row(
+        SwiftContainer,
+        G,
+        "glance_store",
+        "swift_store_container",
+        Ocata,
+        None,
+        None,
+    ),
+    row(
+        SwiftCreateContainer,
+        G,
+        "glance_store",
+        "swift_store_create_container_on_put",
+        Ocata,
+        None,
+        None,
+    ),
+    row(
+        SwiftRegion,
+        G,
+        "glance_store",
+        "swift_store_region",
+        Ocata,
+        None,
+        None,
+    ),
+    // The same options in the section named after the store, checked
+    // against the store type's group (present from Ussuri, tag20).
+    store_row(BackendFileDatadir, "file", "filesystem_store_datadir"),
+    store_row(BackendRbdPool, "glance.store.rbd.store", "rbd_store_pool"),
+    store_row(BackendRbdUser, "glance.store.rbd.store", "rbd_store_user"),
+    store_row(
+        BackendRbdCephConf,
+        "glance.store.rbd.store",
+        "rbd_store_ceph_conf",
+    ),
+    store_row(
+        BackendRbdChunkSize,
+        "glance.store.rbd.store",
+        "rbd_store_chunk_size",
+    ),
+    store_row(
+        BackendSwiftConfigFile,
+        "glance.store.swift.store",
+        "swift_store_config_file",
+    ),
+    store_row(
+        BackendSwiftReference,
+        "glance.store.swift.store",
+        "default_swift_reference",
+    ),
+    store_row(
+        BackendSwiftContainer,
+        "glance.store.swift.store",
+        "swift_store_container",
+    ),
+    store_row(
+        BackendSwiftCreateContainer,
+        "glance.store.swift.store",
+        "swift_store_create_container_on_put",
+    ),
+    store_row(
+        BackendSwiftRegion,
+        "glance.store.swift.store",
+        "swift_store_region",
+    ),
+    // Staging for interoperable image import: glance a3fa874a6, first in
+    // Pike (15.0.0); absent in the Ocata sample, present and not
+    // deprecated in every later dump. Its help: "The staging path must be
+    // on shared filesystem available to all Glance API nodes."
+    row(
+        NodeStagingUri,
+        G,
+        "DEFAULT",
+        "node_staging_uri",
+        Pike,
+        None,
+        None,
+    ),
+    row(TaskWorkDir, G, "task", "work_dir", Ocata, None, None),
+    reserved_row(StagingStoreDatadir, crate::release::store::STAGING_SECTION),
+    reserved_row(TasksStoreDatadir, crate::release::store::TASKS_SECTION),
+    // glance-swift.conf's `auth_version`: glance_store reads it (default
+    // 2, i.e. Keystone v2) until 5.0.0 (d71ba18 "swift: Drop support for
+    // v1/v2 auth"; 2025.2's constraint is 5.2.0), which forces 3 and warns
+    // when it is set. The data shows the same through the default of the
+    // matching [glance_store] swift_store_auth_version: '2' until 2024.1,
+    // '3' from 2025.2 (test `swift_auth_version_follows_the_data`).
+    Row {
+        kind: SectionKind::Store,
+        ..row(
+            SwiftAuthVersion,
+            "glance-swift",
+            "glance-swift.conf",
+            "auth_version",
+            Ocata,
+            Some(R2025_2),
+            None,
+        )
+    },
 ];
 
 /// Whether a setting exists in a release, and how.
@@ -466,6 +831,55 @@ pub fn data_releases(service: &str) -> Vec<(Release, &'static str)> {
         .collect()
 }
 
+/// The setting that replaces `setting`, where its deprecation has a
+/// replacement glha knows: writing a deprecated setting is only avoidable
+/// in releases that have the replacement. `stores` and `default_store` are
+/// deprecated from Rocky, but `enabled_backends` comes only with Ussuri in
+/// the data.
+pub fn replacement(setting: Setting) -> Option<Setting> {
+    match setting {
+        Setting::StoreStores | Setting::StoreDefault => Some(Setting::EnabledBackends),
+        _ => None,
+    }
+}
+
+/// The row of `[section] key` as a plan writes it into `file`: a fixed
+/// section by name; a section named after a store (an entry of the file's
+/// `[DEFAULT] enabled_backends`) through the option group of the store's
+/// type.
+pub fn row_of_written(
+    file: &crate::plan::IniFile,
+    section: &str,
+    key: &str,
+) -> Option<&'static Row> {
+    let service = file.service.name();
+    let backends = file
+        .settings
+        .iter()
+        .find(|s| s.section == "DEFAULT" && s.key == "enabled_backends")
+        .and_then(|s| s.values.first())
+        .map(|v| match v {
+            crate::plan::Value::Plain(t) => super::store::backends(t),
+            crate::plan::Value::Template(_) => Vec::new(),
+        })
+        .unwrap_or_default();
+    let group = backends
+        .iter()
+        .find(|(name, _)| name == section)
+        .and_then(|(_, ty)| super::store::StoreType::parse(ty))
+        .map(super::store::StoreType::data_group);
+    ROWS.iter().find(|r| {
+        r.service == service
+            && r.key == key
+            && match (r.kind, group) {
+                (SectionKind::Store, Some(g)) => r.section == g,
+                (SectionKind::Store, None) => false,
+                (_, Some(_)) => false,
+                (_, None) => r.section == section,
+            }
+    })
+}
+
 /// A consumer's service name, and the settings of its two discovery
 /// modes: the fixed server list and the catalog.
 pub fn consumer_settings(
@@ -495,7 +909,7 @@ mod tests {
         let mut checked = 0;
         for r in ROWS {
             for (rel, _) in data_releases(r.service) {
-                let Some(state) = data_state(r.service, r.section, r.key, rel) else {
+                let Some(state) = data_state(r.service, r.data_section(), r.key, rel) else {
                     continue;
                 };
                 let avail = availability(r.setting, rel);
@@ -547,6 +961,57 @@ mod tests {
             seen += 1;
         }
         assert!(seen >= 4, "cinder and nova data: {seen} releases");
+    }
+
+    /// glance-swift.conf's `auth_version` is written where glance_store
+    /// still defaults to Keystone v2: the data's default of the matching
+    /// `[glance_store] swift_store_auth_version` is '2' before the row's
+    /// deprecation and '3' from it.
+    #[test]
+    fn swift_auth_version_follows_the_data() {
+        let mut seen = 0;
+        for (rel, _) in data_releases("glance-api") {
+            let Some(d) = data_default(
+                "glance-api",
+                "glance_store",
+                "swift_store_auth_version",
+                rel,
+            ) else {
+                continue;
+            };
+            let want = match availability(Setting::SwiftAuthVersion, rel) {
+                Availability::Current => "2",
+                _ => "3",
+            };
+            assert_eq!(d, want, "{rel}");
+            seen += 1;
+        }
+        assert!(seen >= 6, "{seen} full dumps");
+    }
+
+    /// Every store row of the single store has its twin in the store's own
+    /// section, and the store rows are those of the generator's groups.
+    #[test]
+    fn store_rows_have_single_store_twins() {
+        for r in ROWS
+            .iter()
+            .filter(|r| r.kind == SectionKind::Store && r.service == G)
+        {
+            assert!(
+                ROWS.iter().any(|t| t.kind == SectionKind::Fixed
+                    && t.section == "glance_store"
+                    && t.key == r.key),
+                "{:?}",
+                r.setting
+            );
+            assert!(
+                crate::release::store::StoreType::ALL
+                    .iter()
+                    .any(|t| t.data_group() == r.section),
+                "{:?}",
+                r.setting
+            );
+        }
     }
 
     /// Rows without data for some release carry their source in a comment;

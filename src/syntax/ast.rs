@@ -91,6 +91,10 @@ pub enum ValueKind {
     },
     /// `waived "reason"`
     Waiver(String),
+    /// `external "how"`: something the spec relies on that is set up
+    /// outside it (a store shared by a file system the nodes mount
+    /// themselves).
+    External(String),
     /// `vip.internal` (several parts) or a bare word such as `true` (one part).
     Ref(Vec<Ident>),
 }
@@ -107,6 +111,7 @@ impl ValueKind {
             ValueKind::Secret { .. } => "a secret",
             ValueKind::Agent { .. } => "an agent",
             ValueKind::Waiver(_) => "a waiver",
+            ValueKind::External(_) => "an external declaration",
             ValueKind::Ref(parts) if parts.len() == 1 => "a word",
             ValueKind::Ref(_) => "a reference",
         }

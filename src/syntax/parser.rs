@@ -429,6 +429,7 @@ impl<'t> Parser<'t> {
         let example = match parts.as_slice() {
             [w] => match w.name.as_str() {
                 "waived" => "waived \"reason\"",
+                "external" => "external \"how\"",
                 "secret" => "secret env \"NAME\"` or `secret file \"/path\"",
                 "ocf" => "ocf \"provider\" \"type\"",
                 "systemd" | "lsb" => "systemd \"unit\"",
@@ -833,8 +834,9 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// A value that starts with a name: a secret, an agent, a waiver when
-    /// the name is that keyword and a string follows, else a reference.
+    /// A value that starts with a name: a secret, an agent, a waiver or an
+    /// external declaration when the name is that keyword and a string
+    /// follows, else a reference.
     fn word(&mut self) -> Result<Value, Fail> {
         let (b, text) = (self.b, self.text);
         let start = self.pos;
@@ -885,12 +887,18 @@ impl<'t> Parser<'t> {
                     });
                 }
             }
-            "waived" => {
+            "waived" | "external" => {
                 if let Some(q) = quote_after(end) {
+                    let waiver = &text[start..end] == "waived";
                     self.pos = q;
-                    let (reason, sp) = self.string()?;
+                    let (text, sp) = self.string()?;
+                    let kind = if waiver {
+                        ValueKind::Waiver(text)
+                    } else {
+                        ValueKind::External(text)
+                    };
                     return Ok(Value {
-                        kind: ValueKind::Waiver(reason),
+                        kind,
                         span: self.span(start, sp.end as usize),
                     });
                 }

@@ -173,6 +173,9 @@ fn value(p: Pair<Rule>) -> Value {
             }
         }
         Rule::waiver => ValueKind::Waiver(p.into_inner().next().map(unescape).unwrap_or_default()),
+        Rule::external => {
+            ValueKind::External(p.into_inner().next().map(unescape).unwrap_or_default())
+        }
         _ => ValueKind::Ref(p.into_inner().map(ident).collect()),
     };
     Value { kind, span: sp }

@@ -16,6 +16,15 @@
 #   --exclude-backends  skip the sections named by [DEFAULT] enabled_backends
 #               (cinder: "lvm,ceph"; glance: "fast:rbd,cheap:file"), which are
 #               dynamic and unknown to the option data.
+#   --store-sections    glance only, with OPTS_DATA: leave out of the run the
+#               sections no option group names (each NAME of enabled_backends
+#               NAME:TYPE, and glance's reserved os_glance_staging_store and
+#               os_glance_tasks_store), then validate each one on its own
+#               against its type's group of the same data: file -> [file],
+#               rbd -> [glance.store.rbd.store], swift ->
+#               [glance.store.swift.store]; the reserved stores are file
+#               stores (one more validator run for all of them). Prints
+#               "store section [NAME] as [GROUP]: PASS" per section.
 #   VALIDATOR_ARGS      passed on, e.g. --exclude-group NAME.
 #
 # Fails (exit 1, "FAIL: ..." on stderr) when the validator exits non-zero or
@@ -67,8 +76,12 @@ shift
 [[ -x $validator ]] || fail "$validator not installed (run .ci/install-tools)"
 
 extra=()
+store_sections=0
 for a in "$@"; do
-    if [[ $a == --exclude-backends ]]; then
+    if [[ $a == --store-sections ]]; then
+        [[ $what == option\ data* ]] || usage
+        store_sections=1
+    elif [[ $a == --exclude-backends ]]; then
         # oslo ini files may repeat keys, hence strict=False.
         backends=$(/usr/bin/python3 - "$ini" <<'PY'
 import configparser
@@ -91,6 +104,57 @@ PY
     fi
 done
 
+# The store's sections, copied into one file, each under its type's group
+# name ("NAME GROUP" lines list them): one more validator run, whatever
+# their number (a group may appear twice; oslo.config merges them).
+work=
+sections=()
+if ((store_sections)); then
+    work=$(mktemp -d "${TMPDIR:-/tmp}/oslo-check.XXXXXX")
+    trap 'rm -rf "$work"' EXIT
+    listing=$(/usr/bin/python3 - "$ini" "$work/stores.conf" <<'PY'
+import configparser
+import sys
+
+ini, dest = sys.argv[1], sys.argv[2]
+groups = {"file": "file", "rbd": "glance.store.rbd.store", "swift": "glance.store.swift.store"}
+p = configparser.ConfigParser(strict=False, interpolation=None)
+p.read(ini)
+dynamic = {}
+for item in p.get("DEFAULT", "enabled_backends", fallback="").split(","):
+    if ":" in item:
+        name, kind = (x.strip() for x in item.split(":", 1))
+        if kind not in groups:
+            sys.exit(f"unknown store type {kind!r} of [{name}]")
+        dynamic[name] = groups[kind]
+for reserved in ("os_glance_staging_store", "os_glance_tasks_store"):
+    if p.has_section(reserved):
+        dynamic[reserved] = "file"
+# Copy each section's own lines, exactly as written, under its group's name.
+current, out = None, {}
+with open(ini, encoding="utf-8") as f:
+    for line in f:
+        s = line.strip()
+        if s.startswith("[") and s.endswith("]"):
+            current = s[1:-1].strip()
+            if current in dynamic:
+                out[current] = [f"[{dynamic[current]}]\n"]
+            continue
+        if current in out:
+            out[current].append(line)
+with open(dest, "w", encoding="utf-8") as f:
+    for name in sorted(out):
+        f.writelines(out[name])
+        print(name, dynamic[name])
+PY
+    ) || fail "cannot read the store sections of $ini"
+    while read -r name group; do
+        [[ -n $name ]] || continue
+        sections+=("[$name] as [$group]")
+        extra+=(--exclude-group "$name")
+    done <<<"$listing"
+fi
+
 start=$(date +%s%N)
 rc=0
 # Python-level warnings (e.g. SyntaxWarning from a service's import) are not
@@ -103,5 +167,16 @@ if ((rc != 0)); then
 fi
 if grep -q '^ERROR' <<<"$out"; then
     fail "$ini against $what: oslo-config-validator reported errors (${ms} ms)"
+fi
+if ((${#sections[@]} > 0)); then
+    rc=0
+    out=$(PYTHONWARNINGS=ignore "$validator" "${source_args[@]}" --input-file "$work/stores.conf" --fatal-warnings 2>&1) || rc=$?
+    [[ -z $out ]] || printf '%s\n' "$out"
+    if ((rc != 0)) || grep -q '^ERROR' <<<"$out"; then
+        fail "store sections of $ini (${sections[*]}) against $what: oslo-config-validator reported errors (rc=$rc)"
+    fi
+    for s in "${sections[@]}"; do
+        echo "$prog: store section $s: PASS"
+    done
 fi
 echo "$prog: PASS $ini against $what (${ms} ms)"

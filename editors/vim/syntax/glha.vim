@@ -43,7 +43,7 @@ syn match glhaBlockLabel /\h[[:alnum:]_-]*/ contained nextgroup=glhaBlockLabel,g
 syn region glhaBlock matchgroup=glhaBrace start=/{/ end=/}/ contained contains=TOP fold
 
 " Values. A token ends where whitespace, a comment, `,`, `]` or `}` begins.
-syn cluster glhaValue contains=glhaList,glhaSecret,glhaAgent,glhaWaived,glhaAddress,glhaDuration,glhaNumber,glhaString,glhaStringError,glhaBoolean,glhaReference,glhaWord
+syn cluster glhaValue contains=glhaList,glhaSecret,glhaAgent,glhaWaived,glhaExternal,glhaAddress,glhaDuration,glhaNumber,glhaString,glhaStringError,glhaBoolean,glhaReference,glhaWord
 
 syn match glhaValueError /[^[:space:]#,}\]]\+/ contained
 syn match glhaListError /[^[:space:]#,\]]\+/ contained
@@ -70,6 +70,8 @@ syn match glhaEscape /\\[\\"ntr$]/ contained
 
 " waived "reason"
 syn match glhaWaived /\%([[:alnum:]_.:-]\)\@1<!waived\ze\s*"/ contained nextgroup=glhaString,glhaStringError skipwhite
+" external "how"
+syn match glhaExternal /\%([[:alnum:]_.:-]\)\@1<!external\ze\s*"/ contained nextgroup=glhaString,glhaStringError skipwhite
 " ocf "provider" "type", systemd "unit", lsb "script", stonith "fence_agent"
 syn match glhaAgent /\%([[:alnum:]_.:-]\)\@1<!\%(ocf\|systemd\|lsb\|stonith\)\%([[:alnum:]_.-]\)\@!\ze\s*"/ contained nextgroup=glhaAgentString,glhaStringError skipwhite
 syn region glhaAgentString start=/"/ skip=/\\./ end=/"/ oneline contained contains=glhaEscape,glhaEscapeError nextgroup=glhaString,glhaStringError skipwhite
@@ -104,6 +106,7 @@ hi def link glhaString       String
 hi def link glhaAgentString  String
 hi def link glhaEscape       SpecialChar
 hi def link glhaWaived       Keyword
+hi def link glhaExternal     Keyword
 hi def link glhaAgent        Type
 hi def link glhaSecret       Keyword
 hi def link glhaSecretSource StorageClass

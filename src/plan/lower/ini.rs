@@ -16,7 +16,7 @@ pub(super) struct Ini {
 }
 
 impl Ini {
-    fn set(&mut self, s: Setting, v: Value) {
+    pub(super) fn set(&mut self, s: Setting, v: Value) {
         if exists(s, self.release) {
             let r = row_of(s);
             self.file.settings.push(IniSetting {
@@ -35,7 +35,22 @@ impl Ini {
             self.set(s, v);
         }
     }
-    fn remove(&mut self, s: Setting, why: &str) {
+    /// Sets a setting whose section is named after the store
+    /// ([`crate::release::settings::SectionKind::Store`]), in `section`.
+    pub(super) fn set_in(&mut self, section: &str, s: Setting, v: Value) {
+        if exists(s, self.release) {
+            self.file.settings.push(IniSetting {
+                section: section.into(),
+                key: row_of(s).key.into(),
+                values: vec![v],
+            });
+        }
+    }
+    /// The release the file is for.
+    pub(super) fn release(&self) -> Release {
+        self.release
+    }
+    pub(super) fn remove(&mut self, s: Setting, why: &str) {
         let r = row_of(s);
         self.file
             .remove
@@ -90,6 +105,9 @@ pub(super) fn glance_api(
     }
     if let Some(k) = &spec.keystone {
         keystone_auth(&mut ini, k, secrets);
+    }
+    if let Some(model::StoreDecl::Store(st)) = &spec.store {
+        super::store::settings(&mut ini, st);
     }
     let mut file = ini.file;
     sort_sections(&mut file);

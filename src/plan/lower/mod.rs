@@ -4,6 +4,7 @@
 mod balancer;
 mod ini;
 mod pacemaker;
+mod store;
 
 use balancer::balancer;
 use ini::{consumer, glance_api};
@@ -32,6 +33,7 @@ pub fn lower(spec: &Spec, diags: &mut Diagnostics) -> Plan {
     for c in &spec.consumers {
         ini.push(consumer(spec, c, diags));
     }
+    let store = store::plan(spec, &mut secrets);
     let catalog = spec.endpoints.as_ref().map(|e| Catalog {
         service_name: e.service_name.clone(),
         service_type: "image".into(),
@@ -56,6 +58,7 @@ pub fn lower(spec: &Spec, diags: &mut Diagnostics) -> Plan {
         pacemaker,
         ini,
         catalog,
+        store,
         secrets: secrets.0,
         balancer: balancer(spec),
     }

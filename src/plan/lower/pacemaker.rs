@@ -71,15 +71,104 @@ pub(super) fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
         pm.properties.retain(|(pk, _)| pk != k);
         pm.properties.push((k.clone(), v.value.clone()));
     }
+    let mount = mount(spec, secrets, &mut pm);
     let vips = vips(spec, &mut pm);
     let (service, clone_meta) = service(spec, secrets);
     let service_id = service.id.clone();
     pm.primitives.push(service);
     match spec.service.mode {
-        Mode::ActivePassive => group(spec, vips, service_id, &mut pm),
-        Mode::ActiveActive => clones(spec, &vips, service_id, clone_meta, &mut pm),
+        Mode::ActivePassive => {
+            let members = mount.into_iter().chain(vips).collect();
+            group(spec, members, service_id, &mut pm)
+        }
+        Mode::ActiveActive => {
+            if let Some(m) = mount {
+                mount_clone(spec, m, &mut pm);
+            }
+            clones(spec, &vips, service_id, clone_meta, &mut pm)
+        }
     }
     pm
+}
+
+/// A file store's mount: an `ocf:heartbeat:Filesystem` primitive with the
+/// agent's defaults for everything glha does not set (`fast_stop`,
+/// `force_unmount`); returns its id.
+fn mount(spec: &Spec, secrets: &mut Secrets, pm: &mut Pacemaker) -> Option<String> {
+    let Some(model::StoreDecl::Store(store)) = &spec.store else {
+        return None;
+    };
+    let model::Backend::File(model::FileStore {
+        sharing: model::Sharing::Mount(m),
+        ..
+    }) = &store.backend
+    else {
+        return None;
+    };
+    let res = model::Resource {
+        agent: model::Agent {
+            value: AgentRef::ocf("heartbeat", "Filesystem"),
+            span: m.span,
+        },
+        agent_info: m.agent_info.clone(),
+        ops: m.ops.clone(),
+        meta: vec![],
+        params: vec![],
+    };
+    let mut params = vec![
+        ("device".to_string(), Value::plain(&m.device.value)),
+        ("directory".to_string(), Value::plain(&m.directory.value)),
+        ("fstype".to_string(), Value::plain(&m.fstype.value)),
+    ];
+    if let Some(o) = &m.options {
+        params.push(("options".to_string(), Value::plain(&o.value)));
+    }
+    let svc = &spec.service.name.value;
+    let id = ids::mount(svc);
+    pm.primitives
+        .push(primitive(id.clone(), &res, params, "store.mount", secrets));
+    let comment = match spec.service.mode {
+        Mode::ActivePassive => format!(
+            "The image store: {id} mounts {} on {} first in {}:\n\
+             the VIP comes up, and glance-api starts, only on a node that can serve the images",
+            m.device.value,
+            m.directory.value,
+            ids::group(svc)
+        ),
+        Mode::ActiveActive => format!(
+            "The image store: {id} mounts {} on {} on every node ({});\n\
+             glance-api starts on a node only after the mount, and only where it is mounted",
+            m.device.value,
+            m.directory.value,
+            ids::mount_clone(svc)
+        ),
+    };
+    pm.comments.push(comment);
+    Some(id)
+}
+
+/// Active/active: the mount cloned on every node, the service's clone
+/// after it and only where it runs.
+fn mount_clone(spec: &Spec, mount: String, pm: &mut Pacemaker) {
+    let svc = &spec.service.name.value;
+    let clone_id = ids::mount_clone(svc);
+    pm.clones.push(Clone {
+        id: clone_id.clone(),
+        resource: mount,
+        meta: clone_meta_with(&[]),
+    });
+    pm.orders.push(Order {
+        id: ids::mount_before(svc),
+        first: clone_id.clone(),
+        then: ids::clone(svc),
+        kind: OrderKind::Mandatory,
+    });
+    pm.colocations.push(Colocation {
+        id: ids::with_mount(svc),
+        resource: ids::clone(svc),
+        with: clone_id,
+        score: Score::Infinity,
+    });
 }
 
 /// Fencing devices, each kept off the one node it fences, or the waiver's

@@ -9,6 +9,8 @@
 # before its group, clones and constraints exist.
 # glance-api (active/active) for OpenStack 2025.2
 # fencing waived: VMs on a hypervisor cluster that fences them itself
+# The image store: p_fs_glance-api mounts 172.16.0.20:/export/glance on /srv/glance on every node (cl_fs_glance-api);
+# glance-api starts on a node only after the mount, and only where it is mounted
 # HAProxy (cl_haproxy) listens on the VIPs at the API port on every node
 # and balances to each node's glance-api, which binds the node's own address
 set -eu
@@ -33,12 +35,16 @@ cp "$work/cib.xml" "$work/original.xml"
 # shadow ARGS: pcs against the shadow copy.
 shadow() { CIB_file=$work/cib.xml pcs -f "$work/cib.xml" "$@"; }
 
+shadow resource create p_fs_glance-api ocf:heartbeat:Filesystem device=172.16.0.20:/export/glance directory=/srv/glance fstype=nfs4 options=vers=4.2,hard op monitor interval=20s timeout=40s op start interval=0s timeout=60s op stop interval=0s timeout=60s --no-default-ops
 shadow resource create p_ip_glance-api ocf:heartbeat:IPaddr2 ip=172.16.0.10 cidr_netmask=24 nic=eth0 op monitor interval=10s timeout=20s --no-default-ops
 shadow resource create p_glance-api systemd:glance-api op monitor interval=60s timeout=100s op start interval=0s timeout=100s op stop interval=0s timeout=100s --no-default-ops
 shadow resource create p_haproxy systemd:haproxy op monitor interval=10s timeout=100s op start interval=0s timeout=100s op stop interval=0s timeout=100s --no-default-ops
+shadow resource clone p_fs_glance-api cl_fs_glance-api meta interleave=true
 shadow resource clone p_glance-api cl_glance-api meta interleave=true
 shadow resource clone p_haproxy cl_haproxy meta interleave=true
+shadow constraint colocation add cl_glance-api with cl_fs_glance-api INFINITY id=c_glance-api_with_fs
 shadow constraint colocation add p_ip_glance-api with cl_haproxy INFINITY id=c_p_ip_glance-api_with_haproxy
+shadow constraint order cl_fs_glance-api 'then' cl_glance-api kind=Mandatory id=o_fs_before_glance-api
 shadow constraint order cl_haproxy 'then' p_ip_glance-api kind=Mandatory id=o_haproxy_before_p_ip_glance-api
 
 on_target cluster cib-push "$work/cib.xml" diff-against="$work/original.xml"

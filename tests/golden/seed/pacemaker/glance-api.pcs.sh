@@ -9,6 +9,8 @@
 # before its group, clones and constraints exist.
 # glance-api (active/passive) for OpenStack ocata
 # fencing waived: fencing is configured with the cluster, before this procedure
+# The image store: p_fs_glance-api mounts 10.0.0.20:/export/glance on /srv/glance first in g_glance-api:
+# the VIP comes up, and glance-api starts, only on a node that can serve the images
 set -eu
 
 if [ "$#" -eq 2 ] && [ "$1" = -f ]; then
@@ -31,8 +33,9 @@ cp "$work/cib.xml" "$work/original.xml"
 # shadow ARGS: pcs against the shadow copy.
 shadow() { CIB_file=$work/cib.xml pcs -f "$work/cib.xml" "$@"; }
 
+shadow resource create p_fs_glance-api ocf:heartbeat:Filesystem device=10.0.0.20:/export/glance directory=/srv/glance fstype=nfs4 options=vers=4.1,hard op monitor interval=20s timeout=40s op start interval=0s timeout=60s op stop interval=0s timeout=60s --no-default-ops
 shadow resource create p_ip_glance-api ocf:heartbeat:IPaddr2 ip=10.0.0.11 cidr_netmask=24 op monitor interval=10s timeout=20s --no-default-ops
 shadow resource create p_glance-api ocf:openstack:glance-api config=/etc/glance/glance-api.conf os_password=secretsecret os_username=admin os_tenant_name=admin os_auth_url=http://10.0.0.11:5000/v2.0/ op monitor interval=30s timeout=30s --no-default-ops
-shadow resource group add g_glance-api p_ip_glance-api p_glance-api
+shadow resource group add g_glance-api p_fs_glance-api p_ip_glance-api p_glance-api
 
 on_target cluster cib-push "$work/cib.xml" diff-against="$work/original.xml"
