@@ -81,4 +81,6 @@ impl Serialize for Release {
 }
 
 mod generated;
+mod known;
 pub mod settings;
+pub mod stale;
