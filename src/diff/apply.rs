@@ -123,7 +123,7 @@ pub fn apply(
                 why: "the spec no longer writes this file".into(),
             })?;
         let (path, text) = read_unchanged(root, &sf.target, &sf.live_sha256)?;
-        let check = ini::merge(text.as_deref(), file, &SecretValues::none());
+        let check = ini::merge_live(text.as_deref(), file, plan.release, &SecretValues::none());
         if sha256_hex(check.text().as_bytes()) != sf.merged_sha256 {
             return Err(ApplyError::PlanMismatch {
                 target: sf.target.clone(),
@@ -149,7 +149,7 @@ pub fn apply(
                 }
             }
         }
-        let merged = ini::merge(text.as_deref(), file, secrets).text();
+        let merged = ini::merge_live(text.as_deref(), file, plan.release, secrets).text();
         work.push((path, text, merged));
     }
     // Active/active's sysctl file and HAProxy section: the same checks.

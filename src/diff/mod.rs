@@ -23,11 +23,13 @@ mod ini;
 mod pacemaker;
 mod read;
 mod render;
+mod stale;
 
 pub use apply::{apply, ApplyError, ApplyOutcome};
 pub use crm_show::strip_ansi;
 pub use ini::ini_value;
 pub use read::MAX_LIVE_BYTES;
+pub use stale::{Replacing, StaleAction, StaleKey, StaleReason};
 
 use crate::command::Command;
 use crate::plan::Plan;
@@ -148,6 +150,11 @@ pub struct IniReport {
     pub merged_sha256: Option<String>,
     /// The settings that differ.
     pub changes: Vec<IniChange>,
+    /// Live keys the release does not know, knows only as deprecated
+    /// aliases or as deprecated for removal; those glha removes are also
+    /// `remove` changes.
+    #[serde(default)]
+    pub stale: Vec<StaleKey>,
     /// Unified diff, live → merged, sensitive values masked.
     pub unified_diff: String,
 }
@@ -314,6 +321,7 @@ pub fn diff_with_secrets(
             live_sha256: None,
             merged_sha256: None,
             changes: Vec::new(),
+            stale: Vec::new(),
             unified_diff: String::new(),
         };
         let Some(root) = &live.root else {
@@ -334,8 +342,8 @@ pub fn diff_with_secrets(
             None => None,
             Some(b) => Some(read::utf8(&path, b.clone())?),
         };
-        let m = ini::merge(text.as_deref(), f, secrets);
-        let digest_merge = ini::merge(text.as_deref(), f, &SecretValues::none());
+        let m = ini::merge_live(text.as_deref(), f, plan.release, secrets);
+        let digest_merge = ini::merge_live(text.as_deref(), f, plan.release, &SecretValues::none());
         rep.merged_sha256 = Some(sha256_hex(digest_merge.text().as_bytes()));
         rep.live_sha256 = bytes.as_deref().map(sha256_hex);
         let old_name = if text.is_some() {
@@ -350,6 +358,7 @@ pub fn diff_with_secrets(
             &format!("b{}", f.target),
         );
         rep.changes = m.changes;
+        rep.stale = m.stale;
         rep.live_path = Some(path.to_string());
         ini_reports.push(rep);
     }

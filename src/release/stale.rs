@@ -170,7 +170,7 @@ static HAND: &[HandFact] = &[
         keys: RABBIT,
         replaced_by: Hand::Setting("DEFAULT", "transport_url"),
         removed: Some(Release::Stein),
-        source: "oslo.messaging deprecated them in 5.10.0 (Ocata) as \"Replaced by [DEFAULT]/transport_url\" and removed them in 9.0.0 (Stein)",
+        source: "oslo.messaging 5.10.0 deprecated them (\"Replaced by [DEFAULT]/transport_url\") and 9.0.0 (Stein) removed them",
     },
     HandFact {
         services: &["glance-api"],
@@ -400,16 +400,70 @@ fn hand_replacement(service: &str, sec: &str, key: &str) -> Option<Replacement> 
         })
 }
 
-/// Candidate stale names for `service`: every deprecated alias in its data
-/// and every key of the hand table (`None` section: any section). For
-/// listing what a release's stale keys are replaced by, without a live file.
-pub fn candidates(service: &str) -> Vec<(Option<String>, String)> {
-    let mut out: Vec<(Option<String>, String)> = Vec::new();
+/// Whether glha removes a stale key from a live file: what replaces it is
+/// all written by glha (`writes(section, key)`), or the release does not
+/// know the key and what it configured is gone, in a section glha manages
+/// (`managed`). Otherwise the key is reported and left in place.
+pub fn glha_removes(
+    with: &Replacement,
+    why: &Why,
+    writes: &dyn Fn(&str, &str) -> bool,
+    managed: bool,
+) -> bool {
+    match with {
+        Replacement::Settings(v) => !v.is_empty() && v.iter().all(|(s, k)| writes(s, k)),
+        Replacement::Gone(_) => managed && matches!(why, Why::Unknown { .. }),
+        Replacement::Unknown => false,
+    }
+}
+
+/// A stale name glha removes from a live file wherever it appears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removable {
+    /// Its section; `None`: any section.
+    pub section: Option<String>,
+    /// Its key.
+    pub key: String,
+    /// What replaces it.
+    pub replacement: Replacement,
+}
+
+/// Every name that, found in `service`'s live file for `release`, glha
+/// removes given the settings it writes (`writes`) and the sections it
+/// manages (`managed`): the deprecated aliases of the data and the hand
+/// table's keys, each judged as [`classify`] and [`glha_removes`] judge a
+/// live key. Sorted; for telling whoever merges the bundle by hand.
+pub fn removable(
+    service: &str,
+    release: Release,
+    writes: &dyn Fn(&str, &str) -> bool,
+    managed: &dyn Fn(&str) -> bool,
+) -> Vec<Removable> {
+    let mut out: Vec<Removable> = Vec::new();
+    let mut consider = |section: Option<&str>, key: &str| {
+        // A fact about any section is judged as found in DEFAULT (every
+        // such fact holds in every section: checked by the tests).
+        let sec = section.unwrap_or("DEFAULT");
+        if writes(sec, key) {
+            return;
+        }
+        let Verdict::Stale(st) = classify(service, release, sec, key) else {
+            return;
+        };
+        let with = replacement(service, sec, key, &st.why);
+        if glha_removes(&with, &st.why, writes, managed(sec)) {
+            out.push(Removable {
+                section: section.map(str::to_string),
+                key: key.to_string(),
+                replacement: with,
+            });
+        }
+    };
     for k in data_of(service) {
         for s in k.sections {
             for (key, e) in s.keys {
                 if matches!(e, Entry::AliasOf(_)) {
-                    out.push((Some(s.name.to_string()), key.to_string()));
+                    consider(Some(s.name), key);
                 }
             }
         }
@@ -419,10 +473,17 @@ pub fn candidates(service: &str) -> Vec<(Option<String>, String)> {
         .filter(|f| f.services.is_empty() || f.services.contains(&service))
     {
         for key in f.keys {
-            out.push((f.section.map(str::to_string), key.to_string()));
+            consider(f.section, key);
         }
     }
-    out.sort();
+    // A name removed in any section needs no line per section.
+    let anywhere: Vec<String> = out
+        .iter()
+        .filter(|r| r.section.is_none())
+        .map(|r| r.key.clone())
+        .collect();
+    out.retain(|r| r.section.is_none() || !anywhere.contains(&r.key));
+    out.sort_by(|a, b| (&a.section, &a.key).cmp(&(&b.section, &b.key)));
     out.dedup();
     out
 }
@@ -483,6 +544,32 @@ mod tests {
                             entry(k, s.name, key),
                             Some(Entry::Current),
                             "{} {}: [{}] {key} is current, the hand table says removed in {removed}",
+                            k.service,
+                            k.release,
+                            s.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A fact about any section holds in every section of every dump: its
+    /// keys are never current anywhere (so [`removable`] may judge them in
+    /// DEFAULT).
+    #[test]
+    fn any_section_facts_are_never_current() {
+        for f in HAND.iter().filter(|f| f.section.is_none()) {
+            for k in KNOWN
+                .iter()
+                .filter(|k| f.services.is_empty() || f.services.contains(&k.service))
+            {
+                for s in k.sections {
+                    for key in f.keys {
+                        assert_ne!(
+                            entry(k, s.name, key),
+                            Some(Entry::Current),
+                            "{} {} [{}] {key}",
                             k.service,
                             k.release,
                             s.name
