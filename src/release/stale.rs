@@ -151,6 +151,8 @@ const RABBIT: &[&str] = &[
     "rabbit_virtual_host",
 ];
 
+const OSLO_DB_15: &str = "oslo.db 15.0.0 (2024.1) removed the deprecated aliases of [database] connection ([DEFAULT] and [DATABASE] sql_connection, [sql] connection)";
+
 /// What the option data cannot say. Each fact is checked against every
 /// dump by the tests below (a key removed in R is not current in any
 /// release with data from R on).
@@ -186,7 +188,23 @@ static HAND: &[HandFact] = &[
         keys: &["sql_connection"],
         replaced_by: Hand::Setting("database", "connection"),
         removed: Some(Release::R2024_1),
-        source: "oslo.db 15.0.0 (2024.1) removed the deprecated [DEFAULT] aliases of [database] connection",
+        source: OSLO_DB_15,
+    },
+    HandFact {
+        services: &[],
+        section: Some("database"),
+        keys: &["sql_connection"],
+        replaced_by: Hand::Setting("database", "connection"),
+        removed: Some(Release::R2024_1),
+        source: OSLO_DB_15,
+    },
+    HandFact {
+        services: &[],
+        section: Some("sql"),
+        keys: &["connection"],
+        replaced_by: Hand::Setting("database", "connection"),
+        removed: Some(Release::R2024_1),
+        source: OSLO_DB_15,
     },
     HandFact {
         services: &["glance-api"],
