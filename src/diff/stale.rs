@@ -320,7 +320,7 @@ fn evidence(basis: &Basis) -> String {
         Basis::Between { older, newer } => {
             format!("no option data for this release; stale in both {older} and {newer}")
         }
-        Basis::Hand { removed, source } => format!("removed in {removed}: {source}"),
+        Basis::Hand { source, .. } => format!("glha's hand table: {source}"),
     }
 }
 

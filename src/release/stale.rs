@@ -97,7 +97,7 @@ pub enum Basis {
         sample: bool,
     },
     /// No data for the release: the nearest releases with data on either
-    /// side both say the key is stale (the newer one's reason is given).
+    /// side both say the key is stale (the older one's reason is given).
     Between {
         /// The newest release with data before it.
         older: Release,
@@ -164,7 +164,7 @@ static HAND: &[HandFact] = &[
         replaced_by: Hand::Setting("oslo_messaging_notifications", "driver"),
         // Removed in Juno (2014.2), before every release glha knows.
         removed: Some(Release::Ocata),
-        source: "glance removed notifier_strategy in Juno; oslo.messaging's notification driver replaces it",
+        source: "glance 2014.2 (Juno) removed notifier_strategy; oslo.messaging's notification driver replaces it",
     },
     HandFact {
         services: &[],
@@ -368,8 +368,10 @@ fn between(service: &str, release: Release, sec: &str, key: &str) -> Verdict {
     let (Some(older), Some(newer)) = (older, newer) else {
         return Verdict::Skipped(Skip::NoData);
     };
+    // The older release's reason: what it says held until something
+    // changed (sample data may lack an alias the older data still shows).
     match (from_data(older, sec, key), from_data(newer, sec, key)) {
-        (Some(_), Some(why)) => Verdict::Stale(Stale {
+        (Some(why), Some(_)) => Verdict::Stale(Stale {
             why,
             basis: Basis::Between {
                 older: release_of(older),
