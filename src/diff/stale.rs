@@ -197,6 +197,26 @@ fn is_dynamic(service: ServiceKind, dynamic: &BTreeSet<String>, section: &str) -
             && (section.starts_with("mdev_") || section.starts_with("vgpu_")))
 }
 
+/// Every key of a live file, once per section (as written) and key (`-`
+/// and `_` alike): its first spelling and the lines that set it, in order
+/// of first appearance.
+fn live_keys(lines: &[Line]) -> Vec<(&str, &str, Vec<usize>)> {
+    let mut index: std::collections::HashMap<(&str, String), usize> = Default::default();
+    let mut out: Vec<(&str, &str, Vec<usize>)> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if let Kind::Key { section, key, .. } = &l.kind {
+            match index.entry((section.as_str(), norm_key(key))) {
+                std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].2.push(i),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(out.len());
+                    out.push((section, key, vec![i]));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The stale keys of a live file (parsed) for the plan's `file`, in file
 /// order, one per section and key.
 pub(crate) fn find(file: &IniFile, release: Release, lines: &[Line]) -> Vec<StaleKey> {
@@ -215,17 +235,10 @@ pub(crate) fn find(file: &IniFile, release: Release, lines: &[Line]) -> Vec<Stal
         .collect();
     managed.insert("DEFAULT".into());
     let dynamic = dynamic_sections(file, lines);
-    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut out = Vec::new();
-    for (i, l) in lines.iter().enumerate() {
-        let Kind::Key { section, key, .. } = &l.kind else {
-            continue;
-        };
+    for (section, key, at) in live_keys(lines) {
         let id = norm(section, key);
-        if written.contains(&id)
-            || told.contains(&id)
-            || is_dynamic(file.service, &dynamic, &id.0)
-            || !seen.insert((section.clone(), id.1.clone()))
+        if written.contains(&id) || told.contains(&id) || is_dynamic(file.service, &dynamic, &id.0)
         {
             continue;
         }
@@ -234,16 +247,10 @@ pub(crate) fn find(file: &IniFile, release: Release, lines: &[Line]) -> Vec<Stal
         };
         let with = replacement(service, section, key, &stale.why);
         let action = action(&with, &stale.why, &written, managed.contains(&id.0));
-        let values: Vec<String> = lines
-            .iter()
-            .enumerate()
-            .skip(i)
-            .filter(|(_, l)| matches!(&l.kind, Kind::Key { section: s, key: k, .. } if s == section && norm_key(k) == id.1))
-            .map(|(j, _)| live_value(lines, j))
-            .collect();
+        let values: Vec<String> = at.iter().map(|&j| live_value(lines, j)).collect();
         out.push(StaleKey {
-            section: section.clone(),
-            key: key.clone(),
+            section: section.to_string(),
+            key: key.to_string(),
             live: Some(if is_sensitive_name(key) {
                 SENSITIVE.to_string()
             } else {
