@@ -245,7 +245,7 @@ pub(crate) fn find(file: &IniFile, release: Release, lines: &[Line]) -> Vec<Stal
         let Verdict::Stale(stale) = classify(service, release, section, key) else {
             continue;
         };
-        let with = replacement(service, section, key, &stale.why);
+        let with = replacement(service, release, section, key, &stale.why);
         let action = action(&with, &stale.why, &written, managed.contains(&id.0));
         let values: Vec<String> = at.iter().map(|&j| live_value(lines, j)).collect();
         out.push(StaleKey {

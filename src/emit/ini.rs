@@ -64,9 +64,10 @@ pub fn files_path(node: Option<&str>, target: &str) -> String {
 
 /// The stale names glha removes from this file's live copy wherever they
 /// appear, by the release's option data and glha's hand table
-/// (release::stale), one line each: name, then what replaces it.
-fn stale_names(plan: &Plan, f: &IniFile) -> Vec<String> {
-    use crate::release::stale::{norm_key, norm_section, removable, Replacement};
+/// ([`crate::release::stale::removable`], the rule `glhac diff` applies to
+/// live keys), except those the plan already lists for removal.
+pub fn stale_removable(plan: &Plan, f: &IniFile) -> Vec<crate::release::stale::Removable> {
+    use crate::release::stale::{norm_key, norm_section, removable};
     let writes = |s: &str, k: &str| {
         f.settings
             .iter()
@@ -82,6 +83,14 @@ fn stale_names(plan: &Plan, f: &IniFile) -> Vec<String> {
     removable(f.service.name(), plan.release, &writes, &managed)
         .into_iter()
         .filter(|r| !told(&r.section, &r.key))
+        .collect()
+}
+
+/// [`stale_removable`], one comment line each: name, then what replaces it.
+fn stale_names(plan: &Plan, f: &IniFile) -> Vec<String> {
+    use crate::release::stale::Replacement;
+    stale_removable(plan, f)
+        .into_iter()
         .map(|r| {
             let name = match &r.section {
                 Some(s) => format!("[{s}] {}", r.key),

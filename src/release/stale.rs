@@ -151,11 +151,12 @@ const RABBIT: &[&str] = &[
     "rabbit_virtual_host",
 ];
 
-const OSLO_DB_15: &str = "oslo.db 15.0.0 (2024.1) removed the deprecated aliases of [database] connection ([DEFAULT] and [DATABASE] sql_connection, [sql] connection)";
-
-/// What the option data cannot say. Each fact is checked against every
-/// dump by the tests below (a key removed in R is not current in any
-/// release with data from R on).
+/// What the option data cannot say: options removed before the oldest
+/// dump, or whose successor is no option (their function is gone), and
+/// what replaced `rabbit_*` once it was no longer an alias. (What replaced
+/// a removed alias, such as `sql_connection` from 2024.1, the older data
+/// says.) Each fact is checked against every dump by the tests below (a
+/// key removed in R is not current in any release with data from R on).
 static HAND: &[HandFact] = &[
     HandFact {
         services: &["glance-api"],
@@ -181,30 +182,6 @@ static HAND: &[HandFact] = &[
         replaced_by: Hand::Gone("glance-registry was removed in Victoria; glance-api reads the database itself"),
         removed: Some(Release::Victoria),
         source: "glance 21.0.0 (Victoria) removed glance-registry and its options",
-    },
-    HandFact {
-        services: &[],
-        section: Some("DEFAULT"),
-        keys: &["sql_connection"],
-        replaced_by: Hand::Setting("database", "connection"),
-        removed: Some(Release::R2024_1),
-        source: OSLO_DB_15,
-    },
-    HandFact {
-        services: &[],
-        section: Some("database"),
-        keys: &["sql_connection"],
-        replaced_by: Hand::Setting("database", "connection"),
-        removed: Some(Release::R2024_1),
-        source: OSLO_DB_15,
-    },
-    HandFact {
-        services: &[],
-        section: Some("sql"),
-        keys: &["connection"],
-        replaced_by: Hand::Setting("database", "connection"),
-        removed: Some(Release::R2024_1),
-        source: OSLO_DB_15,
     },
     HandFact {
         services: &["glance-api"],
@@ -382,33 +359,62 @@ fn between(service: &str, release: Release, sec: &str, key: &str) -> Verdict {
     }
 }
 
-/// What replaces a stale `[section] key`: the hand table first (it knows
-/// what replaced options that are gone, and what replaced an alias's
-/// option that is itself deprecated), else the alias's options.
-pub fn replacement(service: &str, section: &str, key: &str, why: &Why) -> Replacement {
+/// What replaces a stale `[section] key` in `release`: the hand table first
+/// (it knows what replaced options that are gone, and what replaced an
+/// alias's option that is itself deprecated); else the options the data
+/// says read the name: an alias's, a deprecated option's successor's, or,
+/// for a name the release does not know, the options it was last an alias
+/// of in an older release's data (`[DEFAULT] notification_driver`, an alias
+/// of `[oslo_messaging_notifications] driver` until 2024.1).
+pub fn replacement(
+    service: &str,
+    release: Release,
+    section: &str,
+    key: &str,
+    why: &Why,
+) -> Replacement {
     let (sec, key) = (norm_section(section), norm_key(key));
     if let Some(r) = hand_replacement(service, &sec, &key) {
         return r;
     }
-    match why {
-        Why::Alias(targets)
-        | Why::Deprecated {
-            replaced_by: targets,
-            ..
-        } if !targets.is_empty() => {
-            let mut out: Vec<(String, String)> = Vec::new();
-            for (s, k) in targets {
-                match hand_replacement(service, s, k) {
-                    Some(Replacement::Settings(v)) => out.extend(v),
-                    Some(other) => return other,
-                    _ => out.push((s.to_string(), k.to_string())),
-                }
-            }
-            out.dedup();
-            Replacement::Settings(out)
-        }
-        _ => Replacement::Unknown,
+    let targets = match why {
+        Why::Alias(t) | Why::Deprecated { replaced_by: t, .. } => t.clone(),
+        Why::Unknown { .. } => earlier_alias(service, release, &sec, &key),
+    };
+    if targets.is_empty() {
+        return Replacement::Unknown;
     }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (s, k) in targets {
+        match hand_replacement(service, s, k) {
+            Some(Replacement::Settings(v)) => out.extend(v),
+            Some(other) => return other,
+            _ => out.push((s.to_string(), k.to_string())),
+        }
+    }
+    out.dedup();
+    Replacement::Settings(out)
+}
+
+/// The options `[sec] key` was a deprecated alias of in the newest release
+/// of `service` with data before `release` that has it as one.
+fn earlier_alias(
+    service: &str,
+    release: Release,
+    sec: &str,
+    key: &str,
+) -> Vec<(&'static str, &'static str)> {
+    let older: Vec<&Known> = data_of(service)
+        .filter(|k| release_of(k) < release)
+        .collect();
+    older
+        .into_iter()
+        .rev()
+        .find_map(|k| match entry(k, sec, key) {
+            Some(Entry::AliasOf(i)) => Some(ALIASES[usize::from(i)].to_vec()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 fn hand_replacement(service: &str, sec: &str, key: &str) -> Option<Replacement> {
@@ -470,7 +476,7 @@ pub fn removable(
         let Verdict::Stale(st) = classify(service, release, sec, key) else {
             return;
         };
-        let with = replacement(service, sec, key, &st.why);
+        let with = replacement(service, release, sec, key, &st.why);
         if glha_removes(&with, &st.why, writes, managed(sec)) {
             out.push(Removable {
                 section: section.map(str::to_string),
@@ -696,15 +702,21 @@ mod tests {
             section_known: true,
         };
         assert_eq!(
-            replacement(g, "DEFAULT", "notifier_strategy", &unknown),
+            replacement(g, Release::Zed, "DEFAULT", "notifier_strategy", &unknown),
             set("oslo_messaging_notifications", "driver")
         );
         assert_eq!(
-            replacement("nova", "oslo_messaging_rabbit", "rabbit_password", &unknown),
+            replacement(
+                "nova",
+                Release::Zed,
+                "oslo_messaging_rabbit",
+                "rabbit_password",
+                &unknown
+            ),
             set("DEFAULT", "transport_url")
         );
         assert!(matches!(
-            replacement(g, "DEFAULT", "registry_host", &unknown),
+            replacement(g, Release::Zed, "DEFAULT", "registry_host", &unknown),
             Replacement::Gone(_)
         ));
         // An alias of a deprecated option: what replaces that option.
@@ -712,19 +724,35 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            replacement(g, "DEFAULT", "rabbit_host", &why),
+            replacement(g, Release::Ocata, "DEFAULT", "rabbit_host", &why),
             set("DEFAULT", "transport_url")
         );
         let Some(why) = stale(g, Release::Queens, "keystone_authtoken", "auth_uri") else {
             panic!()
         };
         assert_eq!(
-            replacement(g, "keystone_authtoken", "auth_uri", &why),
+            replacement(g, Release::Queens, "keystone_authtoken", "auth_uri", &why),
             set("keystone_authtoken", "www_authenticate_uri")
         );
         assert_eq!(
-            replacement(g, "DEFAULT", "foo", &unknown),
+            replacement(g, Release::Zed, "DEFAULT", "foo", &unknown),
             Replacement::Unknown
+        );
+        // Unknown to 2025.2, an alias until 2024.1: the data of 2024.1 says
+        // what replaced it.
+        assert_eq!(
+            replacement(
+                g,
+                Release::R2025_2,
+                "DEFAULT",
+                "notification_driver",
+                &unknown
+            ),
+            set("oslo_messaging_notifications", "driver")
+        );
+        assert_eq!(
+            replacement(g, Release::R2025_2, "DEFAULT", "db_backend", &unknown),
+            set("database", "backend")
         );
     }
 }
