@@ -71,16 +71,12 @@ fn stale_kept(o: &mut String, stale: &[StaleKey]) {
             StaleAction::Keep => "! stale, kept:",
             StaleAction::Note => "note: stale, kept (section not managed by glha):",
         };
-        let value = st
-            .live
-            .as_deref()
-            .map(|v| format!(" = {v}"))
-            .unwrap_or_default();
         let _ = writeln!(
             o,
-            "  {mark} [{}] {}{value}  ({})",
+            "  {mark} [{}] {} = {}  ({})",
             st.section,
             st.key,
+            st.live,
             st.sentence()
         );
     }

@@ -34,7 +34,7 @@ pub struct StaleKey {
     /// Key, as the live file writes it.
     pub key: String,
     /// Its live value(s), `(sensitive)` when the key's name is sensitive.
-    pub live: Option<String>,
+    pub live: String,
     /// Why it is stale.
     pub reason: StaleReason,
     /// The evidence: which option data, or the hand table and its source.
@@ -139,10 +139,6 @@ impl StaleKey {
     }
 }
 
-fn service_name(s: ServiceKind) -> &'static str {
-    s.name()
-}
-
 /// The names in an `enabled_backends` value: `fast:rbd, cheap:file`
 /// (glance) or `lvm,ceph` (cinder).
 fn backend_names(value: &str) -> impl Iterator<Item = String> + '_ {
@@ -220,7 +216,7 @@ fn live_keys(lines: &[Line]) -> Vec<(&str, &str, Vec<usize>)> {
 /// The stale keys of a live file (parsed) for the plan's `file`, in file
 /// order, one per section and key.
 pub(crate) fn find(file: &IniFile, release: Release, lines: &[Line]) -> Vec<StaleKey> {
-    let service = service_name(file.service);
+    let service = file.service.name();
     let norm = |s: &str, k: &str| (norm_section(s), norm_key(k));
     let written: BTreeSet<(String, String)> = file
         .settings
@@ -251,11 +247,11 @@ pub(crate) fn find(file: &IniFile, release: Release, lines: &[Line]) -> Vec<Stal
         out.push(StaleKey {
             section: section.to_string(),
             key: key.to_string(),
-            live: Some(if is_sensitive_name(key) {
+            live: if is_sensitive_name(key) {
                 SENSITIVE.to_string()
             } else {
                 values.join(", ")
-            }),
+            },
             reason: reason(&stale.why, release),
             evidence: evidence(&stale.basis),
             replaced_by: match &with {
@@ -406,7 +402,7 @@ mod tests {
             ]
         );
         let pw = found.iter().find(|s| s.key == "rabbit_password").unwrap();
-        assert_eq!(pw.live.as_deref(), Some(SENSITIVE));
+        assert_eq!(pw.live, SENSITIVE);
         assert!(pw
             .sentence()
             .contains("[DEFAULT] transport_url (which glha writes)"));
