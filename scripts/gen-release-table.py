@@ -20,6 +20,9 @@ import sys
 
 import yaml
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import known_options  # noqa: E402  (beside this script: src/release/known.rs)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_DIR = os.path.join(ROOT, "tests", "data", "openstack-options")
 OUTPUT = os.path.join(ROOT, "src", "release", "generated.rs")
@@ -510,10 +513,13 @@ def main():
     ap.add_argument("--check", action="store_true", help="fail if the file is stale")
     ap.add_argument("--table", action="store_true", help="print a Markdown overview instead")
     ap.add_argument("-o", "--output", default=OUTPUT, help="output file")
+    known_options.add_arguments(ap)
     args = ap.parse_args()
     if args.table:
         sys.stdout.write(table())
         return 0
+    if known_options.run(args, RELEASES, DATA_DIR, ROOT) != 0:
+        return 1
     text = generate()
     if args.check:
         try:

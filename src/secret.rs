@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A name is sensitive when it mentions a password (`password`, `passwd`,
 /// `os_password`, `passphrase`), a secret, a token or a credential, when it
 /// is a key (`key`, `swift_store_key`, but not `key_file`), or when it is
-/// one of the URLs that carry credentials (`transport_url`, `connection`,
-/// `sql_connection`).
+/// one of the URLs that carry credentials (`transport_url` and its old
+/// `notification_transport_url`, `connection`, `sql_connection`).
 pub fn is_sensitive_name(key: &str) -> bool {
     let k = key.to_ascii_lowercase().replace('-', "_");
     const WORDS: [&str; 4] = ["pass", "secret", "token", "credential"];
@@ -29,6 +29,7 @@ pub fn is_sensitive_name(key: &str) -> bool {
         || k == "key"
         || k.ends_with("_key")
         || k == "transport_url"
+        || k.ends_with("_transport_url")
         || k == "connection"
         || k.ends_with("_connection")
 }
@@ -399,6 +400,7 @@ mod tests {
             "key",
             "swift_store_key",
             "transport_url",
+            "notification_transport_url",
             "connection",
             "sql_connection",
             "PASSWD",

@@ -897,6 +897,7 @@ fn settings_by_release_table() {
     type Key = (String, String, String); // service, section, key
     let mut written: Vec<(Key, Vec<Release>)> = Vec::new();
     let mut removed: Vec<(Key, Vec<Release>)> = Vec::new();
+    let mut stale: Vec<(Key, Vec<Release>)> = Vec::new();
     let add = |list: &mut Vec<(Key, Vec<Release>)>, k: Key, r: Release| match list
         .iter_mut()
         .find(|(lk, _)| *lk == k)
@@ -940,6 +941,15 @@ fn settings_by_release_table() {
                     release,
                 );
             }
+            let plan = comp.plan.as_ref().unwrap();
+            for r in glha::emit::ini::stale_removable(plan, f) {
+                let sec = r.section.unwrap_or_else(|| "any section".into());
+                add(
+                    &mut stale,
+                    (f.service.name().to_string(), sec, r.key),
+                    release,
+                );
+            }
         }
         let comp = glha::compile_str("api-servers.glha", &api_servers, &opts);
         assert!(
@@ -975,6 +985,10 @@ fn settings_by_release_table() {
             &written,
         ),
         ("Listed for removal from the live file", &removed),
+        (
+            "Stale keys removed from the live file where present (option data and hand table)",
+            &stale,
+        ),
         (
             "Written with `discovery = api_servers` (nova, cinder)",
             &fixed,

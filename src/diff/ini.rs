@@ -6,8 +6,10 @@
 //! literal `$`. Values are compared in that raw form, so a plan value is
 //! `$`-escaped before it is compared.
 
+use super::stale::StaleKey;
 use super::{ChangeKind, IniChange, SENSITIVE};
 use crate::plan::{IniFile, IniSetting, Value};
+use crate::release::Release;
 use crate::secret::{is_sensitive_name, Carrier, SecretValues};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -80,7 +82,7 @@ fn norm_key(k: &str) -> String {
 
 /// The value of a key line and its continuation lines, as oslo reads it
 /// before substitution: whitespace and one pair of matching quotes stripped.
-fn live_value(lines: &[Line], at: usize) -> String {
+pub(super) fn live_value(lines: &[Line], at: usize) -> String {
     let Kind::Key { value_start, .. } = lines[at].kind else {
         return String::new();
     };
@@ -235,6 +237,8 @@ pub(crate) struct Merge {
     pub lines: Vec<OutLine>,
     /// The live file with sensitive values masked.
     pub live_display: String,
+    /// The live file's stale keys (those removed are also `Remove` changes).
+    pub stale: Vec<StaleKey>,
 }
 
 impl Merge {
@@ -440,11 +444,39 @@ fn setting_lines(s: &IniSetting, secrets: &SecretValues, sensitive: bool) -> Vec
         .collect()
 }
 
-/// Merges `file` into the live text (`None`: the file does not exist).
-/// `secrets` fills sensitive values; without them a setting whose live value
-/// could match is left alone and reported [`ChangeKind::Unknown`].
-pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) -> Merge {
+/// Merges `file` into the live text (`None`: the file does not exist) for
+/// the plan's release: glha's settings, the plan's removals, and the live
+/// file's stale keys ([`super::stale`]), removed where what replaces them
+/// is written. `secrets` fills sensitive values; without them a setting
+/// whose live value could match is left alone and reported
+/// [`ChangeKind::Unknown`].
+pub(crate) fn merge_live(
+    live: Option<&str>,
+    file: &IniFile,
+    release: Release,
+    secrets: &SecretValues,
+) -> Merge {
     let lines = parse(live.unwrap_or(""));
+    let stale = super::stale::find(file, release, &lines);
+    let extra = super::stale::removals(&stale);
+    let mut m = merge_lines(&lines, file, &extra, secrets);
+    m.stale = stale;
+    m
+}
+
+/// [`merge_live`] without the stale keys: only the plan's settings and
+/// removals.
+#[cfg(test)]
+pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) -> Merge {
+    merge_lines(&parse(live.unwrap_or("")), file, &[], secrets)
+}
+
+fn merge_lines(
+    lines: &[Line],
+    file: &IniFile,
+    extra_removals: &[(String, String, String)],
+    secrets: &SecretValues,
+) -> Merge {
     let sensitive_keys: BTreeSet<(String, String)> = file
         .settings
         .iter()
@@ -454,7 +486,7 @@ pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) 
     let is_sens = |section: &str, key: &str| {
         is_sensitive_name(key) || sensitive_keys.contains(&(section.to_string(), norm_key(key)))
     };
-    let live_mask = live_masks(&lines, &is_sens);
+    let live_mask = live_masks(lines, &is_sens);
     let live_display = lines
         .iter()
         .zip(&live_mask)
@@ -468,8 +500,8 @@ pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) 
         new_sections: Vec::new(),
     };
     for s in &file.settings {
-        let at = entries(&lines, &s.section, &s.key);
-        let live_vals: Vec<String> = at.iter().map(|&i| live_value(&lines, i)).collect();
+        let at = entries(lines, &s.section, &s.key);
+        let live_vals: Vec<String> = at.iter().map(|&i| live_value(lines, i)).collect();
         let wants: Vec<Want> = s.values.iter().map(|v| want(v, secrets)).collect();
         let Some(kind) = compare_values(&live_vals, &wants, !at.is_empty()) else {
             continue;
@@ -487,21 +519,16 @@ pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) 
             why: None,
         });
         if kind != ChangeKind::Unknown {
-            edits.place(
-                &lines,
-                &s.section,
-                &at,
-                setting_lines(s, secrets, sensitive),
-            );
+            edits.place(lines, &s.section, &at, setting_lines(s, secrets, sensitive));
         }
     }
-    for (section, key, why) in &file.remove {
-        let at = entries(&lines, section, key);
+    for (section, key, why) in file.remove.iter().chain(extra_removals) {
+        let at = entries(lines, section, key);
         if at.is_empty() {
             continue;
         }
-        let vals: Vec<String> = at.iter().map(|&i| live_value(&lines, i)).collect();
-        edits.delete_entries(&lines, &at);
+        let vals: Vec<String> = at.iter().map(|&i| live_value(lines, i)).collect();
+        edits.delete_entries(lines, &at);
         changes.push(IniChange {
             section: section.clone(),
             key: key.clone(),
@@ -513,8 +540,9 @@ pub(crate) fn merge(live: Option<&str>, file: &IniFile, secrets: &SecretValues) 
     }
     Merge {
         changes,
-        lines: edits.assemble(&lines, &live_mask),
+        lines: edits.assemble(lines, &live_mask),
         live_display,
+        stale: Vec::new(),
     }
 }
 

@@ -28,6 +28,7 @@ mod pacemaker;
 mod read;
 mod render;
 mod saved;
+mod stale;
 mod store;
 
 pub use apply::{
@@ -45,6 +46,7 @@ pub use saved::{
     CibVersion, PlanError, PlanOrigin, SavedEndpoints, SavedFile, SavedPacemaker, SavedPlan,
     SavedWhole, FORMAT,
 };
+pub use stale::{Replacing, StaleAction, StaleKey, StaleReason};
 
 use crate::command::Command;
 use crate::plan::catalog::Step;
@@ -171,6 +173,11 @@ pub struct IniReport {
     pub merged_sha256: Option<String>,
     /// The settings that differ.
     pub changes: Vec<IniChange>,
+    /// Live keys the release does not know, knows only as deprecated
+    /// aliases or as deprecated for removal; those glha removes are also
+    /// `remove` changes.
+    #[serde(default)]
+    pub stale: Vec<StaleKey>,
     /// Unified diff, live → merged, sensitive values masked.
     pub unified_diff: String,
     /// Whether the file holds (or will hold) a secret value.
@@ -435,6 +442,7 @@ fn ini_report(
         live_mode: None,
         exposed: false,
         notes: Vec::new(),
+        stale: Vec::new(),
     };
     let Some(root) = &live.root else {
         rep.compared = Compared::No("no --root".into());
@@ -464,8 +472,8 @@ fn ini_report(
         rep.live_mode = Some(format!("{mode:04o}"));
         rep.exposed = rep.holds_secret && readable_by_others(mode);
     }
-    let m = ini::merge(text.as_deref(), f, secrets);
-    let digest_merge = ini::merge(text.as_deref(), f, &SecretValues::none());
+    let m = ini::merge_live(text.as_deref(), f, plan.release, secrets);
+    let digest_merge = ini::merge_live(text.as_deref(), f, plan.release, &SecretValues::none());
     rep.merged_sha256 = Some(sha256_hex(digest_merge.text().as_bytes()));
     rep.live_sha256 = bytes.as_deref().map(sha256_hex);
     let old_name = if text.is_some() {
@@ -480,6 +488,7 @@ fn ini_report(
         &format!("b{}", f.target),
     );
     rep.changes = m.changes;
+    rep.stale = m.stale;
     rep.live_path = Some(path.to_string());
     if f.service == crate::plan::ServiceKind::GlanceApi {
         rep.notes

@@ -1,6 +1,6 @@
 //! The text form of a [`DiffReport`]: a summary first, then details.
 
-use super::{ChangeKind, Compared, DiffReport, EndpointKind, Impact};
+use super::{ChangeKind, Compared, DiffReport, EndpointKind, Impact, StaleAction, StaleKey};
 use std::fmt::Write;
 
 struct Paint(bool);
@@ -62,6 +62,26 @@ fn counts(kinds: impl Iterator<Item = ChangeKind>) -> String {
     }
 }
 
+/// The stale keys left in place (those removed are `-` changes above):
+/// `!` in a section glha manages, `note:` in any other.
+fn stale_kept(o: &mut String, stale: &[StaleKey]) {
+    for st in stale {
+        let mark = match st.action {
+            StaleAction::Remove => continue,
+            StaleAction::Keep => "! stale, kept:",
+            StaleAction::Note => "note: stale, kept (section not managed by glha):",
+        };
+        let _ = writeln!(
+            o,
+            "  {mark} [{}] {} = {}  ({})",
+            st.section,
+            st.key,
+            st.live,
+            st.sentence()
+        );
+    }
+}
+
 /// Renders the report.
 pub(crate) fn render(r: &DiffReport, color: bool) -> String {
     let p = Paint(color);
@@ -94,7 +114,16 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
             ),
             _ => String::new(),
         };
-        let _ = writeln!(o, "  {}{node}: {what}{exposed}", f.target);
+        let kept = f
+            .stale
+            .iter()
+            .filter(|s| s.action != StaleAction::Remove)
+            .count();
+        let kept = match kept {
+            0 => String::new(),
+            n => format!("; {n} stale key(s) kept"),
+        };
+        let _ = writeln!(o, "  {}{node}: {what}{kept}{exposed}", f.target);
         for n in &f.notes {
             let _ = writeln!(o, "    note: {n}");
         }
@@ -150,7 +179,11 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
         );
     }
 
-    for f in r.ini.iter().filter(|f| !f.changes.is_empty()) {
+    for f in r
+        .ini
+        .iter()
+        .filter(|f| !f.changes.is_empty() || !f.stale.is_empty())
+    {
         let _ = writeln!(o, "\n{}", p.bold(&format!("== {}", f.target)));
         for c in &f.changes {
             let name = format!("[{}] {}", c.section, c.key);
@@ -176,6 +209,7 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
             };
             let _ = writeln!(o, "  {line}");
         }
+        stale_kept(&mut o, &f.stale);
         if f.changes.iter().any(|c| c.kind != ChangeKind::Unknown) {
             o.push('\n');
             for l in f.unified_diff.lines() {

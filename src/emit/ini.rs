@@ -62,6 +62,53 @@ pub fn files_path(node: Option<&str>, target: &str) -> String {
     }
 }
 
+/// The stale names glha removes from this file's live copy wherever they
+/// appear, by the release's option data and glha's hand table
+/// ([`crate::release::stale::removable`], the rule `glhac diff` applies to
+/// live keys), except those the plan already lists for removal.
+pub fn stale_removable(plan: &Plan, f: &IniFile) -> Vec<crate::release::stale::Removable> {
+    use crate::release::stale::{norm_key, norm_section, removable};
+    let writes = |s: &str, k: &str| {
+        f.settings
+            .iter()
+            .any(|w| norm_section(&w.section) == s && norm_key(&w.key) == k)
+    };
+    let managed =
+        |s: &str| s == "DEFAULT" || f.settings.iter().any(|w| norm_section(&w.section) == s);
+    let told = |s: &Option<String>, k: &str| {
+        f.remove
+            .iter()
+            .any(|(rs, rk, _)| Some(norm_section(rs)) == *s && norm_key(rk) == k)
+    };
+    removable(f.service.name(), plan.release, &writes, &managed)
+        .into_iter()
+        .filter(|r| !told(&r.section, &r.key))
+        .collect()
+}
+
+/// [`stale_removable`], one comment line each: name, then what replaces it.
+fn stale_names(plan: &Plan, f: &IniFile) -> Vec<String> {
+    use crate::release::stale::Replacement;
+    stale_removable(plan, f)
+        .into_iter()
+        .map(|r| {
+            let name = match &r.section {
+                Some(s) => format!("[{s}] {}", r.key),
+                None => format!("{} (any section)", r.key),
+            };
+            let with = match &r.replacement {
+                Replacement::Settings(v) => {
+                    let names: Vec<String> = v.iter().map(|(s, k)| format!("[{s}] {k}")).collect();
+                    format!("stale, replaced by {}", names.join(" and "))
+                }
+                Replacement::Gone(why) => format!("stale, nothing replaces it: {why}"),
+                Replacement::Unknown => "stale".to_string(),
+            };
+            format!("{name}: {with}")
+        })
+        .collect()
+}
+
 /// Renders one ini file.
 pub(crate) fn render(plan: &Plan, f: &IniFile, secrets: &Secrets) -> Out {
     let mut acc = FileSecrets::default();
@@ -99,10 +146,17 @@ pub(crate) fn render(plan: &Plan, f: &IniFile, secrets: &Secrets) -> Out {
             push_comment(&mut out, note);
         }
     }
-    if !f.remove.is_empty() {
-        push_comment(&mut out, "Remove from the live file:");
+    let stale = stale_names(plan, f);
+    if !f.remove.is_empty() || !stale.is_empty() {
+        push_comment(
+            &mut out,
+            "Remove from the live file, where present (glhac apply does):",
+        );
         for (section, key, why) in &f.remove {
             push_comment(&mut out, &format!("  [{section}] {key}: {why}"));
+        }
+        for line in stale {
+            push_comment(&mut out, &format!("  {line}"));
         }
     }
     // Sections in order of first appearance, DEFAULT first.

@@ -81,5 +81,7 @@ impl Serialize for Release {
 }
 
 mod generated;
+mod known;
 pub mod settings;
+pub mod stale;
 pub mod store;

@@ -122,7 +122,9 @@ fn ini_status(
         })?;
     needed.extend(file_secret_ids(file));
     ini_values(file, input.secrets)?;
-    let merge = |live: Option<&str>, s: &SecretValues| ini::merge(live, file, s).text();
+    let merge = |live: Option<&str>, s: &SecretValues| {
+        ini::merge_live(live, file, input.plan.release, s).text()
+    };
     let status = target_status(
         &opts.root,
         &sf.service,

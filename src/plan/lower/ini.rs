@@ -114,7 +114,7 @@ pub(super) fn glance_api(
     file
 }
 
-/// `[database] connection`, replacing the seed's `sql_connection`.
+/// `[database] connection`, which replaces the seed's `sql_connection`.
 fn database(
     ini: &mut Ini,
     spec: &Spec,
@@ -130,13 +130,9 @@ fn database(
         Part::UrlSecret(pw),
         Part::Lit(format!("@{}{port}/{}", db.host.url_host(), db.name.value)),
     ]);
+    // A live `sql_connection` is a stale key replaced by this setting:
+    // `glhac diff` finds and removes it from the option data (diff/stale.rs).
     ini.set(Setting::DbConnection, url);
-    if exists(Setting::SqlConnection, ini.release) {
-        ini.remove(
-            Setting::SqlConnection,
-            "deprecated alias of [database] connection (removed in 2024.1)",
-        );
-    }
     seed_warning(spec, db.name.span, "glha writes `[database] connection`, not the guide's `sql_connection`".into(), "sql_connection is a deprecated alias since before Ocata and was removed in 2024.1; a live sql_connection is listed for removal", diags);
 }
 
@@ -218,13 +214,9 @@ fn messaging(
         .unwrap_or_default();
     parts.push(Part::Lit(format!("/{vhost}")));
     ini.set(Setting::TransportUrl, template(parts));
+    // Live `rabbit_*` and `notifier_strategy` keys are stale keys replaced
+    // by these two: `glhac diff` finds and removes them (diff/stale.rs).
     ini.set(Setting::NotificationDriver, Value::plain("messagingv2"));
-    if exists(Setting::RabbitHost, ini.release) {
-        ini.remove(
-            Setting::RabbitHost,
-            "deprecated since Newton, removed in Stein; transport_url replaces it",
-        );
-    }
     seed_warning(spec, r.span, "glha writes `transport_url` and `[oslo_messaging_notifications] driver`, not the guide's `rabbit_host` and `notifier_strategy`".into(), "notifier_strategy was removed in Juno (2014) and rabbit_host is deprecated since Newton (removed in Stein)", diags);
 }
 
