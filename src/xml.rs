@@ -490,4 +490,20 @@ mod tests {
         assert_eq!(back.attr("value"), Some(v));
         assert_eq!(back, e);
     }
+
+    #[test]
+    fn an_error_says_where() {
+        let text = "<cib>\n  <a>\n  </b>\n</cib>\n";
+        let e = parse_located(text).unwrap_err();
+        assert_eq!((e.line(text), e.message.as_str()), (3, "</b> closes <a>"));
+        let text = "<cib>\n<a x=1/>\n</cib>";
+        assert_eq!(parse_located(text).unwrap_err().line(text), 2);
+        let text = "<cib>\n<a>\n";
+        let e = parse_located(text).unwrap_err();
+        assert_eq!(
+            (e.line(text), e.message.as_str()),
+            (3, "<a> is never closed")
+        );
+        assert_eq!(parse("<cib><a></b></cib>").unwrap_err(), "</b> closes <a>");
+    }
 }

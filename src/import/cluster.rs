@@ -466,74 +466,56 @@ fn glance_ids(c: &Cluster) -> BTreeSet<String> {
     s
 }
 
+/// The constraints, groups and clones of the CIB: id, the resources each
+/// names, and the object in words.
+fn ties(pm: &Pacemaker) -> Vec<(&str, Vec<&str>, String)> {
+    let mut out: Vec<(&str, Vec<&str>, String)> = Vec::new();
+    for l in &pm.locations {
+        let shown = format!("location {} ({} {}: {})", l.id, l.resource, l.score, l.node);
+        out.push((&l.id, vec![&l.resource], shown));
+    }
+    for o in &pm.colocations {
+        let shown = format!(
+            "colocation {} ({}: {} {})",
+            o.id,
+            o.score.crm(),
+            o.resource,
+            o.with
+        );
+        out.push((&o.id, vec![&o.resource, &o.with], shown));
+    }
+    for o in &pm.orders {
+        let shown = format!("order {} ({}: {} {})", o.id, o.kind, o.first, o.then);
+        out.push((&o.id, vec![&o.first, &o.then], shown));
+    }
+    for g in &pm.groups {
+        let shown = format!("group {} ({})", g.id, g.members.join(" "));
+        out.push((&g.id, g.members.iter().map(String::as_str).collect(), shown));
+    }
+    for cl in &pm.clones {
+        let shown = format!("clone {} of {}", cl.id, cl.resource);
+        out.push((&cl.id, vec![&cl.resource], shown));
+    }
+    out
+}
+
 /// Everything else in the CIB: what touches glance's resources and glha
 /// cannot express is reported; what does not is summed up.
 fn others(c: &mut Cluster, pm: &Pacemaker) {
     let ours = glance_ids(c);
     let devices: BTreeSet<String> = c.devices.iter().map(|d| d.id.clone()).collect();
-    let svc = c.svc.clone();
-    let generated = |id: &str| ids::classify(id, &svc).is_some() || ours.contains(id);
-    let touches = |ids: &[&str]| ids.iter().any(|i| ours.contains(*i));
-    let mut foreign = Vec::new();
-    let mut related = Vec::new();
-    for l in &pm.locations {
-        if devices.contains(&l.resource) {
-            continue; // read with the fencing devices
-        }
-        if touches(&[&l.resource]) {
-            related.push(format!(
-                "location {} ({} {}: {})",
-                l.id, l.resource, l.score, l.node
-            ));
-        } else {
-            foreign.push(l.id.clone());
-        }
-    }
-    for o in &pm.colocations {
-        if generated(&o.id) {
+    let generated = |id: &str| ids::classify(id, &c.svc).is_some() || ours.contains(id);
+    let mut foreign: Vec<String> = Vec::new();
+    let mut related: Vec<String> = Vec::new();
+    for (id, refs, shown) in ties(pm) {
+        // A device's locations are read with the device.
+        if generated(id) || refs.iter().any(|r| devices.contains(*r)) {
             continue;
         }
-        if touches(&[&o.resource, &o.with]) {
-            related.push(format!(
-                "colocation {} ({}: {} {})",
-                o.id,
-                o.score.crm(),
-                o.resource,
-                o.with
-            ));
+        if refs.iter().any(|r| ours.contains(*r)) {
+            related.push(format!("{shown}, which glha does not write"));
         } else {
-            foreign.push(o.id.clone());
-        }
-    }
-    for o in &pm.orders {
-        if generated(&o.id) {
-            continue;
-        }
-        if touches(&[&o.first, &o.then]) {
-            related.push(format!(
-                "order {} ({}: {} {})",
-                o.id, o.kind, o.first, o.then
-            ));
-        } else {
-            foreign.push(o.id.clone());
-        }
-    }
-    for g in &pm.groups {
-        if !generated(&g.id) {
-            if g.members.iter().any(|m| ours.contains(m)) {
-                related.push(format!("group {} ({})", g.id, g.members.join(" ")));
-            } else {
-                foreign.push(g.id.clone());
-            }
-        }
-    }
-    for cl in &pm.clones {
-        if !generated(&cl.id) {
-            if ours.contains(&cl.resource) {
-                related.push(format!("clone {} of {}", cl.id, cl.resource));
-            } else {
-                foreign.push(cl.id.clone());
-            }
+            foreign.push(id.to_string());
         }
     }
     for p in &pm.primitives {
@@ -549,29 +531,27 @@ fn others(c: &mut Cluster, pm: &Pacemaker) {
         }
     }
     for r in related {
-        c.find(
-            "service",
-            format!("{r}: glha does not write it and leaves it in place"),
-        );
+        c.find("service", format!("{r}; glha leaves it in place"));
     }
-    if let Some(cib) = c.cib {
-        for d in &cib.defaults {
-            c.find("cluster", format!("{d}: cluster-wide defaults, which glha does not write, apply to glance's resources too"));
-        }
+    for d in c.cib.map(|cib| cib.defaults.clone()).unwrap_or_default() {
+        c.find("cluster", format!("{d}: cluster-wide defaults, which glha does not write, apply to glance's resources too"));
     }
     if !foreign.is_empty() {
+        let n = foreign.len();
         let shown: Vec<&str> = foreign.iter().take(20).map(String::as_str).collect();
-        let more = foreign.len().saturating_sub(shown.len());
-        let tail = if more > 0 {
-            format!(" and {more} more")
+        let tail = match n - shown.len() {
+            0 => String::new(),
+            more => format!(" and {more} more"),
+        };
+        let objects = if n == 1 {
+            "object of the CIB is"
         } else {
-            String::new()
+            "objects of the CIB are"
         };
         c.review(
             "cluster",
             format!(
-                "{} objects of the CIB are not glance's; glha leaves them alone: {}{tail}",
-                foreign.len(),
+                "{n} {objects} not glance's; glha leaves them alone: {}{tail}",
                 shown.join(", ")
             ),
         );
@@ -595,6 +575,9 @@ fn findings(cx: &mut Ctx, place: &str) -> Vec<Item> {
 /// `cluster { node … fencing … property … }`.
 pub(crate) fn cluster(cx: &mut Ctx) -> Vec<Item> {
     let mut items = findings(cx, "cluster");
+    if let (None, Some(n)) = (&cx.inputs.node, cx.node.clone()) {
+        items.push(cx.review("cluster", format!("the root is taken for node {n}'s: its glance-api.conf binds {n}'s address; give --node to say otherwise")));
+    }
     items.extend(nodes(cx));
     items.extend(fencing(cx));
     items.extend(properties(cx));
@@ -628,9 +611,30 @@ fn node_address(cx: &Ctx, name: &str, id: Option<&str>) -> Option<IpAddr> {
     if let Some((ip, _)) = cx.host.address_of(name, id) {
         return Some(ip);
     }
-    let own = cx.cluster.mode == Mode::ActiveActive && cx.inputs.node.as_deref() == Some(name);
+    let own = cx.cluster.mode == Mode::ActiveActive && cx.node.as_deref() == Some(name);
     own.then(|| cx.glance?.value("DEFAULT", "bind_host")?.parse().ok())
         .flatten()
+}
+
+/// Active/active without `--node`: the node whose address the root's
+/// glance-api.conf binds, which makes the root that node's.
+pub(crate) fn own_node(cx: &Ctx) -> Option<String> {
+    if cx.cluster.mode != Mode::ActiveActive {
+        return None;
+    }
+    let bind: IpAddr = cx.glance?.value("DEFAULT", "bind_host")?.parse().ok()?;
+    node_names(cx)
+        .into_iter()
+        .find(|(id, n)| {
+            haproxy_servers(cx)
+                .iter()
+                .any(|(s, ip)| s == n && *ip == bind)
+                || cx
+                    .host
+                    .address_of(n, id.as_deref())
+                    .is_some_and(|(ip, _)| ip == bind)
+        })
+        .map(|(_, n)| n)
 }
 
 /// `node NAME { address = … }` for every node.
@@ -974,7 +978,7 @@ pub(crate) fn service(cx: &mut Ctx) -> Vec<Item> {
     if let Some(p) = prim {
         items.extend(ops(cx, &place, &p.ops));
         items.extend(meta(cx, &place, p));
-        items.extend(service_params(cx, &place, p, &agent == &default_agent));
+        items.extend(service_params(cx, &place, p, agent == default_agent));
     }
     vec![Item::block("service", &[&svc], items)]
 }

@@ -162,6 +162,8 @@ pub struct Import {
     /// The spec, in canonical layout.
     #[serde(skip)]
     pub spec: String,
+    /// The node the root belongs to (given, or found by its address).
+    pub node: Option<String>,
     /// The release it is written for.
     pub release: ReleaseChoice,
     /// The secrets it reads, by name, with where each value was found.
@@ -192,6 +194,9 @@ impl Import {
 /// found so far.
 pub(crate) struct Ctx<'a> {
     pub inputs: &'a Inputs,
+    /// The node the root belongs to: given, or (active/active) the one
+    /// whose address its glance-api.conf binds.
+    pub node: Option<String>,
     pub release: Release,
     pub glance: Option<&'a ini::LiveIni>,
     pub nova: Option<&'a ini::LiveIni>,
@@ -263,6 +268,7 @@ pub fn import(inputs: &Inputs) -> Result<Import, ImportError> {
     let release = choose_release(inputs.release, glance.as_ref());
     let mut cx = Ctx {
         inputs,
+        node: inputs.node.clone(),
         release: release.release,
         glance: glance.as_ref(),
         nova: nova.as_ref(),
@@ -274,10 +280,14 @@ pub fn import(inputs: &Inputs) -> Result<Import, ImportError> {
         secrets: secrets::Secrets::default(),
         notes: Vec::new(),
     };
+    if cx.node.is_none() {
+        cx.node = cluster::own_node(&cx);
+    }
     let items = compose(&mut cx);
     let spec = write::render(&items).map_err(ImportError::Bug)?;
     Ok(Import {
         spec,
+        node: cx.node,
         release,
         secrets: cx.secrets.0,
         notes: cx.notes,
@@ -315,7 +325,7 @@ fn compose(cx: &mut Ctx) -> Vec<Item> {
     let mut items = vec![
         Item::comment(format!(
             "Imported by glhac import from {}.",
-            sources(cx.inputs)
+            sources(cx.inputs, cx.node.as_deref())
         )),
         Item::Blank,
         Item::Directive("import".into(), "std/glance-api".into()),
@@ -352,9 +362,9 @@ fn compose(cx: &mut Ctx) -> Vec<Item> {
 
 /// The inputs, as the spec's first comment names them (no absolute path
 /// of the machine that imported: the root's own name is enough).
-fn sources(i: &Inputs) -> String {
+fn sources(i: &Inputs, node: Option<&str>) -> String {
     let mut parts = vec!["a host's files".to_string()];
-    if let Some(n) = &i.node {
+    if let Some(n) = node {
         parts[0] = format!("node {n}'s files");
     }
     if i.cib.is_some() {
@@ -364,4 +374,22 @@ fn sources(i: &Inputs) -> String {
         parts.push("its endpoint list".into());
     }
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The paths import reads are where the stdlib's defaults put them.
+    #[test]
+    fn the_paths_are_the_stdlibs() {
+        let spec = "import \"std/glance-api\"\nimport \"std/nova\"\nimport \"std/cinder\"\nrelease \"2025.2\"\ncluster {\n  node a { address = 10.0.0.2 }\n  node b { address = 10.0.0.3 }\n  fencing = waived \"test\"\n}\nvip v { address = 10.0.0.9/24 }\nstore = waived \"test\"\nservice glance-api {\n  agent = systemd \"glance-api\"\n  mode = active_active\n  vip = vip.v\n}\nconsumer nova {}\nconsumer cinder {}\n";
+        let c = crate::compile_str("t.glha", spec, &crate::Options::default());
+        let plan = c.plan.expect("compiles");
+        let targets: Vec<&str> = plan.ini.iter().map(|f| f.target.as_str()).collect();
+        for t in [GLANCE_CONF, NOVA_CONF, CINDER_CONF] {
+            assert!(targets.contains(&t), "{t}: {targets:?}");
+        }
+        assert_eq!(plan.balancer.unwrap().target, HAPROXY_CFG);
+    }
 }

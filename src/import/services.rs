@@ -431,7 +431,7 @@ pub(crate) fn keystone(cx: &mut Ctx) -> Vec<Item> {
 }
 
 /// The image service's live endpoints.
-fn image_rows<'r>(rows: &'r [LiveEndpoint]) -> Vec<&'r LiveEndpoint> {
+fn image_rows(rows: &[LiveEndpoint]) -> Vec<&LiveEndpoint> {
     rows.iter()
         .filter(|r| {
             r.service_type == "image" || (r.service_type.is_empty() && r.service_name == "glance")
@@ -629,4 +629,41 @@ pub(crate) fn consumers(cx: &mut Ctx) -> Vec<Item> {
         out.push(Item::inline("consumer", &[name], body));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_read_as_glha_writes_them() {
+        let (scheme, a, path, query) =
+            url_parts("mysql+pymysql://gl%40nce:p%3Aw%2Fd@[2001:db8::5]:3306/glance?charset=utf8")
+                .unwrap();
+        assert_eq!(
+            (scheme.as_str(), path.as_str()),
+            ("mysql+pymysql", "glance")
+        );
+        assert_eq!(query.as_deref(), Some("charset=utf8"));
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].user.as_deref(), Some("gl@nce"));
+        assert_eq!(a[0].password.as_deref(), Some("p:w/d"));
+        assert_eq!((a[0].host.as_str(), a[0].port), ("2001:db8::5", Some(3306)));
+        let (_, a, vhost, _) =
+            url_parts("rabbit://u:p%40ss@10.0.0.1:5672,u:p%40ss@10.0.0.2:5672/open%2Fstack")
+                .unwrap();
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[1].host, "10.0.0.2");
+        assert_eq!(a[1].password.as_deref(), Some("p@ss"));
+        assert_eq!(vhost, "open/stack");
+        let (_, a, path, _) = url_parts("rabbit://10.0.0.1/").unwrap();
+        assert_eq!(
+            (a[0].user.clone(), a[0].port, path.as_str()),
+            (None, None, "")
+        );
+        assert!(url_parts("not a url").is_none());
+        assert!(url_parts("rabbit://h:notaport/").is_none());
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(identity_base("http://k:5000/v2.0/"), "http://k:5000");
+    }
 }

@@ -64,7 +64,7 @@ pub fn verify(import: &Import, inputs: &Inputs, name: &str) -> Verification {
         root: Some(inputs.root.clone()),
         cib: inputs.cib.clone(),
         endpoints: inputs.endpoints.clone(),
-        node: inputs.node.clone(),
+        node: import.node.clone().or_else(|| inputs.node.clone()),
         tools: None,
     };
     match crate::diff::diff_with_secrets(plan, &live, &import.values()) {
