@@ -876,25 +876,30 @@ fn secret_id(place: &str, key: &str) -> String {
 /// `property { … }`: what the CIB sets beyond what Pacemaker maintains and
 /// what fencing implies.
 fn properties(cx: &mut Ctx) -> Vec<Item> {
-    let Some(pm) = cx.cluster.pm() else {
+    let cluster = cx.cluster;
+    let Some(pm) = cluster.pm() else {
         return Vec::new();
     };
     let mut seen = BTreeSet::new();
-    let mut items = Vec::new();
-    for (k, _) in pm.properties.iter().rev() {
+    let (mut out, mut items) = (Vec::new(), Vec::new());
+    for (k, v) in pm.properties.iter().rev() {
         if !seen.insert(k.clone()) || MAINTAINED.contains(&k.as_str()) || k == "stonith-enabled" {
             continue;
         }
-        if !label_ok(k) {
-            continue;
+        if label_ok(k) {
+            items.push(Item::attr(k, Val::str(v)));
+        } else {
+            out.push(cx.not_expressed(
+                "cluster",
+                format!("property `{k}`: a spec cannot write that key"),
+            ));
         }
-        items.push(Item::attr(k, Val::str(pm.property(k).unwrap_or_default())));
     }
     items.reverse();
-    if items.is_empty() {
-        return Vec::new();
+    if !items.is_empty() {
+        out.push(Item::inline("property", &[], items));
     }
-    vec![Item::inline("property", &[], items)]
+    out
 }
 
 /// `vip NAME { address nic }`.

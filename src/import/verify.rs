@@ -18,6 +18,10 @@ pub struct Verification {
     pub changes: Vec<String>,
     /// Why the diff could not run, if it could not.
     pub trouble: Option<String>,
+    /// Keys the host sets in the sections the spec's settings go to that
+    /// glha neither writes nor removes: left on the host, and not in the
+    /// spec (`FILE: [section] key, …`).
+    pub kept: Vec<String>,
 }
 
 /// How complete an import is.
@@ -56,6 +60,7 @@ pub fn verify(import: &Import, inputs: &Inputs, name: &str) -> Verification {
         compilation,
         changes: Vec::new(),
         trouble: None,
+        kept: Vec::new(),
     };
     let Some(plan) = &v.compilation.plan else {
         return v;
@@ -68,10 +73,53 @@ pub fn verify(import: &Import, inputs: &Inputs, name: &str) -> Verification {
         tools: None,
     };
     match crate::diff::diff_with_secrets(plan, &live, &import.values()) {
-        Ok(report) => v.changes = changes(&report),
+        Ok(report) => {
+            v.changes = changes(&report);
+            v.kept = kept(plan, &report, &inputs.root);
+        }
         Err(e) => v.trouble = Some(e.to_string()),
     }
     v
+}
+
+/// Per compared file, the live keys in the sections the plan writes that
+/// the plan neither writes nor removes, and the diff does not report as
+/// stale.
+fn kept(
+    plan: &crate::plan::Plan,
+    report: &crate::diff::DiffReport,
+    root: &camino::Utf8Path,
+) -> Vec<String> {
+    use crate::release::stale::{norm_key, norm_section};
+    let same = |s: &str, k: &str, s2: &str, k2: &str| {
+        norm_section(s) == norm_section(s2) && norm_key(k) == norm_key(k2)
+    };
+    let mut out = Vec::new();
+    for (f, rep) in plan.ini.iter().zip(&report.ini) {
+        if rep.compared != Compared::Yes {
+            continue;
+        }
+        let Ok(Some(live)) = super::ini::read(root, &f.target) else {
+            continue;
+        };
+        let keys: Vec<String> = live
+            .set_keys()
+            .into_iter()
+            .filter(|(s, _)| {
+                f.settings
+                    .iter()
+                    .any(|x| norm_section(&x.section) == norm_section(s))
+            })
+            .filter(|(s, k)| !f.settings.iter().any(|x| same(&x.section, &x.key, s, k)))
+            .filter(|(s, k)| !f.remove.iter().any(|(rs, rk, _)| same(rs, rk, s, k)))
+            .filter(|(s, k)| !rep.stale.iter().any(|x| same(&x.section, &x.key, s, k)))
+            .map(|(s, k)| format!("[{s}] {k}"))
+            .collect();
+        if !keys.is_empty() {
+            out.push(format!("{}: {}", f.target, keys.join(", ")));
+        }
+    }
+    out
 }
 
 /// The report's known changes, one line each.

@@ -43,6 +43,8 @@ struct JsonReport<'a> {
     import: &'a Import,
     /// The changes `glhac diff` of the spec against the inputs reports.
     changes: &'a [String],
+    /// Keys the host sets beside glha's settings, left there, not in the spec.
+    kept: &'a [String],
     errors: usize,
 }
 
@@ -73,6 +75,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             output: a.output.as_str(),
             import: &imported,
             changes: &v.changes,
+            kept: &v.kept,
             errors: v.compilation.diagnostics.counts().0,
         };
         crate::print_bytes(format!("{}\n", serde_json::to_string_pretty(&report)?).as_bytes())?;
@@ -117,6 +120,12 @@ fn report(imp: &Import, v: &Verification, status: Status, output: &Utf8PathBuf) 
             for n in notes {
                 eprintln!("  {}: {}", n.place, n.what);
             }
+        }
+    }
+    if !v.kept.is_empty() {
+        eprintln!("glhac import: set on the host beside glha's settings, left there by diff and apply, not in the spec:");
+        for k in &v.kept {
+            eprintln!("  {k}");
         }
     }
     let diags = &v.compilation.diagnostics;
