@@ -157,8 +157,9 @@ pub(crate) fn analyse<'a>(cib: Option<&'a LiveCib>, rows: Option<&[LiveEndpoint]
     c
 }
 
-/// glance-api's primitive: `p_<svc>` in `g_<svc>` or `cl_<svc>`, else one
-/// whose agent runs glance-api. Others are reported.
+/// glance-api's primitive: one whose agent runs glance-api, or one named
+/// for glance as glha names it (`p_<svc>` last in `g_<svc>`, or cloned by
+/// `cl_<svc>`), the latter first. Others are reported.
 fn find_service<'a>(c: &mut Cluster<'a>, pm: &'a Pacemaker) {
     let shaped = |p: &Primitive| {
         p.id.strip_prefix("p_").is_some_and(|svc| {
@@ -173,9 +174,11 @@ fn find_service<'a>(c: &mut Cluster<'a>, pm: &'a Pacemaker) {
         .primitives
         .iter()
         .filter(|p| {
-            // HAProxy's and the mount's primitives have the same shape.
+            // Another service's primitive (g_keystone's p_keystone), HAProxy's
+            // and the mount's have the same shape: a glance-api under another
+            // agent (ocf:heartbeat:anything) must at least be named so.
             let other = p.id == ids::HAPROXY || p.id.starts_with("p_fs_") || p.agent.is_stonith();
-            runs_glance(&p.agent) || (shaped(p) && !other)
+            runs_glance(&p.agent) || (shaped(p) && !other && p.id.contains("glance"))
         })
         .collect();
     let Some(chosen) = cands.iter().find(|p| shaped(p)).or(cands.first()).copied() else {
