@@ -41,6 +41,7 @@ pub mod model;
 pub mod plan;
 pub mod release;
 pub mod resolve;
+pub mod schema;
 pub mod secret;
 pub mod source;
 pub mod stdlib;

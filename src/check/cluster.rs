@@ -6,6 +6,7 @@ use super::values::{self, id_like, ip};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
+use crate::schema;
 use crate::source::{SourceMap, Span};
 use crate::syntax::{Ident, Item, ValueKind};
 use std::net::IpAddr;
@@ -92,8 +93,7 @@ pub(crate) fn vips(top: &Fields, diags: &mut Diagnostics) -> (Vec<Vip>, Vec<Text
             format!("vip {}", name.value),
             item,
             items,
-            &["address", "nic"],
-            &[],
+            &schema::VIP,
             diags,
         );
         let Some(v) = f.value("address") else {
@@ -204,14 +204,7 @@ pub(crate) fn cluster(
                 .help("write `cluster { … }`"),
         );
     }
-    let f = Fields::new(
-        "cluster",
-        item,
-        items,
-        &["fencing"],
-        &["node", "fencing", "property"],
-        diags,
-    );
+    let f = Fields::new("cluster", item, items, &schema::CLUSTER, diags);
 
     let mut nodes = Vec::new();
     let mut declared = Vec::new();
@@ -225,8 +218,7 @@ pub(crate) fn cluster(
             format!("node {}", name.value),
             item,
             items,
-            &["address"],
-            &[],
+            &schema::NODE,
             diags,
         );
         match values::plain_address(&nf, "address", diags) {

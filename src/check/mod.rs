@@ -23,19 +23,6 @@ use crate::source::{SourceMap, Span};
 use crate::syntax::{Item, ItemKind, Value, ValueKind};
 use fields::{suggest, Fields};
 
-/// Top-level blocks a spec may have.
-const TOP_BLOCKS: &[&str] = &[
-    "cluster",
-    "vip",
-    "database",
-    "rabbitmq",
-    "keystone",
-    "service",
-    "endpoints",
-    "consumer",
-    "haproxy",
-];
-
 /// What references can name.
 pub(crate) struct Scope {
     pub(crate) vips: Vec<Vip>,
@@ -162,7 +149,7 @@ pub fn check(
         .into_iter()
         .filter(|i| !is_release(i) && !misplaced_directive(i, diags))
         .collect();
-    let top = Fields::spec(whole, &rest, incomplete, TOP_BLOCKS, diags);
+    let top = Fields::spec(whole, &rest, incomplete, diags);
 
     let (vips, declared) = cluster::vips(&top, diags);
     let cluster = cluster::cluster(&top, &vips, diags, sources);
@@ -233,7 +220,7 @@ pub fn check(
 /// Reports top-level directives other than `release`/`import` (typos) and
 /// `release = …`/`import = …` written as attributes; returns whether it did.
 fn misplaced_directive(i: &Item, diags: &mut Diagnostics) -> bool {
-    const DIRECTIVES: &[&str] = &["release", "import"];
+    use crate::schema::DIRECTIVES;
     let name = i.key.name.as_str();
     match &i.kind {
         ItemKind::Directive(arg, _) => {
