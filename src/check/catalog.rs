@@ -74,9 +74,7 @@ pub(crate) fn endpoints(
             return endpoint(v, iface, &scheme, port, scope, diags);
         }
         let (_, items, item) = f.blocks(iface).next()?;
-        let Some(block) = schema::ENDPOINTS.block(iface) else {
-            return None;
-        };
+        let block = schema::ENDPOINTS.block(iface)?;
         let bf = Fields::new(format!("{iface} endpoint"), item, items, block, diags);
         let s = bf
             .word("scheme", SCHEMES, diags)
