@@ -35,6 +35,8 @@ pub enum Type {
     Refs(&'static str),
     /// One of these bare words.
     Word(&'static [&'static str]),
+    /// One of these strings (in double quotes).
+    TextOneOf(&'static [&'static str]),
     /// A password: `secret env "NAME"`, `secret file "/path"`, or a string
     /// (allowed, with warning W0111).
     Secret,
@@ -63,6 +65,7 @@ impl Type {
             Type::Hosts => "a list of hosts (`vip.NAME`, addresses, DNS names)".into(),
             Type::Refs(kind) => format!("`{kind}.NAME`, or a list of them"),
             Type::Word(words) => format!("one of {}", words.join(", ")),
+            Type::TextOneOf(texts) => format!("one of \"{}\"", texts.join("\", \"")),
             Type::Secret => {
                 "`secret env \"NAME\"`, `secret file \"/path\"` or a string (W0111)".into()
             }
@@ -304,11 +307,31 @@ pub static DATABASE: Block = block(
     Label::Name,
     "The database glance-api uses; its name is the database's name in the connection URL.",
     &[
-        ini("driver", Type::Text, "The SQLAlchemy dialect: \"mysql+pymysql\", \"mysql\", \"postgresql\" or \"postgresql+psycopg2\".", &[DbConnection]),
-        ini("host", Type::Host, "Where the database server listens.", &[DbConnection]),
-        ini("port", Type::Port, "The database server's port; without it the driver's default.", &[DbConnection]),
+        ini(
+            "driver",
+            Type::TextOneOf(DRIVERS),
+            "The SQLAlchemy dialect of the connection URL.",
+            &[DbConnection],
+        ),
+        ini(
+            "host",
+            Type::Host,
+            "Where the database server listens.",
+            &[DbConnection],
+        ),
+        ini(
+            "port",
+            Type::Port,
+            "The database server's port; without it the driver's default.",
+            &[DbConnection],
+        ),
         ini("user", Type::Text, "The database user.", &[DbConnection]),
-        ini("password", Type::Secret, "The database user's password.", &[DbConnection]),
+        ini(
+            "password",
+            Type::Secret,
+            "The database user's password.",
+            &[DbConnection],
+        ),
     ],
     &[],
 );
