@@ -577,3 +577,63 @@ fn recheck_time_is_reported() {
     }
     assert_eq!(c.finish(), 0);
 }
+
+/// The VS Code extension (editors/textmate/extension.js) starts
+/// `glhac lsp` for glha documents: run in node with the two modules it
+/// loads from VS Code and npm replaced by recorders.
+#[test]
+fn the_vscode_extension_runs_glhac_lsp() {
+    if !common::tool("node") {
+        return;
+    }
+    let ext = common::root().join("editors/textmate/extension.js");
+    let script = r#"
+const Module = require('module');
+const seen = {};
+const load = Module._load;
+Module._load = function (name, ...rest) {
+  if (name === 'vscode') {
+    return { workspace: { getConfiguration: (s) => ({ get: (k) => (seen.config = s + '.' + k, undefined) }) } };
+  }
+  if (name === 'vscode-languageclient/node') {
+    return {
+      TransportKind: { stdio: 0 },
+      LanguageClient: class {
+        constructor(id, name, server, client) { Object.assign(seen, { id, server, selector: client.documentSelector }); }
+        start() { seen.started = true; return Promise.resolve(); }
+        stop() { seen.stopped = true; }
+        dispose() {}
+      },
+    };
+  }
+  return load.call(this, name, ...rest);
+};
+const ext = require(process.argv[1]);
+const context = { subscriptions: [] };
+ext.activate(context);
+ext.deactivate();
+seen.subscriptions = context.subscriptions.length;
+console.log(JSON.stringify(seen));
+"#;
+    let out = common::run_ok(
+        Command::new("node").args(["-e", script, ext.as_str()]),
+        "node extension.js",
+    );
+    let seen: Value = serde_json::from_str(out.trim()).expect("the recorded calls");
+    assert_eq!(
+        seen,
+        json!({
+            "config": "glha.server.path",
+            "id": "glha",
+            "server": {"command": "glhac", "args": ["lsp"], "transport": 0},
+            "selector": [{"language": "glha"}],
+            "started": true,
+            "stopped": true,
+            "subscriptions": 1,
+        })
+    );
+    // The language client adds `--stdio` for the stdio transport.
+    let mut c = Client::start();
+    c.initialize();
+    assert_eq!(c.finish(), 0);
+}
