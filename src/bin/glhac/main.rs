@@ -10,6 +10,7 @@ mod fmt;
 mod lsp;
 mod man;
 mod output;
+mod specs;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
