@@ -28,6 +28,7 @@ pub mod manifest;
 pub mod pcs;
 pub mod shell;
 pub mod sysctl;
+mod template;
 
 pub use crm::crm_unrepresentable;
 pub use ini::ini_unrepresentable;
