@@ -35,6 +35,9 @@ fn examples(root: &camino::Utf8Path) {
         .filter(|p| p.extension() == Some("glha"))
         .collect();
     specs.sort();
+    let large = root.join("benches/specs/aa-32-nodes-16-vips.glha");
+    specs.push(large.clone());
+    let mut medians = Vec::new();
     for spec in &specs {
         let runs: Vec<Duration> = (0..200)
             .map(|_| {
@@ -44,12 +47,20 @@ fn examples(root: &camino::Utf8Path) {
                 t.elapsed()
             })
             .collect();
+        let m = median(runs);
         println!(
             "compile {:<28} median {:>8.3} ms (200 runs)",
             spec.file_name().unwrap(),
-            median(runs).as_secs_f64() * 1e3
+            m.as_secs_f64() * 1e3
         );
+        medians.push((spec.clone(), m));
     }
+    let of = |p: &camino::Utf8Path| medians.iter().find(|(s, _)| s == p).unwrap().1;
+    let ratio = of(&large).as_secs_f64() / of(&root.join("examples/seed.glha")).as_secs_f64();
+    println!(
+        "compile 32 nodes, 16 VIPs (active/active) / seed = {ratio:.2} <= 3: {}",
+        pass(ratio <= 3.0)
+    );
     // The process end to end, as an operator runs it.
     let exe = root.join("target/release/glhac");
     if exe.exists() {
