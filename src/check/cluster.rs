@@ -64,8 +64,11 @@ pub(crate) fn name_of(
 
 /// Reports the second and later blocks with the same name.
 pub(crate) fn no_duplicate_names(kind: &str, names: &[Text], diags: &mut Diagnostics) {
-    for (i, n) in names.iter().enumerate() {
-        if let Some(first) = names[..i].iter().find(|o| o.value == n.value) {
+    // A map of first declarations: a spec may declare very many.
+    let mut firsts: std::collections::HashMap<&str, &Text> = Default::default();
+    for n in names {
+        let first = *firsts.entry(&n.value).or_insert(n);
+        if !std::ptr::eq(first, n) {
             diags.push(
                 Diagnostic::error(
                     &codes::DUPLICATE,
@@ -240,8 +243,10 @@ pub(crate) fn cluster(
         &nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>(),
         diags,
     );
-    for (i, n) in nodes.iter().enumerate() {
-        if let Some(o) = nodes[..i].iter().find(|o| o.address == n.address) {
+    let mut by_address: std::collections::HashMap<IpAddr, &Node> = Default::default();
+    for n in &nodes {
+        let o = *by_address.entry(n.address).or_insert(n);
+        if !std::ptr::eq(o, n) {
             diags.push(
                 Diagnostic::error(
                     &codes::DUPLICATE,

@@ -37,11 +37,14 @@ pub(crate) struct Scope {
 }
 
 impl Scope {
-    fn lookup(
+    /// Resolves `kind.NAME` against the declared `names` (in order); the
+    /// list is only collected to say what is declared when the name is
+    /// not, so a reference costs no allocation.
+    fn lookup<'s>(
         &self,
         v: &Value,
         kind: &str,
-        names: Vec<&str>,
+        names: impl Iterator<Item = &'s str> + Clone,
         diags: &mut Diagnostics,
     ) -> Option<usize> {
         let ValueKind::Ref(parts) = &v.kind else {
@@ -68,9 +71,10 @@ impl Scope {
             return None;
         }
         let name = &parts[1];
-        if let Some(i) = names.iter().position(|n| *n == name.name) {
+        if let Some(i) = names.clone().position(|n| n == name.name) {
             return Some(i);
         }
+        let names: Vec<&str> = names.collect();
         if self.broken.contains(&format!("{kind}.{}", name.name)) || self.incomplete.contains(&kind)
         {
             return None;
@@ -104,7 +108,7 @@ impl Scope {
         self.lookup(
             v,
             "vip",
-            self.vips.iter().map(|x| x.name.value.as_str()).collect(),
+            self.vips.iter().map(|x| x.name.value.as_str()),
             diags,
         )
     }
@@ -114,7 +118,7 @@ impl Scope {
         self.lookup(
             v,
             "node",
-            self.nodes.iter().map(|x| x.name.value.as_str()).collect(),
+            self.nodes.iter().map(|x| x.name.value.as_str()),
             diags,
         )
     }
