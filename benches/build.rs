@@ -115,6 +115,23 @@ fn many_blocks(seed: &str, size: usize) -> String {
     text
 }
 
+/// The seed followed by VIPs (each one a name to look up, an id to check
+/// and a primitive) up to `size` bytes: many declarations.
+fn many_vips(seed: &str, size: usize) -> String {
+    let mut text = seed.to_string();
+    let mut i: usize = 0;
+    while text.len() < size {
+        text.push_str(&format!(
+            "vip v{i} {{ address = 172.{}.{}.{}/12  nic = \"eth1\" }}\n",
+            16 + ((i >> 16) & 15),
+            (i >> 8) & 255,
+            i & 255
+        ));
+        i += 1;
+    }
+    text
+}
+
 fn ns_per_byte(d: Duration, bytes: usize) -> f64 {
     d.as_nanos() as f64 / bytes as f64
 }
@@ -159,9 +176,10 @@ fn big_specs(root: &camino::Utf8Path) {
     let exe = root.join("target/release/glhac");
     let have_rss = exe.exists() && std::path::Path::new("/usr/bin/time").exists();
     let dir = tempfile::tempdir().unwrap();
-    let shapes: [(&str, Generator); 2] = [
+    let shapes: [(&str, Generator); 3] = [
         ("one long string", long_string),
         ("many small blocks", many_blocks),
+        ("many VIPs", many_vips),
     ];
     for (shape, make) in shapes {
         let mut check_cost = Vec::new();

@@ -136,6 +136,16 @@ def many_blocks(seed, size):
     return "".join(parts)
 
 
+def many_vips(seed, size):
+    parts, n, i = [seed], len(seed), 0
+    while n < size:
+        line = f'vip v{i} {{ address = 172.{16 + ((i >> 16) & 15)}.{(i >> 8) & 255}.{i & 255}/12  nic = "eth1" }}\n'
+        parts.append(line)
+        n += len(line)
+        i += 1
+    return "".join(parts)
+
+
 def peak_rss(argv):
     """Peak resident memory of argv in bytes, as GNU time reports it, or
     None without /usr/bin/time. (A child forked from this script would
@@ -159,7 +169,12 @@ def big_specs(glhac, work):
     with open(SEED) as f:
         seed = f.read()
     floor = statistics.median(run([glhac, "--version"])[0] for _ in range(20))
-    for shape, make in [("one long string", long_string), ("many small blocks", many_blocks)]:
+    shapes = [
+        ("one long string", long_string),
+        ("many small blocks", many_blocks),
+        ("many VIPs", many_vips),
+    ]
+    for shape, make in shapes:
         per_byte = {}
         for mb in (1, 5, 10):
             path = os.path.join(work, f"big-{mb}.glha")
