@@ -55,6 +55,35 @@ fn examples(root: &camino::Utf8Path) {
         );
         medians.push((spec.clone(), m));
     }
+    // What `glhac lsp` does on every change: check the text, parse it for
+    // the editor features.
+    for spec in specs
+        .iter()
+        .filter(|s| s.starts_with(root.join("examples")))
+    {
+        let text = std::fs::read_to_string(spec).unwrap();
+        let runs: Vec<Duration> = (0..200)
+            .map(|_| {
+                let t = Instant::now();
+                let c = glha::check_text(
+                    spec.as_str(),
+                    Some(spec),
+                    text.clone(),
+                    &glha::Options::default(),
+                );
+                let a = glha::ide::Analysis::new(text.clone());
+                assert!(!c.diagnostics.has_errors() && !a.text().is_empty());
+                t.elapsed()
+            })
+            .collect();
+        let m = median(runs);
+        println!(
+            "re-check {:<27} median {:>8.3} ms <= 5 ms (the language server's work per change): {}",
+            spec.file_name().unwrap(),
+            m.as_secs_f64() * 1e3,
+            pass(m <= Duration::from_millis(5))
+        );
+    }
     let of = |p: &camino::Utf8Path| medians.iter().find(|(s, _)| s == p).unwrap().1;
     let ratio = of(&large).as_secs_f64() / of(&root.join("examples/seed.glha")).as_secs_f64();
     println!(

@@ -450,6 +450,9 @@ fn exit_without_shutdown_is_status_1() {
     assert_eq!(status.code(), Some(1));
 }
 
+/// The requests sent with each document of the corpus.
+const REQUESTS: i64 = 4;
+
 /// Every text of the corpus: the case files, the examples, and every
 /// prefix and one-character deletion of each example.
 fn corpus() -> Vec<String> {
@@ -476,9 +479,10 @@ fn corpus() -> Vec<String> {
 }
 
 /// The server survives every text of the corpus: each change is checked
-/// (one publishDiagnostics per version), and a completion and a hover at
-/// the place of the edit get an answer that is no error. One server takes
-/// them all, the requests pipelined.
+/// (one publishDiagnostics per version), and a completion, a hover, a
+/// definition and a references request at the place of the edit get an
+/// answer that is no error. One server takes them all, the requests
+/// pipelined.
 #[test]
 fn replays_the_corpus_without_failing() {
     let docs = corpus();
@@ -503,17 +507,27 @@ fn replays_the_corpus_without_failing() {
                 .count();
             let position = json!({"line": line, "character": character});
             let doc = json!({"uri": URI});
+            let id = |k: i64| REQUESTS * version + k;
             let out = [
                 frame(json!({"jsonrpc": "2.0", "method": "textDocument/didChange",
                     "params": {"textDocument": {"uri": URI, "version": version},
                                "contentChanges": [{"text": text}]}})),
                 frame(
-                    json!({"jsonrpc": "2.0", "id": 2 * version, "method": "textDocument/completion",
+                    json!({"jsonrpc": "2.0", "id": id(0), "method": "textDocument/completion",
                     "params": {"textDocument": doc, "position": position}}),
                 ),
                 frame(
-                    json!({"jsonrpc": "2.0", "id": 2 * version + 1, "method": "textDocument/hover",
+                    json!({"jsonrpc": "2.0", "id": id(1), "method": "textDocument/hover",
                     "params": {"textDocument": doc, "position": position}}),
+                ),
+                frame(
+                    json!({"jsonrpc": "2.0", "id": id(2), "method": "textDocument/definition",
+                    "params": {"textDocument": doc, "position": position}}),
+                ),
+                frame(
+                    json!({"jsonrpc": "2.0", "id": id(3), "method": "textDocument/references",
+                    "params": {"textDocument": doc, "position": position,
+                               "context": {"includeDeclaration": true}}}),
                 ),
             ]
             .concat();
@@ -523,7 +537,7 @@ fn replays_the_corpus_without_failing() {
         stdin
     });
     let (mut published, mut answered) = (0, 0);
-    while published < total || answered < 2 * total {
+    while published < total || answered < REQUESTS as usize * total {
         let m = c.next();
         match m["method"].as_str() {
             Some("textDocument/publishDiagnostics") => {
@@ -539,7 +553,7 @@ fn replays_the_corpus_without_failing() {
     }
     c.stdin = Some(writer.join().unwrap());
     eprintln!(
-        "replayed {total} documents (a check, a completion and a hover each) in {:.1} s",
+        "replayed {total} documents (a check and {REQUESTS} requests each) in {:.1} s",
         start.elapsed().as_secs_f64()
     );
     assert_eq!(c.finish(), 0);
