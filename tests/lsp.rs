@@ -651,3 +651,49 @@ console.log(JSON.stringify(seen));
     c.initialize();
     assert_eq!(c.finish(), 0);
 }
+
+/// A document on disk imports `./NAME` from its own directory; a problem
+/// in the module is shown at the `import` that loads it, with its place.
+#[test]
+fn diagnostics_of_a_local_module_point_at_its_import() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("site.glha"),
+        "# a site module\nvip stray { address = 10.0.0.99/24 }\n",
+    )
+    .unwrap();
+    let spec = dir.path().join("my spec.glha");
+    let text = format!("release \"2024.1\"\nimport \"./site\"\n{}", &BROKEN[17..]);
+    let uri = format!("file://{}", spec.to_str().unwrap().replace(' ', "%20"));
+    let mut c = Client::start();
+    c.initialize();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "glha", "version": 1, "text": text}}),
+    );
+    let p = c.notification("textDocument/publishDiagnostics")["params"].clone();
+    let stray = p["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("not allowed in a module")
+        })
+        .unwrap_or_else(|| panic!("no diagnostic of the module: {p}"))
+        .clone();
+    assert_eq!(stray["code"], "E0005");
+    assert_eq!(stray["range"]["start"], json!({"line": 1, "character": 0}));
+    // Named as the import resolved it, as `glhac check` names it.
+    let site = format!("{}/./site.glha", dir.path().display());
+    assert!(
+        stray["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{site}:2:1: ")),
+        "{stray}"
+    );
+    assert_eq!(c.finish(), 0);
+}
