@@ -107,6 +107,8 @@ struct Host {
     node: Option<String>,
     /// Secret id -> the value the host holds.
     values: BTreeMap<String, String>,
+    /// The example's plan.
+    plan: Plan,
 }
 
 impl Host {
@@ -332,6 +334,7 @@ fn lay_out(example: &Utf8Path) -> Host {
         dir,
         node,
         values,
+        plan,
     }
 }
 
@@ -416,6 +419,65 @@ fn round_trip(name: &str, h: &Host, cib: &str) {
     }
 }
 
+/// The bundle of `plan` with the host's secret values written in, without
+/// MANIFEST.json and APPLY.md (they name the spec's hash and its secrets'
+/// variables, which an imported spec names from their place) and without
+/// comment lines (a waiver's reason is the operator's words).
+fn bundle_of(plan: &Plan, values: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let opts = EmitOptions {
+        secrets: SecretMode::Embed(values.clone()),
+        ..Default::default()
+    };
+    glha::emit::emit(plan, &opts, "import")
+        .unwrap()
+        .files
+        .into_iter()
+        .filter(|(p, _)| !matches!(p.as_str(), "MANIFEST.json" | "APPLY.md"))
+        .map(|(p, f)| {
+            let body: Vec<&str> = f
+                .contents
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .collect();
+            (p.to_string(), body.join("\n"))
+        })
+        .collect()
+}
+
+/// The imported spec builds the example's bundle: every file the same but
+/// for comments, glance-swift.conf included (which `glhac diff` does not
+/// read).
+fn same_bundle(name: &str, h: &Host, imported: &Utf8Path) {
+    let plan = glha::compile_file(imported, &glha::Options::default())
+        .unwrap()
+        .plan
+        .expect("the imported spec compiles");
+    let original = bundle_of(&h.plan, &h.values);
+    let again = bundle_of(&plan, &h.values);
+    assert_eq!(
+        original.keys().collect::<Vec<_>>(),
+        again.keys().collect::<Vec<_>>(),
+        "{name}: the imported spec builds other files"
+    );
+    for (path, body) in &original {
+        let other = &again[path];
+        if body != other {
+            let first = body
+                .lines()
+                .zip(other.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(body.lines().count().min(other.lines().count()));
+            let at = |t: &str| t.lines().nth(first).unwrap_or("(end)").to_string();
+            panic!(
+                "{name}: {path} differs at line {}: {:?} (example) vs {:?} (imported)",
+                first + 1,
+                at(body),
+                at(other)
+            );
+        }
+    }
+}
+
 #[test]
 fn every_example_round_trips() {
     if !tools() {
@@ -426,6 +488,7 @@ fn every_example_round_trips() {
         let name = example.file_stem().unwrap().to_string();
         let h = lay_out(&example);
         round_trip(&name, &h, "cib.xml");
+        same_bundle(&name, &h, &h.dir.join("imported-cib.xml.glha"));
         round_trip(&name, &h, "cib.crm");
         done.push(name);
     }
@@ -815,4 +878,109 @@ fn unreadable_input_is_named_by_file_and_line_and_nothing_is_written() {
             "{what}"
         );
     }
+}
+
+/// glance-api.conf of a Swift store, and its glance-swift.conf.
+const SWIFT_GLANCE: &str = "[glance_store]\nstores = swift\ndefault_store = swift\nswift_store_config_file = /etc/glance/glance-swift.conf\ndefault_swift_reference = images\n";
+
+#[test]
+fn a_swift_stores_credentials_are_read_as_glance_store_reads_them() {
+    let glance = format!("{SMALL_GLANCE}{SWIFT_GLANCE}");
+    // configparser's dialect: [DEFAULT] as every section's fallback, `%%`,
+    // a `%(name)s` reference, quotes, upper-case option names.
+    let swift = "[DEFAULT]\nauth_address = http://%(vip)s:5000/v3\nvip = 10.0.0.11\n\n[images]\nUSER = service:glance\nkey = \"s3cr%%t\"\nuser_domain_id = default\nproject_domain_name = Default\napplication_credential_secret = app-s3cr\n";
+    let (_tmp, dir) = small_host(&glance, GROUP, "", "");
+    let conf = dir.join("root/etc/glance/glance-swift.conf");
+    write(&conf, swift);
+    let args = [
+        "import",
+        "--root",
+        "root",
+        "--cib",
+        "cib.xml",
+        "--release",
+        "zed",
+        "-o",
+        "out.glha",
+        "--format",
+        "json",
+    ];
+    let o = glhac(&args, &dir, &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let spec = std::fs::read_to_string(dir.join("out.glha")).unwrap();
+    let report: Json = serde_json::from_slice(&o.stdout).unwrap();
+    let flat: String = spec
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for line in [
+        "user = \"glance\"",
+        "project = \"service\"",
+        "password = secret env \"GLANCE_SWIFT_PASSWORD\"",
+        "auth_url = \"http://10.0.0.11:5000/v3\"",
+    ] {
+        assert!(flat.contains(line), "{line} not in:\n{spec}");
+    }
+    assert!(!spec.contains("user_domain"), "{spec}");
+    let secret = report["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "GLANCE_SWIFT_PASSWORD")
+        .unwrap();
+    assert_eq!(
+        secret["found"],
+        "/etc/glance/glance-swift.conf:7 [images] key"
+    );
+    // An application credential is read by glance_store, not written by
+    // glha: a comment and a note, its value nowhere.
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains(
+            "glance-swift.conf:10 [images] application_credential_secret (value not shown)"
+        ),
+        "{notes}"
+    );
+    assert!(spec.contains("# Not imported: /etc/glance/glance-swift.conf:10"));
+    // The import's own check reads glance-swift.conf, which diff does not:
+    // Zed's glance_store needs `auth_version = 3`, which the host lacks,
+    // and glha names the user's domain where the host gives its id.
+    let changes: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changes
+            .iter()
+            .filter(|c| c.starts_with("/etc/glance/glance-swift.conf"))
+            .collect::<Vec<_>>(),
+        [
+            &"/etc/glance/glance-swift.conf [images] auth_version: add",
+            &"/etc/glance/glance-swift.conf [images] user_domain_name: add"
+        ],
+        "{changes:#?}"
+    );
+    for v in ["s3cr", "app-s3cr"] {
+        assert!(!spec.contains(v) && !text(&o).contains(v), "{v}");
+    }
+    // A `%` configparser refuses: exit 2 with the file and line.
+    write(&conf, &swift.replace("s3cr%%t", "s3cr%t"));
+    write(&dir.join("out.glha"), "# the operator's own\n");
+    let o = glhac(&args, &dir, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "etc/glance/glance-swift.conf:7: [images] key: a `%` must be followed by `%` or `(`"
+        ),
+        "{}",
+        text(&o)
+    );
+    assert!(!text(&o).contains("s3cr"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.glha")).unwrap(),
+        "# the operator's own\n"
+    );
 }

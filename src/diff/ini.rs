@@ -128,6 +128,12 @@ fn norm_key(k: &str) -> String {
 /// The value of a key line and its continuation lines, as oslo reads it
 /// before substitution: whitespace and one pair of matching quotes stripped.
 pub(crate) fn live_value(lines: &[Line], at: usize) -> String {
+    unquote(&raw_value(lines, at))
+}
+
+/// The value of a key line and its continuation lines (joined by `\n`),
+/// whitespace stripped, quotes kept: what every ini dialect starts from.
+pub(crate) fn raw_value(lines: &[Line], at: usize) -> String {
     let Kind::Key { value_start, .. } = lines[at].kind else {
         return String::new();
     };
@@ -141,7 +147,7 @@ pub(crate) fn live_value(lines: &[Line], at: usize) -> String {
             _ => break,
         }
     }
-    unquote(v.trim())
+    v.trim().to_string()
 }
 
 fn unquote(v: &str) -> String {

@@ -1,5 +1,6 @@
-//! The live ini files under the root: glance-api.conf, nova.conf,
-//! cinder.conf (and glance-swift.conf for a Swift store's credentials).
+//! The live ini files under the root that oslo.config reads:
+//! glance-api.conf, nova.conf, cinder.conf (glance-swift.conf is
+//! configparser's: [`super::swift_conf`]).
 //!
 //! A file oslo.config would refuse is refused here too, naming its line
 //! (the import must not guess what a broken file means); a file that is
@@ -11,21 +12,11 @@ use super::ImportError;
 use crate::diff::ini::{self as live, Kind, Line};
 use camino::Utf8Path;
 
-/// Who reads a file, which decides how a value is escaped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reader {
-    /// oslo.config: `$$` is a `$`.
-    Oslo,
-    /// Python's configparser (glance-swift.conf): `%%` is a `%`.
-    ConfigParser,
-}
-
 /// One live ini file.
 pub(crate) struct LiveIni {
     /// Its path on the host (`/etc/glance/glance-api.conf`).
     pub target: String,
     lines: Vec<Line>,
-    reader: Reader,
 }
 
 /// One value of a live file, with its place.
@@ -47,10 +38,7 @@ impl LiveIni {
         let at = *live::entries(&self.lines, section, key).last()?;
         let raw = live::live_value(&self.lines, at);
         Some(Got {
-            value: match self.reader {
-                Reader::Oslo => raw.replace("$$", "$"),
-                Reader::ConfigParser => raw.replace("%%", "%"),
-            },
+            value: raw.replace("$$", "$"),
             section: section.to_string(),
             key: key.to_string(),
             line: at + 1,
@@ -126,21 +114,6 @@ pub(crate) fn read(root: &Utf8Path, target: &str) -> Result<Option<LiveIni>, Imp
     Ok(Some(LiveIni {
         target: target.to_string(),
         lines: live::parse(&text),
-        reader: Reader::Oslo,
-    }))
-}
-
-/// Reads a file Python's configparser reads (glance-swift.conf), if it
-/// exists: leniently, as that parser is not oslo.config's.
-pub(crate) fn read_configparser(
-    root: &Utf8Path,
-    target: &str,
-) -> Result<Option<LiveIni>, ImportError> {
-    let path = crate::diff::under_root(root, target);
-    Ok(crate::diff::read::text_opt(&path)?.map(|text| LiveIni {
-        target: target.to_string(),
-        lines: live::parse(&text),
-        reader: Reader::ConfigParser,
     }))
 }
 

@@ -30,6 +30,7 @@ mod ini;
 mod secrets;
 mod services;
 mod store;
+mod swift_conf;
 mod verify;
 mod write;
 
@@ -208,6 +209,9 @@ pub(crate) struct Ctx<'a> {
     pub keystone: Option<services::KeystoneFacts>,
     pub secrets: secrets::Secrets,
     pub notes: Vec<Note>,
+    /// Input found unreadable while mapping (glance-swift.conf, which
+    /// glance-api.conf names): the import fails, nothing is written.
+    pub fatal: Option<ImportError>,
 }
 
 impl Ctx<'_> {
@@ -279,11 +283,15 @@ pub fn import(inputs: &Inputs) -> Result<Import, ImportError> {
         keystone: None,
         secrets: secrets::Secrets::default(),
         notes: Vec::new(),
+        fatal: None,
     };
     if cx.node.is_none() {
         cx.node = cluster::own_node(&cx);
     }
     let items = compose(&mut cx);
+    if let Some(e) = cx.fatal.take() {
+        return Err(e);
+    }
     let spec = write::render(&items).map_err(ImportError::Bug)?;
     Ok(Import {
         spec,

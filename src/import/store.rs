@@ -86,8 +86,16 @@ fn live<'a>(cx: &mut Ctx, file: &'a LiveIni, out: &mut Vec<Item>) -> Option<Live
         ));
         return None;
     };
+    // One store's name is only its Swift reference's: keep the live one.
+    let name = match kind {
+        StoreType::Swift => file
+            .value("glance_store", "default_swift_reference")
+            .filter(|r| super::cluster::label_ok(r))
+            .unwrap_or_else(|| "images".into()),
+        _ => "images".into(),
+    };
     Some(Live {
-        name: "images".into(),
+        name,
         kind,
         section: "glance_store".into(),
         multi: false,
@@ -317,6 +325,24 @@ fn rbd(l: &Live, body: &mut Vec<Item>) {
     }
 }
 
+/// The options of a glance-swift.conf reference that glance_store reads
+/// (glance_store's swift/utils.py), and what the spec's swift store says
+/// of each: `Some(attribute)`, or `None` for what glha writes itself.
+const SWIFT_READ: &[(&str, Option<&str>)] = &[
+    ("auth_address", Some("auth_url")),
+    ("user", Some("user")),
+    ("key", Some("password")),
+    ("user_domain_name", Some("user_domain")),
+    ("project_domain_name", Some("project_domain")),
+    ("auth_version", None),
+    ("user_domain_id", None),
+    ("project_domain_id", None),
+    ("project_name", None),
+    ("project_id", None),
+    ("application_credential_id", None),
+    ("application_credential_secret", None),
+];
+
 /// A swift store: its options, and its credentials from glance-swift.conf.
 fn swift(cx: &mut Ctx, l: &Live, body: &mut Vec<Item>, out: &mut Vec<Item>) {
     if let Some(c) = l.get("swift_store_container").filter(|c| c != "glance") {
@@ -336,18 +362,44 @@ fn swift(cx: &mut Ctx, l: &Live, body: &mut Vec<Item>, out: &mut Vec<Item>) {
     let reference = l
         .get("default_swift_reference")
         .unwrap_or_else(|| "ref1".to_string());
-    let conf = match super::ini::read_configparser(&cx.inputs.root, &conf_path) {
-        Ok(c) => c,
+    if reference != l.name {
+        out.push(cx.not_expressed("store", format!("the Swift reference `{reference}` of store {}: glha names the reference after the store", l.name)));
+    }
+    let conf = match super::swift_conf::read(&cx.inputs.root, &conf_path) {
+        Ok(c) => c.filter(|c| c.has_section(&reference)),
         Err(e) => {
-            out.push(cx.not_expressed("store", format!("{conf_path}: {e}")));
-            None
+            cx.fatal.get_or_insert(e);
+            return;
         }
     };
     let Some(conf) = conf else {
-        out.push(cx.not_expressed("store", format!("no {conf_path} under the root: the Swift user, project and password are unknown; write them")));
+        out.push(cx.not_expressed("store", format!("no [{reference}] in {conf_path} under the root: the Swift user, project and password are unknown; write them")));
         return;
     };
-    let get = |k: &str| conf.get(&reference, k);
+    swift_credentials(cx, l, &conf, &reference, body);
+    // What glance_store reads there and the spec does not say; options it
+    // does not read (names other values refer to) are left alone.
+    for key in conf.keys(&reference) {
+        let unmapped = SWIFT_READ.iter().any(|(k, s)| *k == key && s.is_none());
+        if let Some(note) = unmapped
+            .then(|| swift_unmapped(&conf, &reference, &key))
+            .flatten()
+        {
+            out.push(cx.not_expressed("store", note));
+        }
+    }
+}
+
+/// The user, project, password, domains and Keystone URL of a swift
+/// store, from its reference in glance-swift.conf.
+fn swift_credentials(
+    cx: &mut Ctx,
+    l: &Live,
+    conf: &super::swift_conf::SwiftConf,
+    reference: &str,
+    body: &mut Vec<Item>,
+) {
+    let get = |k: &str| conf.get(reference, k);
     let (project, user) = get("user")
         .and_then(|u| {
             u.value
@@ -358,11 +410,10 @@ fn swift(cx: &mut Ctx, l: &Live, body: &mut Vec<Item>, out: &mut Vec<Item>) {
     body.push(Item::attr("user", Val::str(user)));
     body.push(Item::attr("project", Val::str(project)));
     let key = get("key");
-    let found = key
-        .as_ref()
-        .map_or(format!("{conf_path} [{reference}] key (not set)"), |k| {
-            conf.at(k)
-        });
+    let found = key.as_ref().map_or(
+        format!("{} [{reference}] key (not set)", conf.target),
+        |k| conf.at(k),
+    );
     let env = cx.secrets.add(
         &format!("store.{}.password", l.name),
         &["glance", "swift", "password"],
@@ -387,6 +438,35 @@ fn swift(cx: &mut Ctx, l: &Live, body: &mut Vec<Item>, out: &mut Vec<Item>) {
         if default.as_deref() != Some(base(&a).as_str()) {
             body.push(Item::attr("auth_url", Val::str(a)));
         }
+    }
+}
+
+/// What a note says of an option glance_store reads that the spec does
+/// not set, or `None` when glha writes the same: `auth_version = 3`, a
+/// domain given by the id `default` beside glha's name `Default`. Never
+/// the value of a secret.
+fn swift_unmapped(
+    conf: &super::swift_conf::SwiftConf,
+    reference: &str,
+    key: &str,
+) -> Option<String> {
+    let g = conf.get(reference, key)?;
+    let at = conf.at(&g);
+    match key {
+        "auth_version" if g.value == "3" => None,
+        "auth_version" => Some(format!("{at} = {}: glha uses Keystone v3", g.value)),
+        "user_domain_id" | "project_domain_id" => {
+            let name = key.replace("_id", "_name");
+            let same = g.value == "default" && conf.get(reference, &name).is_none();
+            (!same).then(|| format!("{at}: glha names the domain (user_domain, project_domain); write the name of domain id {}", g.value))
+        }
+        _ if crate::secret::is_sensitive_name(key) => Some(format!(
+            "{at} (value not shown): glha's swift store logs in with a user and password"
+        )),
+        _ => Some(format!(
+            "{at} = {}: glha's swift store logs in with a user and password",
+            g.value
+        )),
     }
 }
 
