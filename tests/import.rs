@@ -966,6 +966,16 @@ fn a_swift_stores_credentials_are_read_as_glance_store_reads_them() {
     for v in ["s3cr", "app-s3cr"] {
         assert!(!spec.contains(v) && !text(&o).contains(v), "{v}");
     }
+    // A user glance_store cannot split into project and user: a note.
+    write(&conf, &swift.replace("service:glance", "glance"));
+    let o = glhac(&args, &dir, &[]);
+    let report: Json = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("glance-swift.conf:6 [images] user is not PROJECT:USER"),
+        "{report:#}"
+    );
     // A `%` configparser refuses: exit 2 with the file and line.
     write(&conf, &swift.replace("s3cr%%t", "s3cr%t"));
     write(&dir.join("out.glha"), "# the operator's own\n");

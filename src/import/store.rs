@@ -376,7 +376,7 @@ fn swift(cx: &mut Ctx, l: &Live, body: &mut Vec<Item>, out: &mut Vec<Item>) {
         out.push(cx.not_expressed("store", format!("no [{reference}] in {conf_path} under the root: the Swift user, project and password are unknown; write them")));
         return;
     };
-    swift_credentials(cx, l, &conf, &reference, body);
+    swift_credentials(cx, l, &conf, &reference, body, out);
     // What glance_store reads there and the spec does not say; options it
     // does not read (names other values refer to) are left alone.
     for key in conf.keys(&reference) {
@@ -398,15 +398,35 @@ fn swift_credentials(
     conf: &super::swift_conf::SwiftConf,
     reference: &str,
     body: &mut Vec<Item>,
+    out: &mut Vec<Item>,
 ) {
     let get = |k: &str| conf.get(reference, k);
-    let (project, user) = get("user")
-        .and_then(|u| {
-            u.value
-                .split_once(':')
-                .map(|(p, u)| (p.to_string(), u.to_string()))
-        })
-        .unwrap_or_default();
+    // glance_store splits `user` at its one `:` into project and user.
+    let split = get("user").map(|u| {
+        let parts = u.value.split(':').count();
+        let pair = u.value.split_once(':').filter(|_| parts == 2);
+        (
+            conf.at(&u),
+            pair.map(|(p, u)| (p.to_string(), u.to_string())),
+        )
+    });
+    let (project, user) = match split {
+        Some((_, Some(pair))) => pair,
+        Some((at, None)) => {
+            out.push(cx.not_expressed("store", format!("{at} is not PROJECT:USER, which glance_store needs; write the store's user and project")));
+            Default::default()
+        }
+        None => {
+            out.push(cx.not_expressed(
+                "store",
+                format!(
+                    "no user in [{reference}] of {}; write the store's user and project",
+                    conf.target
+                ),
+            ));
+            Default::default()
+        }
+    };
     body.push(Item::attr("user", Val::str(user)));
     body.push(Item::attr("project", Val::str(project)));
     let key = get("key");
