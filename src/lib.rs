@@ -18,8 +18,9 @@
 //!    all or nothing; [`tools`] runs the external programs this needs.
 //!
 //! Beside the pipeline, [`fmt`] lays `.glha` text out canonically, comments
-//! kept (`glhac fmt`), and [`xml`] reads and writes the CIB's XML (bounded,
-//! for live input).
+//! kept (`glhac fmt`), [`import`] runs the pipeline in reverse (live state
+//! to a spec, `glhac import`), and [`xml`] reads and writes the CIB's XML
+//! (bounded, for live input).
 //!
 //! The library never prints: it returns values and [`diagnostic`]s. The one
 //! exception is [`build`], the edge for Cargo build scripts, which prints
@@ -39,6 +40,7 @@ pub mod embedded;
 pub mod emit;
 pub mod fmt;
 pub mod ide;
+pub mod import;
 pub mod model;
 pub mod plan;
 pub mod release;

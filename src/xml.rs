@@ -210,11 +210,40 @@ pub fn escape(s: &str) -> String {
 
 /// Parses a document and returns its root element.
 pub fn parse(text: &str) -> Result<Elem, String> {
+    parse_located(text).map_err(|e| e.message)
+}
+
+/// Why a document could not be read, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// The byte offset of the construct that could not be read (its `<`),
+    /// or of the end of the text for what is missing there.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ParseError {
+    /// The 1-based line of [`ParseError::offset`] in `text`.
+    pub fn line(&self, text: &str) -> usize {
+        let end = self.offset.min(text.len());
+        text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+}
+
+/// [`parse`], with the place of the error: for messages that name the
+/// line of a live file.
+pub fn parse_located(text: &str) -> Result<Elem, ParseError> {
+    let at = |offset: usize| move |message: String| ParseError { offset, message };
     if text.len() > MAX_BYTES {
-        return Err(format!(
+        return Err(at(0)(format!(
             "the document is {} bytes; glha reads at most {MAX_BYTES}",
             text.len()
-        ));
+        )));
     }
     let b = text.as_bytes();
     let mut i = 0;
@@ -225,9 +254,13 @@ pub fn parse(text: &str) -> Result<Elem, String> {
             i += 1;
             continue;
         }
+        let here = at(i);
+        let missing = |what: &str| here(what.to_string());
         let rest = &text[i..];
         if let Some(body) = rest.strip_prefix("<!--") {
-            let end = body.find("-->").ok_or("unterminated comment")?;
+            let end = body
+                .find("-->")
+                .ok_or_else(|| missing("unterminated comment"))?;
             // Outside the root element, a comment belongs to no element.
             if let Some(parent) = stack.last_mut() {
                 parent.children.push(Elem::comment(&body[..end]));
@@ -236,39 +269,49 @@ pub fn parse(text: &str) -> Result<Elem, String> {
         } else if rest.starts_with("<?") {
             i += rest
                 .find("?>")
-                .ok_or("unterminated processing instruction")?
+                .ok_or_else(|| missing("unterminated processing instruction"))?
                 + 2;
         } else if rest.starts_with("<![CDATA[") {
-            i += rest.find("]]>").ok_or("unterminated CDATA")? + 3;
+            i += rest
+                .find("]]>")
+                .ok_or_else(|| missing("unterminated CDATA"))?
+                + 3;
         } else if rest.starts_with("<!") {
-            i += rest.find('>').ok_or("unterminated declaration")? + 1;
+            i += rest
+                .find('>')
+                .ok_or_else(|| missing("unterminated declaration"))?
+                + 1;
         } else if let Some(close) = rest.strip_prefix("</") {
-            let end = close.find('>').ok_or("unterminated end tag")?;
+            let end = close
+                .find('>')
+                .ok_or_else(|| missing("unterminated end tag"))?;
             let name = close[..end].trim();
-            let elem = stack.pop().ok_or_else(|| format!("unexpected </{name}>"))?;
+            let elem = stack
+                .pop()
+                .ok_or_else(|| here(format!("unexpected </{name}>")))?;
             if elem.name != name {
-                return Err(format!("</{name}> closes <{}>", elem.name));
+                return Err(here(format!("</{name}> closes <{}>", elem.name)));
             }
             i += 2 + end + 1;
-            attach(&mut stack, &mut root, elem)?;
+            attach(&mut stack, &mut root, elem).map_err(here)?;
         } else {
-            let (elem, len, selfclosing) = start_tag(&rest[1..])?;
+            let (elem, len, selfclosing) = start_tag(&rest[1..]).map_err(here)?;
             i += 1 + len;
             if selfclosing {
-                attach(&mut stack, &mut root, elem)?;
+                attach(&mut stack, &mut root, elem).map_err(here)?;
             } else if stack.len() >= MAX_DEPTH {
-                return Err(format!(
+                return Err(here(format!(
                     "elements are nested more than {MAX_DEPTH} deep; a CIB is not"
-                ));
+                )));
             } else {
                 stack.push(elem);
             }
         }
     }
     if let Some(open) = stack.last() {
-        return Err(format!("<{}> is never closed", open.name));
+        return Err(at(text.len())(format!("<{}> is never closed", open.name)));
     }
-    root.ok_or_else(|| "no element".to_string())
+    root.ok_or_else(|| at(text.len())("no element".to_string()))
 }
 
 fn attach(stack: &mut [Elem], root: &mut Option<Elem>, elem: Elem) -> Result<(), String> {
@@ -446,5 +489,21 @@ mod tests {
         let back = parse(&text).unwrap();
         assert_eq!(back.attr("value"), Some(v));
         assert_eq!(back, e);
+    }
+
+    #[test]
+    fn an_error_says_where() {
+        let text = "<cib>\n  <a>\n  </b>\n</cib>\n";
+        let e = parse_located(text).unwrap_err();
+        assert_eq!((e.line(text), e.message.as_str()), (3, "</b> closes <a>"));
+        let text = "<cib>\n<a x=1/>\n</cib>";
+        assert_eq!(parse_located(text).unwrap_err().line(text), 2);
+        let text = "<cib>\n<a>\n";
+        let e = parse_located(text).unwrap_err();
+        assert_eq!(
+            (e.line(text), e.message.as_str()),
+            (3, "<a> is never closed")
+        );
+        assert_eq!(parse("<cib><a></b></cib>").unwrap_err(), "</b> closes <a>");
     }
 }

@@ -15,28 +15,12 @@
 mod common;
 
 use camino::{Utf8Path, Utf8PathBuf};
+use common::guide::{with_lines, GLANCE as GUIDE_GLANCE, NOVA as GUIDE_NOVA};
 use glha::Release;
 use serde_json::Value as Json;
 use std::process::{Command, Output};
 
 const DATA: &str = "tests/data/openstack-options";
-
-/// The guide's lines in glance-api.conf's `[DEFAULT]`
-/// (docs.openstack.org/ha-guide/storage-ha-image.html).
-const GUIDE_GLANCE: &str = "\
-# We have to use MySQL connection to store data:
-sql_connection = mysql://glance:password@10.0.0.11/glance
-# We bind OpenStack Image API to the VIP:
-bind_host = 10.0.0.11
-# Connect to OpenStack Image registry service:
-registry_host = 10.0.0.11
-# We send notifications to High Available RabbitMQ:
-notifier_strategy = rabbit
-rabbit_host = 10.0.0.11
-";
-
-/// The guide's line in nova.conf's `[glance]`: a bare address.
-const GUIDE_NOVA: &str = "api_servers = 10.0.0.11\n";
 
 fn spec() -> Utf8PathBuf {
     common::root().join("tests/fixtures/stale/guide.glha")
@@ -77,19 +61,6 @@ fn sample(dump: &str) -> String {
             .arg(common::root().join("scripts/gen-sample-conf.py"))
             .arg(common::root().join(DATA).join(dump)),
         &format!("gen-sample-conf.py {dump}"),
-    )
-}
-
-/// `text` with `lines` added at the top of `[section]`.
-fn with_lines(text: &str, section: &str, lines: &str) -> String {
-    let header = format!("[{section}]\n");
-    let at = text
-        .find(&header)
-        .unwrap_or_else(|| panic!("no [{section}] in the sample"));
-    format!(
-        "{}{header}{lines}{}",
-        &text[..at],
-        &text[at + header.len()..]
     )
 }
 

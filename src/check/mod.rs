@@ -14,6 +14,9 @@ mod services;
 mod store;
 mod values;
 
+/// glance's documented node-local staging and tasks directories (an
+/// import compares a live store's with them).
+pub(crate) use store::{LOCAL_STAGING, LOCAL_TASKS};
 pub use values::unsafe_char;
 
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};

@@ -33,7 +33,7 @@ const SECTIONS: &[&str] = &[
 ];
 
 /// The `listen NAME` section of a haproxy.cfg, as text, if present.
-fn section(cfg: &str, name: &str) -> Option<String> {
+pub(crate) fn section(cfg: &str, name: &str) -> Option<String> {
     let mut out: Option<String> = None;
     for line in cfg.lines() {
         let first = line.split_whitespace().next().unwrap_or("");

@@ -75,6 +75,51 @@ pub(crate) fn parse(text: &str) -> Vec<Line> {
     out
 }
 
+/// The first line oslo.config's parser refuses (1-based) and why, in its
+/// own words: a key line with neither `=` nor `:`, an empty key, an
+/// indented line with no key before it, a section header without its `]`
+/// or without a name, a key before any section. [`parse`] reads on past
+/// such lines; a reader that must not guess (`glhac import`) asks here
+/// first.
+pub(crate) fn syntax_error(text: &str) -> Option<(usize, &'static str)> {
+    let (mut in_key, mut in_section) = (false, false);
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.trim_end();
+        let problem = if line.is_empty() {
+            in_key = false;
+            None
+        } else if line.starts_with([' ', '\t']) {
+            (!in_key).then_some("Unexpected continuation line")
+        } else if line.starts_with('[') {
+            in_key = false;
+            in_section = true;
+            if !line.ends_with(']') {
+                Some("Invalid section (must end with ])")
+            } else if line.len() <= 2 {
+                Some("Empty section name")
+            } else {
+                None
+            }
+        } else if line.starts_with(['#', ';']) {
+            in_key = false;
+            None
+        } else {
+            in_key = true;
+            match line.find(['=', ':']) {
+                None => Some("No ':' or '=' found in assignment"),
+                Some(0) => Some("Key cannot be empty"),
+                Some(sep) if line[..sep].trim().is_empty() => Some("Key cannot be empty"),
+                Some(_) if !in_section => Some("Section must be started before assignment"),
+                Some(_) => None,
+            }
+        };
+        if let Some(p) = problem {
+            return Some((i + 1, p));
+        }
+    }
+    None
+}
+
 /// oslo.config treats `-` and `_` in option names alike.
 fn norm_key(k: &str) -> String {
     k.replace('-', "_")
@@ -82,7 +127,13 @@ fn norm_key(k: &str) -> String {
 
 /// The value of a key line and its continuation lines, as oslo reads it
 /// before substitution: whitespace and one pair of matching quotes stripped.
-pub(super) fn live_value(lines: &[Line], at: usize) -> String {
+pub(crate) fn live_value(lines: &[Line], at: usize) -> String {
+    unquote(&raw_value(lines, at))
+}
+
+/// The value of a key line and its continuation lines (joined by `\n`),
+/// whitespace stripped, quotes kept: what every ini dialect starts from.
+pub(crate) fn raw_value(lines: &[Line], at: usize) -> String {
     let Kind::Key { value_start, .. } = lines[at].kind else {
         return String::new();
     };
@@ -96,7 +147,7 @@ pub(super) fn live_value(lines: &[Line], at: usize) -> String {
             _ => break,
         }
     }
-    unquote(v.trim())
+    v.trim().to_string()
 }
 
 fn unquote(v: &str) -> String {
@@ -118,7 +169,7 @@ fn entry_end(lines: &[Line], at: usize) -> usize {
 }
 
 /// Indices of the key lines for `section`/`key`, in file order.
-fn entries(lines: &[Line], section: &str, key: &str) -> Vec<usize> {
+pub(crate) fn entries(lines: &[Line], section: &str, key: &str) -> Vec<usize> {
     let key = norm_key(key);
     lines
         .iter()

@@ -17,15 +17,15 @@
 //! suggests it holds a password.
 
 mod apply;
-mod cib;
+pub(crate) mod cib;
 mod compare;
-mod crm_show;
-mod endpoints;
-mod files;
+pub(crate) mod crm_show;
+pub(crate) mod endpoints;
+pub(crate) mod files;
 mod impact;
-mod ini;
+pub(crate) mod ini;
 mod pacemaker;
-mod read;
+pub(crate) mod read;
 mod render;
 mod saved;
 mod stale;

@@ -81,6 +81,7 @@ impl Serialize for Release {
 }
 
 mod generated;
+pub mod guess;
 mod known;
 pub mod settings;
 pub mod stale;

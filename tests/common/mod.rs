@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod gen;
+pub mod guide;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use std::process::Command;

@@ -7,6 +7,7 @@ mod completions;
 mod diff;
 mod explain;
 mod fmt;
+mod import;
 mod lsp;
 mod man;
 mod output;
@@ -20,6 +21,9 @@ use std::process::ExitCode;
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code: glhac could not run (missing file, unwritable output).
 pub const EXIT_TROUBLE: u8 = 2;
+/// Exit code of `import`: the spec is written but partial (live state
+/// it cannot express is a comment, or it does not reproduce the host).
+pub const EXIT_PARTIAL: u8 = 3;
 
 #[derive(Parser)]
 #[command(
@@ -42,6 +46,8 @@ enum Command {
     Diff(diff::Args),
     /// Apply a plan saved by `diff --save-plan`, all or nothing: the files; the CIB and the catalog on request (exit 0: applied, 2: refused or failed).
     Apply(apply::Args),
+    /// Write a spec from a live host, its CIB and catalog (exit 0: complete, 1: the spec has errors, 2: trouble, nothing written, 3: partial).
+    Import(import::Args),
     /// Format specs in place (exit 0: done, 1: --check found changes or a syntax error, 2: trouble).
     Fmt(fmt::Args),
     /// Explain a diagnostic code.
@@ -85,6 +91,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => explain::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Apply(a) => apply::run(a),
+        Command::Import(a) => import::run(a),
         Command::Fmt(a) => fmt::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),

@@ -18,7 +18,7 @@ pub struct Common {
     pub lib: Vec<Utf8PathBuf>,
 }
 
-fn parse_release(s: &str) -> Result<Release, String> {
+pub fn parse_release(s: &str) -> Result<Release, String> {
     Release::parse(s).ok_or_else(|| {
         format!(
             "unknown release `{s}`; glha knows {}",
