@@ -68,13 +68,17 @@ pub fn files_path(node: Option<&str>, target: &str) -> String {
 /// live keys), except those the plan already lists for removal.
 pub fn stale_removable(plan: &Plan, f: &IniFile) -> Vec<crate::release::stale::Removable> {
     use crate::release::stale::{norm_key, norm_section, removable};
-    let writes = |s: &str, k: &str| {
-        f.settings
-            .iter()
-            .any(|w| norm_section(&w.section) == s && norm_key(&w.key) == k)
-    };
-    let managed =
-        |s: &str| s == "DEFAULT" || f.settings.iter().any(|w| norm_section(&w.section) == s);
+    use std::collections::{HashMap, HashSet};
+    // What the file writes, as oslo.config reads it: section -> keys.
+    let mut written: HashMap<String, HashSet<String>> = HashMap::new();
+    for w in &f.settings {
+        written
+            .entry(norm_section(&w.section))
+            .or_default()
+            .insert(norm_key(&w.key));
+    }
+    let writes = |s: &str, k: &str| written.get(s).is_some_and(|keys| keys.contains(k));
+    let managed = |s: &str| s == "DEFAULT" || written.contains_key(s);
     let told = |s: &Option<String>, k: &str| {
         f.remove
             .iter()
