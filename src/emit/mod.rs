@@ -253,8 +253,9 @@ pub fn emit(
     if opts.backend.pcs() {
         outs.push(pcs::render(plan, &secrets));
     }
+    let mut stale = ini::StaleLines::default();
     for f in &plan.ini {
-        outs.push(ini::render(plan, f, &secrets));
+        outs.push(ini::render(plan, f, &secrets, &mut stale));
     }
     if let Some(conf) = plan.store.as_ref().and_then(|s| s.setup()?.swift.as_ref()) {
         outs.push(swift_conf::render(plan, conf, &secrets));

@@ -476,8 +476,8 @@ struct Candidate {
 
 /// The names [`removable`] considers for `service` in `release` (the
 /// deprecated aliases of every release's data, and the hand table's keys),
-/// each once, sorted, with the stale ones judged: what depends only on the
-/// static data. Judged once per service and release in a process and kept
+/// each once, sorted, with the stale ones judged (those glha could remove
+/// from some file): what depends only on the static data. Judged once per service and release in a process and kept
 /// (a bundle has an ini file per node, each asking again; there are at
 /// most three services times the releases, each a few hundred names).
 fn candidates(service: &str, release: Release) -> Arc<[Candidate]> {
@@ -521,6 +521,12 @@ fn judge_candidates(service: &str, release: Release) -> Arc<[Candidate]> {
                 return None;
             };
             let replacement = replacement(service, release, sec, key, &st.why);
+            // What glha would not remove even from a file that wrote every
+            // setting and managed every section, it removes from none
+            // ([`glha_removes`] only says yes to more of either).
+            if !glha_removes(&replacement, &st.why, &|_, _| true, true) {
+                return None;
+            }
             Some(Candidate {
                 section,
                 key,
