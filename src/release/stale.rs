@@ -592,8 +592,9 @@ mod tests {
     /// the replacements, in DEFAULT only or in every section.
     #[test]
     fn removable_judges_each_name_as_a_live_key() {
+        type Writes<'a> = &'a dyn Fn(&str, &str) -> bool;
         let services = ["glance-api", "nova", "cinder"];
-        let writers: [&dyn Fn(&str, &str) -> bool; 3] = [
+        let writers: [Writes; 3] = [
             &|_, _| false,
             &|s, k| s == "DEFAULT" && k == "transport_url",
             &|s, k| (s, k) == ("database", "connection") || k == "driver",
