@@ -62,34 +62,95 @@ pub fn files_path(node: Option<&str>, target: &str) -> String {
     }
 }
 
+/// What a file writes and lists for removal, as oslo.config reads names:
+/// all that [`stale_removable`] asks of the file besides its service.
+#[derive(PartialEq, Eq)]
+struct Names {
+    service: ServiceKind,
+    /// (section, key) written, sorted for binary search, each once.
+    written: Vec<(String, String)>,
+    /// (section, key) the plan lists for removal.
+    listed: Vec<(String, String)>,
+}
+
+impl Names {
+    fn of(f: &IniFile) -> Names {
+        use crate::release::stale::{norm_key, norm_section};
+        let mut written: Vec<(String, String)> = f
+            .settings
+            .iter()
+            .map(|w| (norm_section(&w.section), norm_key(&w.key)))
+            .collect();
+        written.sort_unstable();
+        written.dedup();
+        let listed = f
+            .remove
+            .iter()
+            .map(|(rs, rk, _)| (norm_section(rs), norm_key(rk)))
+            .collect();
+        Names {
+            service: f.service,
+            written,
+            listed,
+        }
+    }
+}
+
 /// The stale names glha removes from this file's live copy wherever they
 /// appear, by the release's option data and glha's hand table
 /// ([`crate::release::stale::removable`], the rule `glhac diff` applies to
 /// live keys), except those the plan already lists for removal.
 pub fn stale_removable(plan: &Plan, f: &IniFile) -> Vec<crate::release::stale::Removable> {
-    use crate::release::stale::{norm_key, norm_section, removable};
+    removable_from(plan, &Names::of(f))
+}
+
+fn removable_from(plan: &Plan, n: &Names) -> Vec<crate::release::stale::Removable> {
+    let mut sections: Vec<&str> = n.written.iter().map(|(s, _)| s.as_str()).collect();
+    sections.dedup();
     let writes = |s: &str, k: &str| {
-        f.settings
-            .iter()
-            .any(|w| norm_section(&w.section) == s && norm_key(&w.key) == k)
+        n.written
+            .binary_search_by(|(ws, wk)| (ws.as_str(), wk.as_str()).cmp(&(s, k)))
+            .is_ok()
     };
-    let managed =
-        |s: &str| s == "DEFAULT" || f.settings.iter().any(|w| norm_section(&w.section) == s);
+    let managed = |s: &str| s == "DEFAULT" || sections.binary_search(&s).is_ok();
     let told = |s: &Option<String>, k: &str| {
-        f.remove
+        n.listed
             .iter()
-            .any(|(rs, rk, _)| Some(norm_section(rs)) == *s && norm_key(rk) == k)
+            .any(|(ls, lk)| s.as_deref() == Some(ls.as_str()) && lk == k)
     };
-    removable(f.service.name(), plan.release, &writes, &managed)
+    crate::release::stale::removable(n.service.name(), plan.release, &writes, &managed)
         .into_iter()
         .filter(|r| !told(&r.section, &r.key))
         .collect()
 }
 
-/// [`stale_removable`], one comment line each: name, then what replaces it.
-fn stale_names(plan: &Plan, f: &IniFile) -> Vec<String> {
+/// The stale-name comment lines of the files of one bundle rendered so
+/// far, by what each writes and lists: an active/active bundle has a
+/// glance-api.conf per node, all with the same names (only values differ),
+/// and the lines depend on nothing else of the file.
+#[derive(Default)]
+pub(crate) struct StaleLines(Vec<(Names, Vec<String>)>);
+
+impl StaleLines {
+    /// [`stale_removable`], one comment line each: name, then what
+    /// replaces it.
+    fn of(&mut self, plan: &Plan, f: &IniFile) -> &[String] {
+        let names = Names::of(f);
+        let i = match self.0.iter().position(|(n, _)| *n == names) {
+            Some(i) => i,
+            None => {
+                let lines = stale_lines(plan, &names);
+                self.0.push((names, lines));
+                self.0.len() - 1
+            }
+        };
+        &self.0[i].1
+    }
+}
+
+fn stale_lines(plan: &Plan, names: &Names) -> Vec<String> {
     use crate::release::stale::Replacement;
-    stale_removable(plan, f)
+    removable_from(plan, names)
         .into_iter()
         .map(|r| {
             let name = match &r.section {
@@ -109,8 +170,9 @@ fn stale_names(plan: &Plan, f: &IniFile) -> Vec<String> {
         .collect()
 }
 
-/// Renders one ini file.
-pub(crate) fn render(plan: &Plan, f: &IniFile, secrets: &Secrets) -> Out {
+/// Renders one ini file; `stale` holds what the bundle's other ini files
+/// found stale.
+pub(crate) fn render(plan: &Plan, f: &IniFile, secrets: &Secrets, stale: &mut StaleLines) -> Out {
     let mut acc = FileSecrets::default();
     let mut out = String::new();
     push_comment(&mut out, &generated_by(plan));
@@ -146,7 +208,7 @@ pub(crate) fn render(plan: &Plan, f: &IniFile, secrets: &Secrets) -> Out {
             push_comment(&mut out, note);
         }
     }
-    let stale = stale_names(plan, f);
+    let stale = stale.of(plan, f);
     if !f.remove.is_empty() || !stale.is_empty() {
         push_comment(
             &mut out,
@@ -171,14 +233,15 @@ pub(crate) fn render(plan: &Plan, f: &IniFile, secrets: &Secrets) -> Out {
         sections.insert(0, d);
     }
     for section in sections {
-        out.push_str(&format!("\n[{section}]\n"));
+        out.push_str("\n[");
+        out.push_str(section);
+        out.push_str("]\n");
         for s in f.settings.iter().filter(|s| s.section == section) {
             for v in &s.values {
-                out.push_str(&format!(
-                    "{} = {}\n",
-                    s.key,
-                    quote(&secrets.render(v, &mut acc))
-                ));
+                out.push_str(&s.key);
+                out.push_str(" = ");
+                out.push_str(&quote(&secrets.render(v, &mut acc)));
+                out.push('\n');
             }
         }
     }

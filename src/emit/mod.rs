@@ -187,35 +187,41 @@ pub(crate) fn generated_by(plan: &Plan) -> String {
     )
 }
 
-/// Splits free text into comment lines safe for `#` comments in crm, sh and
-/// ini: one output line per input line, control characters dropped, no line
-/// ending in a backslash (crmsh would join the next line to it).
-pub(crate) fn comment_lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|l| {
-            let mut s: String = l
-                .chars()
+/// One line of free text made safe for a `#` comment in crm, sh and ini:
+/// tabs become spaces, other control characters are dropped, trailing
+/// spaces go, and a line ending in a backslash (crmsh would join the next
+/// line to it) gets ` .`. Borrows the common line that needs none of it.
+fn comment_line(l: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let mut s: Cow<str> = if l.chars().any(char::is_control) {
+        Cow::Owned(
+            l.chars()
                 .map(|c| if c == '\t' { ' ' } else { c })
                 .filter(|c| !c.is_control())
-                .collect();
-            while s.ends_with(' ') {
-                s.pop();
-            }
-            if s.ends_with('\\') {
-                s.push_str(" .");
-            }
-            s
-        })
-        .collect()
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(l)
+    };
+    let kept = s.trim_end_matches(' ').len();
+    match &mut s {
+        Cow::Borrowed(b) => *b = &b[..kept],
+        Cow::Owned(o) => o.truncate(kept),
+    }
+    if s.ends_with('\\') {
+        s.to_mut().push_str(" .");
+    }
+    s
 }
 
-/// Appends `# line` for each line of `text` (a bare `#` for an empty one).
+/// Appends `# line` for each line of `text` (each made safe by
+/// [`comment_line`]; a bare `#` for an empty one, or for empty `text`).
 pub(crate) fn push_comment(out: &mut String, text: &str) {
-    let lines = comment_lines(text);
-    if lines.is_empty() {
+    if text.lines().next().is_none() {
         out.push_str("#\n");
     }
-    for l in lines {
+    for l in text.lines() {
+        let l = comment_line(l);
         if l.is_empty() {
             out.push_str("#\n");
         } else {
@@ -247,8 +253,9 @@ pub fn emit(
     if opts.backend.pcs() {
         outs.push(pcs::render(plan, &secrets));
     }
+    let mut stale = ini::StaleLines::default();
     for f in &plan.ini {
-        outs.push(ini::render(plan, f, &secrets));
+        outs.push(ini::render(plan, f, &secrets, &mut stale));
     }
     if let Some(conf) = plan.store.as_ref().and_then(|s| s.setup()?.swift.as_ref()) {
         outs.push(swift_conf::render(plan, conf, &secrets));

@@ -356,3 +356,28 @@ fn embedded_secret_values_cannot_escape_their_context() {
         errors
     );
 }
+
+/// Free text in comments: one `#` line per line, tabs as spaces, control
+/// characters dropped, trailing spaces trimmed (after the dropping), a
+/// final backslash defused, empty text or lines as a bare `#`.
+#[test]
+fn comments_of_free_text() {
+    let cases = [
+        ("", "#\n"),
+        ("plain", "# plain\n"),
+        ("a\n\nb", "# a\n#\n# b\n"),
+        ("tab\there  ", "# tab here\n"),
+        ("bell\u{7} \u{7}", "# bell\n"),
+        ("ends \\", "# ends \\ .\n"),
+        ("ends\\\u{85}", "# ends\\ .\n"),
+        ("crlf\r\nnext", "# crlf\n# next\n"),
+        ("   ", "#\n"),
+        ("\u{1b}[1m", "# [1m\n"),
+        ("ünïcode\u{9f} ok", "# ünïcode ok\n"),
+    ];
+    for (text, want) in cases {
+        let mut out = String::new();
+        push_comment(&mut out, text);
+        assert_eq!(out, want, "{text:?}");
+    }
+}

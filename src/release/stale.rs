@@ -13,6 +13,8 @@
 use super::known::{Detail, Entry, Known, Section, ALIASES, DEPRECATIONS, KNOWN};
 use super::Release;
 use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// A section name as oslo.config reads it: lower-cased, except `DEFAULT`.
 pub fn norm_section(s: &str) -> String {
@@ -238,8 +240,15 @@ pub fn is_auth_plugin_option(section: &str, key: &str) -> bool {
         && AUTH_PLUGIN_OPTIONS.contains(&norm_key(key).as_str())
 }
 
+/// The release of a data set: known.rs writes each by its series name as
+/// [`Release::name`] spells it (a test holds it to that), so an exact
+/// comparison finds it without [`Release::parse`]'s lower-cased copy.
 fn release_of(k: &Known) -> Release {
-    Release::parse(k.release).expect("known.rs names releases glha knows")
+    Release::ALL
+        .iter()
+        .copied()
+        .find(|r| r.name() == k.release)
+        .expect("known.rs names releases glha knows")
 }
 
 /// The option data of `service` for exactly `release`.
@@ -454,6 +463,80 @@ pub struct Removable {
     pub replacement: Replacement,
 }
 
+/// A name [`removable`] considers, judged as a live key: stale in the
+/// release, with what replaces it.
+#[derive(Debug)]
+struct Candidate {
+    /// Its section; `None`: any section (judged as found in DEFAULT).
+    section: Option<&'static str>,
+    key: &'static str,
+    why: Why,
+    replacement: Replacement,
+}
+
+/// The names [`removable`] considers for `service` in `release` (the
+/// deprecated aliases of every release's data, and the hand table's keys),
+/// each once, sorted, with the stale ones judged (those glha could remove
+/// from some file): what depends only on the static data. Judged once per service and release in a process and kept
+/// (a bundle has an ini file per node, each asking again; there are at
+/// most three services times the releases, each a few hundred names).
+fn candidates(service: &str, release: Release) -> Arc<[Candidate]> {
+    type Cache = Mutex<HashMap<(String, Release), Arc<[Candidate]>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Cache::default);
+    let key = (service.to_string(), release);
+    // A panic elsewhere while the lock was held leaves a complete map.
+    let lock = || cache.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(c) = lock().get(&key) {
+        return Arc::clone(c);
+    }
+    let judged = judge_candidates(service, release);
+    Arc::clone(lock().entry(key).or_insert(judged))
+}
+
+fn judge_candidates(service: &str, release: Release) -> Arc<[Candidate]> {
+    let mut names: BTreeSet<(Option<&'static str>, &'static str)> = BTreeSet::new();
+    for k in data_of(service) {
+        for s in k.sections {
+            for (key, e) in s.keys {
+                if matches!(e, Entry::AliasOf(_)) {
+                    names.insert((Some(s.name), key));
+                }
+            }
+        }
+    }
+    for f in HAND
+        .iter()
+        .filter(|f| f.services.is_empty() || f.services.contains(&service))
+    {
+        names.extend(f.keys.iter().map(|key| (f.section, *key)));
+    }
+    names
+        .into_iter()
+        .filter_map(|(section, key)| {
+            // A fact about any section is judged as found in DEFAULT (every
+            // such fact holds in every section: checked by the tests).
+            let sec = section.unwrap_or("DEFAULT");
+            let Verdict::Stale(st) = classify(service, release, sec, key) else {
+                return None;
+            };
+            let replacement = replacement(service, release, sec, key, &st.why);
+            // What glha would not remove even from a file that wrote every
+            // setting and managed every section, it removes from none
+            // ([`glha_removes`] only says yes to more of either).
+            if !glha_removes(&replacement, &st.why, &|_, _| true, true) {
+                return None;
+            }
+            Some(Candidate {
+                section,
+                key,
+                why: st.why,
+                replacement,
+            })
+        })
+        .collect()
+}
+
 /// Every name that, found in `service`'s live file for `release`, glha
 /// removes given the settings it writes (`writes`) and the sections it
 /// manages (`managed`): the deprecated aliases of the data and the hand
@@ -465,53 +548,31 @@ pub fn removable(
     writes: &dyn Fn(&str, &str) -> bool,
     managed: &dyn Fn(&str) -> bool,
 ) -> Vec<Removable> {
-    let mut out: Vec<Removable> = Vec::new();
-    let mut consider = |section: Option<&str>, key: &str| {
-        // A fact about any section is judged as found in DEFAULT (every
-        // such fact holds in every section: checked by the tests).
-        let sec = section.unwrap_or("DEFAULT");
-        if writes(sec, key) {
-            return;
-        }
-        let Verdict::Stale(st) = classify(service, release, sec, key) else {
-            return;
-        };
-        let with = replacement(service, release, sec, key, &st.why);
-        if glha_removes(&with, &st.why, writes, managed(sec)) {
-            out.push(Removable {
-                section: section.map(str::to_string),
-                key: key.to_string(),
-                replacement: with,
-            });
-        }
-    };
-    for k in data_of(service) {
-        for s in k.sections {
-            for (key, e) in s.keys {
-                if matches!(e, Entry::AliasOf(_)) {
-                    consider(Some(s.name), key);
-                }
-            }
-        }
-    }
-    for f in HAND
+    let candidates = candidates(service, release);
+    let removed: Vec<&Candidate> = candidates
         .iter()
-        .filter(|f| f.services.is_empty() || f.services.contains(&service))
-    {
-        for key in f.keys {
-            consider(f.section, key);
-        }
-    }
-    // A name removed in any section needs no line per section.
-    let anywhere: Vec<String> = out
-        .iter()
-        .filter(|r| r.section.is_none())
-        .map(|r| r.key.clone())
+        .filter(|c| {
+            let sec = c.section.unwrap_or("DEFAULT");
+            !writes(sec, c.key) && glha_removes(&c.replacement, &c.why, writes, managed(sec))
+        })
         .collect();
-    out.retain(|r| r.section.is_none() || !anywhere.contains(&r.key));
-    out.sort_by(|a, b| (&a.section, &a.key).cmp(&(&b.section, &b.key)));
-    out.dedup();
-    out
+    // A name removed in any section needs no line per section.
+    let anywhere: BTreeSet<&str> = removed
+        .iter()
+        .filter(|c| c.section.is_none())
+        .map(|c| c.key)
+        .collect();
+    // Already sorted by (section, key), each once: `None` sorts first, as
+    // it does for the `Option<String>` of a `Removable`.
+    removed
+        .into_iter()
+        .filter(|c| c.section.is_none() || !anywhere.contains(c.key))
+        .map(|c| Removable {
+            section: c.section.map(str::to_string),
+            key: c.key.to_string(),
+            replacement: c.replacement.clone(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -522,6 +583,72 @@ mod tests {
         match classify(service, r, s, k) {
             Verdict::Stale(st) => Some(st.why),
             _ => None,
+        }
+    }
+
+    /// [`removable`] (judged once per service and release, then filtered)
+    /// says what judging each alias and hand-table name as a live key
+    /// says, for every service and release, writing nothing, or some of
+    /// the replacements, in DEFAULT only or in every section.
+    #[test]
+    fn removable_judges_each_name_as_a_live_key() {
+        type Writes<'a> = &'a dyn Fn(&str, &str) -> bool;
+        let services = ["glance-api", "nova", "cinder"];
+        let writers: [Writes; 3] = [
+            &|_, _| false,
+            &|s, k| s == "DEFAULT" && k == "transport_url",
+            &|s, k| (s, k) == ("database", "connection") || k == "driver",
+        ];
+        let managers: [&dyn Fn(&str) -> bool; 2] = [&|s| s == "DEFAULT", &|_| true];
+        for (service, &release) in services
+            .iter()
+            .flat_map(|s| Release::ALL.iter().map(move |r| (s, r)))
+        {
+            for writes in writers {
+                for managed in managers {
+                    let mut want: Vec<Removable> = Vec::new();
+                    let names = data_of(service)
+                        .flat_map(|k| k.sections.iter())
+                        .flat_map(|s| {
+                            s.keys
+                                .iter()
+                                .filter(|(_, e)| matches!(e, Entry::AliasOf(_)))
+                                .map(move |(k, _)| (Some(s.name), *k))
+                        })
+                        .chain(
+                            HAND.iter()
+                                .filter(|f| f.services.is_empty() || f.services.contains(service))
+                                .flat_map(|f| f.keys.iter().map(move |k| (f.section, *k))),
+                        );
+                    for (section, key) in names {
+                        let sec = section.unwrap_or("DEFAULT");
+                        let Verdict::Stale(st) = classify(service, release, sec, key) else {
+                            continue;
+                        };
+                        let with = replacement(service, release, sec, key, &st.why);
+                        if !writes(sec, key) && glha_removes(&with, &st.why, writes, managed(sec)) {
+                            want.push(Removable {
+                                section: section.map(str::to_string),
+                                key: key.to_string(),
+                                replacement: with,
+                            });
+                        }
+                    }
+                    let anywhere: Vec<String> = want
+                        .iter()
+                        .filter(|r| r.section.is_none())
+                        .map(|r| r.key.clone())
+                        .collect();
+                    want.retain(|r| r.section.is_none() || !anywhere.contains(&r.key));
+                    want.sort_by(|a, b| (&a.section, &a.key).cmp(&(&b.section, &b.key)));
+                    want.dedup();
+                    assert_eq!(
+                        removable(service, release, writes, managed),
+                        want,
+                        "{service} {release}"
+                    );
+                }
+            }
         }
     }
 
@@ -543,7 +670,7 @@ mod tests {
                     s.name
                 );
             }
-            assert!(Release::parse(k.release).is_some());
+            assert!(Release::ALL.iter().any(|r| r.name() == k.release));
         }
     }
 
