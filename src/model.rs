@@ -108,6 +108,10 @@ pub struct FenceDevice {
     pub params: Vec<(String, Param)>,
     /// The nodes it fences (pcmk_host_list); it is kept off them.
     pub targets: Vec<String>,
+    /// Where `targets` was written (the device's name if it was not).
+    pub targets_span: Span,
+    /// Whether every target was read (no unknown node, `targets` given).
+    pub targets_complete: bool,
     /// Monitor interval.
     pub monitor_interval: Duration,
 }
@@ -206,6 +210,9 @@ pub struct AgentInfo {
     pub advise: Vec<(String, Option<Duration>, Option<Duration>)>,
     /// Whether upstream retired it.
     pub retired: bool,
+    /// A fence agent that controls one machine (`controls = one`): the
+    /// management board its `ip` names. Its metadata does not say so.
+    pub one_machine: bool,
 }
 
 /// A resource operation.

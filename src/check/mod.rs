@@ -234,6 +234,7 @@ pub fn check(
         store,
     };
     cluster::cross_check(&spec, diags);
+    fencing::one_machine(&spec, &agents, diags);
     service::cross_check(&spec, diags);
     release::check(&spec, diags);
     mode::check(&top, &agents, &mut spec, diags);

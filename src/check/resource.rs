@@ -24,7 +24,8 @@ pub(crate) const BLOCKS: &[&str] = &["op", "meta", "params"];
 /// Operations a resource may declare.
 const OPS: &[&str] = &["monitor", "start", "stop", "promote", "demote", "reload"];
 
-/// Known agents: `agent NAME { type = … params = […] advise OP { … } }`.
+/// Known agents: `agent NAME { type = … params = […] retired = …
+/// controls = one advise OP { … } }`.
 pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(AgentRef, AgentInfo)> {
     let mut out = Vec::new();
     for item in items {
@@ -35,7 +36,7 @@ pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(AgentRef, 
             "agent",
             item,
             items,
-            &["type", "params", "retired"],
+            &["type", "params", "retired", "controls"],
             &["advise"],
             diags,
         );
@@ -72,12 +73,16 @@ pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(AgentRef, 
             }
         }
         let retired = f.boolean("retired", diags).unwrap_or(false);
+        let one_machine = f
+            .word("controls", &["one", "many"], diags)
+            .is_some_and(|(w, _)| w == "one");
         out.push((
             agent.value,
             AgentInfo {
                 params,
                 advise,
                 retired,
+                one_machine,
             },
         ));
     }

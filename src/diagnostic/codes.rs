@@ -29,7 +29,7 @@ codes! {
     SYNTAX = "E0001", "syntax error",
         "The spec does not follow the .glha grammar. A spec is a list of `key = value` attributes, `key \"text\"` directives and `key label { ... }` blocks. Values are strings in double quotes, numbers, durations (30s, 2m), addresses (10.0.0.11/24), lists [a, b], references (vip.internal), secrets (secret env \"NAME\") and agents (ocf \"openstack\" \"glance-api\").";
     UNKNOWN_IMPORT = "E0002", "unknown stdlib module",
-        "`import` names a module of glha's standard library (std/glance-api, std/nova, std/cinder). Run `glhac explain E0002` for the list, or remove the import.";
+        "`import` names a module of glha's standard library (std/glance-api, std/nova, std/cinder, std/fence). Run `glhac explain E0002` for the list, or remove the import.";
     DUPLICATE = "E0003", "declared twice",
         "A name, block or attribute is declared more than once in the same scope. Names must be unique per kind (two `vip internal` blocks are an error); remove or rename one.";
     UNKNOWN_REFERENCE = "E0004", "unknown reference",
@@ -106,4 +106,8 @@ codes! {
         "In active/active glance-api runs on every node, so the store's file system is mounted on every node at once (a cloned Filesystem resource). ext3, ext4, xfs, jfs and reiserfs are not cluster file systems: mounting one block device on several nodes corrupts it, and the Filesystem agent refuses to run such a clone. Use a shared file system (nfs, nfs4, cifs, glusterfs, ceph, gfs2, ocfs2) or active/passive.";
     LOCAL_STAGING = "W0409", "image import staging is node-local in active/active",
         "Interoperable image import stages an image's data on the node that received the upload and finishes on whichever node gets the import call. glha writes `worker_self_reference_url` (which lets glance-api forward the call to the node holding the data) from Zed on; before that the staging directory must be shared by every node. With an rbd or swift store, set `staging` and `tasks` to directories of a file system all nodes share, or expect imports (glance-direct, web-download) to fail when the two calls reach different nodes. Plain uploads (`openstack image create --file`) are not affected.";
+    ONE_MACHINE_FENCE = "E0506", "fencing device for one machine with several targets",
+        "Management-board agents (fence_ipmilan and its aliases fence_idrac, fence_ilo3/4/5, fence_imm, fence_ipmilanplus; fence_ilo, fence_ilo_ssh, fence_redfish, fence_drac, fence_amt, …; glha's table std/fence) power-cycle the one machine whose board `ip` names: told to fence another node, they fence that machine, or report success for a node they never touched. Declare one device per node, each with that node's board as `ip` and `targets = [node.NAME]`. One device may serve several nodes only when every node's board takes the same credentials and the device sets `port_as_ip = \"1\"` with a `pcmk_host_map` that maps every target to its board (`node1:10.0.9.1;node2:10.0.9.2`): the mapped value then replaces `ip`. `pcmk_host_map` without `port_as_ip` still fences the one `ip`.";
+    UNFENCED_NODE = "E0507", "node without a fencing device",
+        "With fencing enabled, Pacemaker must be able to fence every node: a node that no device targets cannot be fenced when it hangs, so the cluster stops recovering its resources (they stay blocked). Add the node to a device's `targets`, or declare a device for it.";
 }
