@@ -9,9 +9,11 @@ mod ids;
 mod mode;
 mod release;
 mod resource;
+mod served;
 mod service;
 mod services;
 mod store;
+mod tls;
 mod values;
 
 pub use values::unsafe_char;
@@ -36,6 +38,7 @@ const TOP_BLOCKS: &[&str] = &[
     "consumer",
     "haproxy",
     "store",
+    "tls",
 ];
 
 /// What references can name.
@@ -206,6 +209,7 @@ pub fn check(
     let service = service::service(&top, &scope, &agents, sources, diags);
     let endpoints = catalog::endpoints(&top, &scope, keystone.as_ref(), service.as_ref(), diags);
     let consumers = catalog::consumers(&top, diags);
+    let tls = tls::tls(&top, diags);
     let store_cx = store::Context {
         root: resolved.root,
         release,
@@ -231,6 +235,7 @@ pub fn check(
         endpoints,
         consumers,
         haproxy: None,
+        tls,
         store,
     };
     cluster::cross_check(&spec, diags);
@@ -238,6 +243,7 @@ pub fn check(
     service::cross_check(&spec, diags);
     release::check(&spec, diags);
     mode::check(&top, &agents, &mut spec, diags);
+    served::check(&spec, top.blocks("tls").next().is_some(), diags);
     store::cross_check(&spec, diags);
     ids::check(&spec, diags);
     Some(spec)
