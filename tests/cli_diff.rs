@@ -269,13 +269,37 @@ fn active_active_files_and_section_are_compared() {
     assert!(std::fs::read_to_string(&cfg)
         .unwrap()
         .contains("listen stats\n    bind :9000"));
-    let o = Command::new(env!("CARGO_BIN_EXE_glhac"))
-        .args(args)
-        .current_dir(tmp.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let diff_with = |db_pw: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_glhac"));
+        c.args(args).current_dir(tmp.path()).env("NO_COLOR", "1");
+        if let Some(pw) = db_pw {
+            c.env("GLANCE_DB_PASSWORD", pw)
+                .env("RABBIT_PASSWORD", "rabbit-pw")
+                .env("GLANCE_KEYSTONE_PASSWORD", "ks-pw");
+        } else {
+            c.env_remove("GLANCE_DB_PASSWORD")
+                .env_remove("RABBIT_PASSWORD")
+                .env_remove("GLANCE_KEYSTONE_PASSWORD");
+        }
+        c.output().unwrap()
+    };
+    // Without the secrets: nothing known to change, and it says why.
+    let o = diff_with(None);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).starts_with("No known changes"), "{}", text(&o));
+    // With them, as applied: no changes at all.
+    let o = diff_with(Some("db-pw"));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).starts_with("No changes."), "{}", text(&o));
+    // A password rotated in its env variable is a change (never shown).
+    let o = diff_with(Some("R0tated-db-pw"));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("connection: changed (sensitive)"),
+        "{}",
+        text(&o)
+    );
+    assert!(!text(&o).contains("R0tated"), "{}", text(&o));
 }
 
 /// The seed's Pacemaker configuration as a CIB document, made by the XML

@@ -8,6 +8,7 @@ use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
 use crate::plan::Scheme;
+use crate::schema::{self, DISCOVERY, SCHEMES};
 use crate::source::Span;
 use crate::syntax::Value;
 
@@ -60,12 +61,11 @@ fn endpoint(
 
 /// A `scheme` word with its span.
 fn scheme_of(f: &Fields, diags: &mut Diagnostics) -> Option<Given<Scheme>> {
-    f.word("scheme", &["http", "https"], diags)
-        .map(|(s, span)| Given {
-            // The checker allows only `http` and `https` (Fields::word).
-            value: Scheme::parse(&s).unwrap_or(Scheme::Http),
-            span: Some(span),
-        })
+    f.word("scheme", SCHEMES, diags).map(|(s, span)| Given {
+        // The checker allows only `http` and `https` (Fields::word).
+        value: Scheme::parse(&s).unwrap_or(Scheme::Http),
+        span: Some(span),
+    })
 }
 
 /// A `port` with its span.
@@ -120,16 +120,7 @@ pub(crate) fn endpoints(
             );
         }
     }
-    let f = Fields::new(
-        "endpoints",
-        item,
-        items,
-        &[
-            "region", "service", "scheme", "port", "public", "internal", "admin",
-        ],
-        &["public", "internal", "admin"],
-        diags,
-    );
+    let f = Fields::new("endpoints", item, items, &schema::ENDPOINTS, diags);
     one_per_interface(&f, diags);
     let region = values::text(&f, "region", diags).or_else(|| keystone.map(|k| k.region.clone()));
     // With a keystone block that has errors of its own, its region is
@@ -161,14 +152,8 @@ pub(crate) fn endpoints(
             return endpoint(v, iface, &scheme, &port, None, scope, diags);
         }
         let (_, items, item) = f.blocks(iface).next()?;
-        let bf = Fields::new(
-            format!("{iface} endpoint"),
-            item,
-            items,
-            &["host", "scheme", "port", "vip"],
-            &[],
-            diags,
-        );
+        let block = schema::ENDPOINTS.block(iface)?;
+        let bf = Fields::new(format!("{iface} endpoint"), item, items, block, diags);
         let s = scheme_of(&bf, diags).unwrap_or_else(|| scheme.clone());
         let p = port_of(&bf, diags).unwrap_or_else(|| port.clone());
         match bf.value("host") {
@@ -233,8 +218,7 @@ pub(crate) fn consumers(top: &Fields, diags: &mut Diagnostics) -> Vec<Consumer> 
             format!("consumer {}", name.value),
             item,
             items,
-            &["config", "discovery"],
-            &[],
+            &schema::CONSUMER,
             diags,
         );
         let config = required_text(
@@ -244,18 +228,16 @@ pub(crate) fn consumers(top: &Fields, diags: &mut Diagnostics) -> Vec<Consumer> 
             diags,
         )
         .filter(|c| abs_path(c, diags));
-        let discovery = f
-            .word("discovery", &["catalog", "api_servers"], diags)
-            .map(|(w, s)| {
-                (
-                    if w == "catalog" {
-                        Discovery::Catalog
-                    } else {
-                        Discovery::ApiServers
-                    },
-                    s,
-                )
-            });
+        let discovery = f.word("discovery", DISCOVERY, diags).map(|(w, s)| {
+            (
+                if w == "catalog" {
+                    Discovery::Catalog
+                } else {
+                    Discovery::ApiServers
+                },
+                s,
+            )
+        });
         if let Some(config) = config {
             out.push(Consumer {
                 kind,

@@ -27,7 +27,7 @@ pub(crate) fn tls(top: &Fields, diags: &mut Diagnostics) -> Option<Tls> {
                 .help("write `tls { certificate = \"/etc/haproxy/certs/glance.pem\" }`"),
         );
     }
-    let f = Fields::new("tls", item, items, &["certificate", "ca"], &[], diags);
+    let f = Fields::new("tls", item, items, &crate::schema::TLS, diags);
     let certificate = required_text(
         &f,
         "certificate",

@@ -612,6 +612,19 @@ impl DiffReport {
                 .is_some_and(|e| e.changes.iter().any(|c| c.kind != EndpointKind::Unchanged))
     }
 
+    /// Whether some sensitive value was not compared (its secret was not
+    /// available): "no changes" then means "none known".
+    pub fn has_unknowns(&self) -> bool {
+        self.ini
+            .iter()
+            .any(|f| f.changes.iter().any(|c| c.kind == ChangeKind::Unknown))
+            || self
+                .pacemaker
+                .changes
+                .iter()
+                .any(|c| c.kind == ChangeKind::Unknown)
+    }
+
     /// The report as text: a summary, then per ini file its changes and a
     /// unified diff, then crm and openstack commands. ANSI colour only when
     /// `color`.

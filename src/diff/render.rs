@@ -91,6 +91,8 @@ pub(crate) fn render(r: &DiffReport, color: bool) -> String {
         "{}",
         p.bold(if r.has_changes() {
             "Changes:"
+        } else if r.has_unknowns() {
+            "No known changes: some sensitive values were not compared (their secrets are not readable here):"
         } else {
             "No changes."
         })

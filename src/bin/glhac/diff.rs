@@ -39,12 +39,17 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         return Ok(EXIT_TROUBLE);
     }
     let plan = comp.plan.as_ref().context("no plan")?;
-    // Secrets written into the spec are known: compare them (never show
-    // them). Env and file secrets are the apply step's business.
-    let literals = glha::secret::SecretValues::literals(&plan.secrets);
+    // Every secret whose source can be read here is compared (never
+    // shown), as apply will write it: a password rotated in its env
+    // variable or file is a change. Those that cannot be read stay
+    // "not compared".
+    let (secrets, _unavailable) = glha::secret::SecretValues::resolve_partial(&plan.secrets);
+    for e in glha::secret::check_values(plan, &secrets) {
+        eprintln!("glhac: warning: {e}; glhac apply will refuse it");
+    }
     // crm_simulate gets glhac's environment.
     let mut tools = Tools::from_process_env();
-    tools.redact(&literals);
+    tools.redact(&secrets);
     let live = LiveInputs {
         root: a.root,
         cib: a.cib,
@@ -52,7 +57,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         node: a.node,
         tools: Some(tools),
     };
-    let report = match glha::diff::diff_with_secrets(plan, &live, &literals) {
+    let report = match glha::diff::diff_with_secrets(plan, &live, &secrets) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("glhac: error: {e}");
