@@ -54,7 +54,10 @@ fn pacemaker_scripts_load_and_verify_with_crmsh_and_pcs() {
         return;
     }
     stub_agent();
-    for spec in common::examples() {
+    let mut specs = common::examples();
+    // Active/passive with HAProxy after the store's mount and the VIPs.
+    specs.push(common::root().join("tests/cases/ok-https-store-mount.glha"));
+    for spec in specs {
         let (_t, dir, _) = build(&spec, None);
         let nodes = node_names(&spec);
         stand_in_for_systemd(&dir);
