@@ -131,8 +131,11 @@ MANAGED = (
         ("nova", "glance", "valid_interfaces"),
         ("nova", "glance", "region_name"),
         ("nova", "glance", "endpoint_override"),
+        ("nova", "glance", "cafile"),
+        ("nova", "ssl", "ca_file"),
         ("cinder", "DEFAULT", "glance_api_servers"),
         ("cinder", "DEFAULT", "glance_catalog_info"),
+        ("cinder", "DEFAULT", "glance_ca_certificates_file"),
     ]
 )
 

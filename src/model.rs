@@ -33,7 +33,8 @@ pub struct Host {
     pub name: String,
     /// The parsed address, if it is one.
     pub ip: Option<IpAddr>,
-    /// The VIP it came from, if any.
+    /// The VIP it is: the one it names, or (an endpoint's DNS name) the one
+    /// the name resolves to.
     pub vip: Option<String>,
     /// Where it was written.
     pub span: Span,
@@ -108,6 +109,10 @@ pub struct FenceDevice {
     pub params: Vec<(String, Param)>,
     /// The nodes it fences (pcmk_host_list); it is kept off them.
     pub targets: Vec<String>,
+    /// Where `targets` was written (the device's name if it was not).
+    pub targets_span: Span,
+    /// Whether every target was read (no unknown node, `targets` given).
+    pub targets_complete: bool,
     /// Monitor interval.
     pub monitor_interval: Duration,
 }
@@ -206,6 +211,9 @@ pub struct AgentInfo {
     pub advise: Vec<(String, Option<Duration>, Option<Duration>)>,
     /// Whether upstream retired it.
     pub retired: bool,
+    /// A fence agent that controls one machine (`controls = one`): the
+    /// management board its `ip` names. Its metadata does not say so.
+    pub one_machine: bool,
 }
 
 /// A resource operation.
@@ -247,15 +255,19 @@ pub struct Service {
     pub config: Text,
     /// The VIPs it follows (indexes into [`Spec::vips`]).
     pub vips: Vec<usize>,
+    /// Whether a VIP reference of its `vip` list could not be resolved
+    /// (reported): checks that need the whole list stay quiet.
+    pub vips_incomplete: bool,
     /// Mode.
     pub mode: Mode,
     /// API port.
     pub port: u16,
 }
 
-/// HAProxy in front of a cloned glance-api (active/active only): it
-/// listens on the service's VIPs at the API port and balances to every
-/// node's glance-api.
+/// HAProxy in front of glance-api: always in active/active (it balances to
+/// every node's glance-api), and in active/passive when an endpoint is
+/// `https` or the spec has a `haproxy` block (it runs in the group, in
+/// front of the one glance-api). It listens on the service's VIPs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Haproxy {
     /// The agent that runs it (`systemd:haproxy`).
@@ -272,28 +284,71 @@ pub struct Haproxy {
     pub rise: u32,
     /// Failed checks before a server is down.
     pub fall: u32,
-    /// Pacemaker monitor interval of the HAProxy clone.
+    /// Pacemaker monitor interval of HAProxy's resource.
     pub monitor_interval: Duration,
-    /// The `haproxy` block, if the spec has one (else where the mode was
-    /// chosen).
+    /// Inactivity timeout on the client side (`timeout client`).
+    pub timeout_client: Duration,
+    /// Inactivity timeout on the server side (`timeout server`).
+    pub timeout_server: Duration,
+    /// Time to connect to a glance-api (`timeout connect`).
+    pub timeout_connect: Duration,
+    /// The `haproxy` block, if the spec has one (else what put HAProxy in
+    /// front: the service's name, or an https endpoint's scheme).
     pub span: Span,
 }
 
-/// One Image API endpoint.
+/// TLS, terminated by HAProxy: the PEM it serves on every `https`
+/// endpoint, and the CA file consumers trust. Both are paths on the
+/// nodes, supplied by the operator; the bundle never holds key material.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tls {
+    /// The PEM HAProxy loads (`bind … ssl crt PATH`): the certificate
+    /// chain and its private key. Absolute.
+    pub certificate: Text,
+    /// The CA certificate(s) that signed it, as the consumers (nova,
+    /// cinder) are told to trust; `None` leaves them the system's store.
+    pub ca: Option<Text>,
+    /// Where the `tls` block is.
+    pub span: Span,
+}
+
+/// One Image API endpoint. Its host's [`Host::vip`] is the VIP it is
+/// served on: the VIP it names, or (for a DNS name) the one the spec says
+/// the name resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     /// `http` or `https`.
     pub scheme: Scheme,
+    /// Where the scheme was given (the endpoint's own block, the
+    /// `endpoints` block, or the stdlib's default).
+    pub scheme_span: Span,
     /// Host.
     pub host: Host,
     /// Port.
     pub port: u16,
+    /// Where the port was given (as for `scheme_span`).
+    pub port_span: Span,
 }
 
 impl Endpoint {
     /// The URL.
     pub fn url(&self) -> Url {
         Url::new(self.scheme, self.host.url(), self.port)
+    }
+}
+
+impl Endpoints {
+    /// Every endpoint with its interface, in catalog order.
+    pub fn all(&self) -> Vec<(crate::plan::Interface, &Endpoint)> {
+        use crate::plan::Interface;
+        [
+            (Interface::Public, Some(&self.public)),
+            (Interface::Internal, Some(&self.internal)),
+            (Interface::Admin, self.admin.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(i, e)| e.map(|e| (i, e)))
+        .collect()
     }
 }
 
@@ -471,6 +526,28 @@ pub struct SwiftStore {
     pub create_container: bool,
 }
 
+impl Spec {
+    /// The index (into [`Spec::vips`]) of the VIP an endpoint is served
+    /// on: the VIP its host names or resolves to, else the VIP with its
+    /// address.
+    pub fn vip_of(&self, ep: &Endpoint) -> Option<usize> {
+        match (&ep.host.vip, ep.host.ip) {
+            (Some(name), _) => self.vips.iter().position(|v| v.name.value == *name),
+            (None, Some(ip)) => self.vips.iter().position(|v| v.address == ip),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether any endpoint is `https`.
+    pub fn has_https(&self) -> bool {
+        self.endpoints.as_ref().is_some_and(|e| {
+            e.all()
+                .iter()
+                .any(|(_, ep)| ep.scheme == crate::plan::Scheme::Https)
+        })
+    }
+}
+
 /// A whole checked spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spec {
@@ -498,8 +575,10 @@ pub struct Spec {
     pub endpoints: Option<Endpoints>,
     /// Consumers.
     pub consumers: Vec<Consumer>,
-    /// HAProxy, in active/active mode.
+    /// HAProxy, when it is in front of glance-api.
     pub haproxy: Option<Haproxy>,
+    /// TLS for the `https` endpoints.
+    pub tls: Option<Tls>,
     /// Where images live; `None` only for a spec with fewer than two nodes
     /// that says nothing about it.
     pub store: Option<StoreDecl>,

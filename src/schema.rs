@@ -168,6 +168,8 @@ pub const BOOLEAN: &[&str] = &["true", "false"];
 pub const OPS: &[&str] = &["monitor", "start", "stop", "promote", "demote", "reload"];
 /// The services glha configures as consumers of the Image API.
 pub const CONSUMERS: &[&str] = &["nova", "cinder"];
+/// The words of an agent description's `controls`.
+pub const CONTROLS: &[&str] = &["one", "many"];
 /// The image store backends glha writes.
 pub const STORE_BACKENDS: &[&str] = &["file", "rbd", "swift"];
 /// The database drivers glha knows (SQLAlchemy dialects).
@@ -454,8 +456,8 @@ pub static SERVICE: Block = block(
     &[&OP, &META, &PARAMS],
 );
 
-/// The keys of `public { host scheme port }` and its siblings.
-static ENDPOINT_KEYS: [Key; 3] = [
+/// The keys of `public { host scheme port vip }` and its siblings.
+static ENDPOINT_KEYS: [Key; 4] = [
     key("host", Type::Host, "The host of the endpoint URL."),
     key(
         "scheme",
@@ -463,6 +465,11 @@ static ENDPOINT_KEYS: [Key; 3] = [
         "http or https for this interface.",
     ),
     key("port", Type::Port, "The port of this interface's URL."),
+    key(
+        "vip",
+        Type::Refs("vip"),
+        "The VIP a DNS-named host resolves to, which serves the URL (`host = \"images.example.com\"  vip = vip.public`); E0501 without it.",
+    ),
 ];
 
 /// One interface's block in `endpoints`.
@@ -504,7 +511,7 @@ pub static ENDPOINTS: Block = block(
         key(
             "scheme",
             Type::Word(SCHEMES),
-            "http or https. Default http.",
+            "http or https (TLS terminated by HAProxy, which needs a `tls` block: E0504). Default http.",
         ),
         key(
             "port",
@@ -544,11 +551,11 @@ pub static CONSUMER: Block = block(
     &[],
 );
 
-/// `haproxy { … }` (active/active).
+/// `haproxy { … }`.
 pub static HAPROXY: Block = block(
     "haproxy",
     Label::None,
-    "HAProxy in active/active: cloned on every node, listening on the VIPs and balancing to each node's glance-api.",
+    "HAProxy in front of glance-api: cloned on every node in active/active; in active/passive (with an https endpoint, or this block) in the group after the VIPs, in front of glance-api on 127.0.0.1.",
     &[
         key("agent", Type::Agent, "The agent of the cloned load balancer. Default systemd \"haproxy\"."),
         key("config", Type::Path, "The haproxy.cfg its `listen` section is merged into. Default \"/etc/haproxy/haproxy.cfg\"."),
@@ -557,6 +564,21 @@ pub static HAPROXY: Block = block(
         key("rise", Type::Number, "Good checks before a server counts as up (1 to 100). Default 2."),
         key("fall", Type::Number, "Failed checks before a server counts as down (1 to 100). Default 5."),
         key("monitor_interval", Type::Duration, "Pacemaker's monitor of HAProxy. Default 10s."),
+        key("timeout_client", Type::Duration, "HAProxy's inactivity timeout on the client side; long enough for multi-GB image transfers. Default 6h."),
+        key("timeout_server", Type::Duration, "HAProxy's inactivity timeout on glance-api's side (glance-api may write a whole upload to the store before it answers). Default 6h."),
+        key("timeout_connect", Type::Duration, "How long HAProxy waits to connect to a glance-api. Default 5s."),
+    ],
+    &[],
+);
+
+/// `tls { certificate ca }`.
+pub static TLS: Block = block(
+    "tls",
+    Label::None,
+    "TLS for the `https` endpoints, terminated by HAProxy: paths on the nodes, never contents (`tls { certificate = \"/etc/haproxy/certs/glance.pem\"  ca = \"/etc/ssl/certs/cloud-ca.pem\" }`).",
+    &[
+        key("certificate", Type::Path, "The PEM HAProxy serves (certificate chain and private key), put on every node by the operator."),
+        ini("ca", Type::Path, "The CA file nova and cinder trust for an https internal endpoint; a separate file from the certificate (E0508). Optional: without it they use the system's trust store.", &[NovaGlanceCafile, NovaSslCaFile, CinderGlanceCaFile]),
     ],
     &[],
 );
@@ -806,7 +828,7 @@ pub static SPEC: Block = block(
     )],
     &[
         &CLUSTER, &VIP, &DATABASE, &RABBITMQ, &KEYSTONE, &SERVICE, &ENDPOINTS, &CONSUMER, &HAPROXY,
-        &STORE,
+        &STORE, &TLS,
     ],
 );
 
@@ -826,7 +848,7 @@ pub static ADVISE: Block = block(
     &[],
 );
 
-/// `agent NAME { type params retired advise … }` in a module.
+/// `agent NAME { type params retired controls advise … }` in a module.
 pub static AGENT_INFO: Block = block(
     "agent",
     Label::Name,
@@ -838,6 +860,11 @@ pub static AGENT_INFO: Block = block(
             "retired",
             Type::Word(BOOLEAN),
             "Retired upstream (W0204). Default false.",
+        ),
+        key(
+            "controls",
+            Type::Word(CONTROLS),
+            "one: the agent power-cycles the one machine its `ip` names (a management board), so a device fences one node unless it maps hosts with port_as_ip and pcmk_host_map (E0506). Default many.",
         ),
     ],
     &[&ADVISE],

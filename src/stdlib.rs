@@ -6,6 +6,7 @@ pub static MODULES: &[(&str, &str)] = &[
     ("std/glance-api", include_str!("../stdlib/glance-api.glha")),
     ("std/nova", include_str!("../stdlib/nova.glha")),
     ("std/cinder", include_str!("../stdlib/cinder.glha")),
+    ("std/fence", include_str!("../stdlib/fence.glha")),
 ];
 
 /// The text of an embedded module.

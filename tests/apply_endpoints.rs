@@ -7,7 +7,7 @@ mod common;
 
 use common::live::{code, endpoint, glhac, openstack_stand_in, text};
 
-const PUBLIC: &str = "http://203.0.113.11:9292";
+const PUBLIC: &str = "http://10.0.0.11:9292";
 const INTERNAL: &str = "http://10.0.0.11:9292";
 
 struct Catalog {

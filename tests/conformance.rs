@@ -54,7 +54,10 @@ fn pacemaker_scripts_load_and_verify_with_crmsh_and_pcs() {
         return;
     }
     stub_agent();
-    for spec in common::examples() {
+    let mut specs = common::examples();
+    // Active/passive with HAProxy after the store's mount and the VIPs.
+    specs.push(common::root().join("tests/cases/ok-https-store-mount.glha"));
+    for spec in specs {
         let (_t, dir, _) = build(&spec, None);
         let nodes = node_names(&spec);
         stand_in_for_systemd(&dir);
@@ -505,13 +508,17 @@ fn endpoint_script_stops_when_the_service_cannot_be_looked_up() {
     );
 }
 
-/// Active/active bundles hold HAProxy's `listen` section (only the section:
-/// the operator merges it into haproxy.cfg). Wrapped in a minimal `global`
-/// and `defaults`, `haproxy -c` must accept it without a warning. It only
-/// parses: the VIP need not be an address of this machine.
+/// Bundles with HAProxy in front of glance-api hold its `listen` section
+/// (only the section: the operator merges it into haproxy.cfg). After a
+/// `global` with a log target and nothing else (no `defaults`: the section
+/// sets its own mode and timeouts), `haproxy -c` must load it without a
+/// single warning, and so after the host's own haproxy.cfg (Debian's, when
+/// installed). TLS binds load a self-signed PEM made here, in a directory
+/// whose name has a space and a `'`, which the section's quoting must carry.
+/// It only parses: the VIPs need not be addresses of this machine.
 #[test]
 fn haproxy_section_passes_haproxy_c() {
-    if !common::tool("haproxy") {
+    if !(common::tool("haproxy") && common::tool("openssl")) {
         return;
     }
     let mut specs = common::examples();
@@ -522,43 +529,52 @@ fn haproxy_section_passes_haproxy_c() {
         .collect();
     cases.sort();
     specs.extend(cases);
+    let tmp = tempfile::tempdir().unwrap();
+    let certs = common::tls::self_signed(&tmp.path().join("it's certs"), &["IP:127.0.0.1"]);
+    let host_cfg = std::fs::read_to_string("/etc/haproxy/haproxy.cfg").ok();
     let mut checked = Vec::new();
     for spec in specs {
-        let (t, dir, comp) = build(&spec, None);
+        let (t, _dir, comp) = build(&spec, None);
         let Some(b) = comp.plan.as_ref().unwrap().balancer.as_ref() else {
             continue;
         };
-        let section =
-            std::fs::read_to_string(dir.join(glha::emit::ini::files_path(None, &b.target)))
-                .unwrap();
-        let cfg = t.path().join("haproxy.cfg");
-        std::fs::write(
-            &cfg,
-            format!(
-                "global\n    log stdout local0\n\ndefaults\n    log global\n    mode http\n    \
-                 timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n\n{section}"
-            ),
-        )
-        .unwrap();
-        let out = common::run_ok(
-            Command::new("haproxy").arg("-c").arg("-f").arg(&cfg),
-            &format!("haproxy -c on the section of {spec}"),
-        );
-        assert!(
-            out.contains("Configuration file is valid")
-                && !out.contains("[WARNING]")
-                && !out.contains("[ALERT]"),
-            "{spec}: haproxy -c said:\n{out}"
-        );
-        eprintln!("haproxy -c {spec}: {}", out.trim());
-        checked.push(spec);
+        let section = common::tls::section_with_pem(comp.bundle.as_ref().unwrap(), b, &certs.pem);
+        let mut wrappers = vec![(
+            "a global with a log target",
+            "global\n    log stdout format raw local0\n\n".to_string(),
+        )];
+        if let Some(host) = &host_cfg {
+            wrappers.push(("the host's haproxy.cfg", format!("{host}\n")));
+        }
+        for (what, head) in wrappers {
+            let cfg = t.path().join("haproxy.cfg");
+            std::fs::write(&cfg, format!("{head}{section}")).unwrap();
+            let out = common::run_ok(
+                Command::new("haproxy").arg("-c").arg("-f").arg(&cfg),
+                &format!("haproxy -c on the section of {spec} after {what}"),
+            );
+            assert!(
+                out.contains("Configuration file is valid")
+                    && !out.contains("[WARNING]")
+                    && !out.contains("[ALERT]")
+                    && !out.contains("missing timeouts"),
+                "{spec} after {what}: haproxy -c said:\n{out}\n{section}"
+            );
+            eprintln!("haproxy -c {spec} after {what}: {}", out.trim());
+        }
+        let tls = b.binds.iter().any(|bd| bd.certificate.is_some());
+        checked.push((spec, tls));
     }
-    assert!(
-        checked
-            .iter()
-            .any(|s| s.ends_with("examples/active-active.glha")),
-        "no active/active example checked: {checked:?}"
-    );
+    for (want, tls) in [
+        ("examples/active-active.glha", false),
+        ("examples/https.glha", true),
+        ("examples/split-vips.glha", true),
+    ] {
+        assert!(
+            checked.iter().any(|(s, t)| s.ends_with(want) && *t == tls),
+            "{want} not checked (tls {tls}): {checked:?}"
+        );
+    }
 }
 
 /// Specs whose consumer files are validated: every example, and every case
@@ -912,7 +928,23 @@ fn settings_by_release_table() {
         "consumer nova { discovery = api_servers }\nconsumer cinder { discovery = api_servers }",
     );
     assert_ne!(api_servers, text, "split-vips ends with nova and cinder");
+    // The internal endpoint over https, with a CA for the consumers.
+    let https_internal = text
+        .replace(
+            "  internal = vip.internal\n",
+            "  internal { host = vip.internal  scheme = \"https\" }\n",
+        )
+        .replace(
+            "tls { certificate = \"/etc/haproxy/certs/glance-public.pem\" }",
+            "tls { certificate = \"/etc/haproxy/certs/glance.pem\"  ca = \"/etc/ssl/certs/cloud-ca.pem\" }",
+        );
+    assert_eq!(
+        https_internal.matches("https").count(),
+        text.matches("https").count() + 1,
+        "split-vips has a plain internal endpoint and a tls block"
+    );
     let mut fixed: Vec<(Key, Vec<Release>)> = Vec::new();
+    let mut trust: Vec<(Key, Vec<Release>)> = Vec::new();
     for &release in Release::ALL {
         let opts = glha::Options {
             release: Some(release),
@@ -951,23 +983,28 @@ fn settings_by_release_table() {
                 );
             }
         }
-        let comp = glha::compile_str("api-servers.glha", &api_servers, &opts);
-        assert!(
-            !comp.diagnostics.has_errors(),
-            "api_servers variant for {release}"
-        );
-        for f in &comp.plan.as_ref().unwrap().ini {
-            if f.service != glha::plan::ServiceKind::GlanceApi {
-                for s in &f.settings {
-                    add(
-                        &mut fixed,
-                        (
-                            f.service.name().to_string(),
-                            s.section.clone(),
-                            s.key.clone(),
-                        ),
-                        release,
-                    );
+        for (name, variant, list) in [
+            ("api-servers", &api_servers, &mut fixed),
+            ("https-internal", &https_internal, &mut trust),
+        ] {
+            let comp = glha::compile_str(&format!("{name}.glha"), variant, &opts);
+            assert!(
+                !comp.diagnostics.has_errors(),
+                "{name} variant for {release}"
+            );
+            for f in &comp.plan.as_ref().unwrap().ini {
+                if f.service != glha::plan::ServiceKind::GlanceApi {
+                    for s in &f.settings {
+                        add(
+                            list,
+                            (
+                                f.service.name().to_string(),
+                                s.section.clone(),
+                                s.key.clone(),
+                            ),
+                            release,
+                        );
+                    }
                 }
             }
         }
@@ -976,8 +1013,8 @@ fn settings_by_release_table() {
         "# Settings × releases\n\n\
          Generated by `tests/conformance.rs` (`settings_by_release_table`) from\n\
          `examples/split-vips.glha` built for every release; do not edit.\n\
-         Ranges are inclusive. glance-api's `bind_host`/`bind_port` are\n\
-         written in active/passive mode only.\n",
+         Ranges are inclusive. glance-api's `bind_host`/`bind_port` say where\n\
+         it listens (there: 127.0.0.1, behind HAProxy).\n",
     );
     for (title, list) in [
         (
@@ -992,6 +1029,10 @@ fn settings_by_release_table() {
         (
             "Written with `discovery = api_servers` (nova, cinder)",
             &fixed,
+        ),
+        (
+            "Written with an https internal endpoint and a `tls` `ca` (nova, cinder)",
+            &trust,
         ),
     ] {
         let order = |svc: &str| {

@@ -205,14 +205,17 @@ fn plan() -> Plan {
                 CatalogEndpoint {
                     interface: Interface::Public,
                     url: Url::parse("http://203.0.113.11:9292").unwrap(),
+                    resolves_to: None,
                 },
                 CatalogEndpoint {
                     interface: Interface::Internal,
                     url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                    resolves_to: None,
                 },
                 CatalogEndpoint {
                     interface: Interface::Admin,
                     url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                    resolves_to: None,
                 },
             ],
         }),
@@ -229,6 +232,7 @@ fn plan() -> Plan {
             span: None,
         })
         .collect(),
+        listeners: vec![],
         balancer: None,
         store: None,
     }

@@ -133,8 +133,9 @@ fn seed_bundle_reproduces_the_guide() {
     );
     let ep = b.get("keystone/endpoints.sh").unwrap();
     for want in [
-        "http://203.0.113.11:9292",
-        "http://10.0.0.11:9292",
+        "ensure_endpoint 'public' 'http://10.0.0.11:9292'",
+        "ensure_endpoint 'internal' 'http://10.0.0.11:9292'",
+        "ensure_endpoint 'admin' 'http://10.0.0.11:9292'",
         "RegionOne",
         "public",
         "internal",

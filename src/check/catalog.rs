@@ -7,23 +7,97 @@ use super::values::{self, abs_path, host, required_text};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
+use crate::plan::Scheme;
 use crate::schema::{self, DISCOVERY, SCHEMES};
+use crate::source::Span;
 use crate::syntax::Value;
 
+/// A scheme or port of an endpoint, and where it was given (`None`: not
+/// given, the service's port).
+#[derive(Clone)]
+struct Given<T> {
+    value: T,
+    span: Option<Span>,
+}
+
+/// One endpoint from its host value; `vip` is the VIP a DNS name resolves
+/// to (an endpoint block's `vip`).
 fn endpoint(
     v: &Value,
     key: &str,
-    scheme: &str,
-    port: u16,
+    scheme: &Given<Scheme>,
+    port: &Given<u16>,
+    vip: Option<&Value>,
     scope: &Scope,
     diags: &mut Diagnostics,
 ) -> Option<Endpoint> {
+    let mut host = host(v, key, scope, diags)?;
+    if let Some(vv) = vip {
+        let i = scope.vip(vv, diags)?;
+        if host.ip.is_some() || host.vip.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    &codes::BAD_VALUE,
+                    vv.span,
+                    "`vip` is for an endpoint whose host is a DNS name",
+                )
+                .with_secondary(v.span, "the host is an address already")
+                .help("remove `vip`, or write the DNS name clients use as `host`"),
+            );
+            return None;
+        }
+        host.vip = Some(scope.vips[i].name.value.clone());
+    }
+    // A port or scheme given nowhere points at the endpoint.
+    let port_span = port.span.unwrap_or(host.span);
     Some(Endpoint {
-        // The checker allows only `http` and `https` (Fields::word).
-        scheme: crate::plan::Scheme::parse(scheme).unwrap_or(crate::plan::Scheme::Http),
-        host: host(v, key, scope, diags)?,
-        port,
+        scheme: scheme.value,
+        scheme_span: scheme.span.unwrap_or(host.span),
+        host,
+        port: port.value,
+        port_span,
     })
+}
+
+/// A `scheme` word with its span.
+fn scheme_of(f: &Fields, diags: &mut Diagnostics) -> Option<Given<Scheme>> {
+    f.word("scheme", SCHEMES, diags).map(|(s, span)| Given {
+        // The checker allows only `http` and `https` (Fields::word).
+        value: Scheme::parse(&s).unwrap_or(Scheme::Http),
+        span: Some(span),
+    })
+}
+
+/// A `port` with its span.
+fn port_of(f: &Fields, diags: &mut Diagnostics) -> Option<Given<u16>> {
+    let span = f.value("port")?.span;
+    values::port(f, "port", diags).map(|value| Given {
+        value,
+        span: Some(span),
+    })
+}
+
+/// Reports an interface given twice (`public = …` and a `public { … }`
+/// block, or two blocks): only the first would be registered.
+fn one_per_interface(f: &Fields, diags: &mut Diagnostics) {
+    for iface in ["public", "internal", "admin"] {
+        let mut spans: Vec<Span> = f.value(iface).map(|v| v.span).into_iter().collect();
+        spans.extend(f.blocks(iface).map(|(_, _, item)| item.key.span));
+        spans.sort_by_key(|s| s.start);
+        for extra in spans.iter().skip(1) {
+            diags.push(
+                Diagnostic::error(
+                    &codes::DUPLICATE_INTERFACE,
+                    *extra,
+                    format!("the `{iface}` endpoint is declared twice"),
+                )
+                .with_secondary(spans[0], "first declared here")
+                .help(format!(
+                    "the catalog holds one {iface} endpoint of the image service; keep one of the two"
+                )),
+            );
+        }
+    }
 }
 
 pub(crate) fn endpoints(
@@ -47,6 +121,7 @@ pub(crate) fn endpoints(
         }
     }
     let f = Fields::new("endpoints", item, items, &schema::ENDPOINTS, diags);
+    one_per_interface(&f, diags);
     let region = values::text(&f, "region", diags).or_else(|| keystone.map(|k| k.region.clone()));
     // With a keystone block that has errors of its own, its region is
     // unknown but not missing.
@@ -63,25 +138,26 @@ pub(crate) fn endpoints(
         );
     }
     let service_name = values::text(&f, "service", diags).map_or("glance".to_string(), |t| t.value);
-    let scheme = f
-        .word("scheme", SCHEMES, diags)
-        .map_or("http".to_string(), |(s, _)| s);
-    let port = values::port(&f, "port", diags)
-        .or(service.map(|s| s.port))
-        .unwrap_or(9292);
+    let scheme = scheme_of(&f, diags).unwrap_or(Given {
+        value: Scheme::Http,
+        span: None,
+    });
+    // Without a port, the endpoints are on the service's port.
+    let port = port_of(&f, diags).unwrap_or(Given {
+        value: service.map_or(9292, |s| s.port),
+        span: None,
+    });
     let get = |iface: &'static str, diags: &mut Diagnostics| -> Option<Endpoint> {
         if let Some(v) = f.value(iface) {
-            return endpoint(v, iface, &scheme, port, scope, diags);
+            return endpoint(v, iface, &scheme, &port, None, scope, diags);
         }
         let (_, items, item) = f.blocks(iface).next()?;
         let block = schema::ENDPOINTS.block(iface)?;
         let bf = Fields::new(format!("{iface} endpoint"), item, items, block, diags);
-        let s = bf
-            .word("scheme", SCHEMES, diags)
-            .map_or(scheme.clone(), |(s, _)| s);
-        let p = values::port(&bf, "port", diags).unwrap_or(port);
+        let s = scheme_of(&bf, diags).unwrap_or_else(|| scheme.clone());
+        let p = port_of(&bf, diags).unwrap_or_else(|| port.clone());
         match bf.value("host") {
-            Some(v) => endpoint(v, "host", &s, p, scope, diags),
+            Some(v) => endpoint(v, "host", &s, &p, bf.value("vip"), scope, diags),
             None => {
                 bf.missing("host", "write `host = vip.public` or a DNS name", diags);
                 None

@@ -43,11 +43,38 @@ pub(crate) fn fencing(
         );
         return None;
     }
-    let out = devices
+    let count = devices.len();
+    let out: Vec<FenceDevice> = devices
         .into_iter()
         .filter_map(|(labels, items, item)| device(labels, items, item, scope, sources, diags))
         .collect();
+    // Only when every device and its targets were read: a device with an
+    // error may be the one that targets the node.
+    if out.len() == count && out.iter().all(|d| d.targets_complete) && !f.incomplete {
+        unfenced(&out, scope, diags);
+    }
     Some(Fencing::Devices(out))
+}
+
+/// E0507: a node no device targets cannot be fenced.
+fn unfenced(devices: &[FenceDevice], scope: &Scope, diags: &mut Diagnostics) {
+    for n in &scope.nodes {
+        if devices.iter().any(|d| d.targets.contains(&n.name.value)) {
+            continue;
+        }
+        diags.push(
+            Diagnostic::error(
+                &codes::UNFENCED_NODE,
+                n.name.span,
+                format!("no fencing device targets node `{}`", n.name.value),
+            )
+            .label("Pacemaker cannot fence this node")
+            .help(format!(
+                "add `node.{}` to a device's `targets`, or declare a device for it (e.g. its IPMI board)",
+                n.name.value
+            )),
+        );
+    }
 }
 
 /// `fencing = waived "reason"`.
@@ -82,7 +109,8 @@ fn device(
         diags,
     );
     let agent = stonith_agent(&df, diags);
-    let targets = targets(&df, scope, diags);
+    let (targets, targets_complete) = targets(&df, scope, diags);
+    let targets_span = df.value("targets").map_or(name.span, |v| v.span);
     let monitor_interval = values::duration(&df, "monitor", diags).unwrap_or(Duration::seconds(60));
     let param_items: Vec<Item> = df
         .blocks("params")
@@ -99,6 +127,8 @@ fn device(
         agent: agent?,
         params,
         targets,
+        targets_span,
+        targets_complete,
         monitor_interval,
     })
 }
@@ -137,32 +167,30 @@ fn stonith_agent(df: &Fields, diags: &mut Diagnostics) -> Option<Agent> {
     }
 }
 
-/// `targets = [node.NAME, …]` (or one node): the nodes a device fences.
-fn targets(df: &Fields, scope: &Scope, diags: &mut Diagnostics) -> Vec<String> {
+/// `targets = [node.NAME, …]` (or one node): the nodes a device fences,
+/// and whether every reference was resolved (and `targets` given).
+fn targets(df: &Fields, scope: &Scope, diags: &mut Diagnostics) -> (Vec<String>, bool) {
     let mut targets = Vec::new();
-    if let Some(v) = df.value("targets") {
-        match &v.kind {
-            ValueKind::List(items) => {
-                for t in items {
-                    if let Some(i) = scope.node(t, diags) {
-                        targets.push(scope.nodes[i].name.value.clone());
-                    }
-                }
-            }
-            _ => {
-                if let Some(i) = scope.node(v, diags) {
-                    targets.push(scope.nodes[i].name.value.clone());
-                }
-            }
-        }
-    } else {
+    let Some(v) = df.value("targets") else {
         df.missing(
             "targets",
             "list the nodes this device fences: `targets = [node.controller1]`",
             diags,
         );
+        return (targets, false);
+    };
+    let refs = match &v.kind {
+        ValueKind::List(items) => items.iter().collect(),
+        _ => vec![v],
+    };
+    let mut complete = true;
+    for t in refs {
+        match scope.node(t, diags) {
+            Some(i) => targets.push(scope.nodes[i].name.value.clone()),
+            None => complete = false,
+        }
     }
-    targets
+    (targets, complete)
 }
 
 /// Agent parameters: free keys, text or secret values. A key that names a
@@ -221,4 +249,118 @@ pub(crate) fn params_of(
         }
     }
     out
+}
+
+/// E0506: a fence agent that controls one machine (the management board
+/// its `ip` names; `controls = one` in the stdlib's table, std/fence) with
+/// several targets, unless the device maps each target to its own board:
+/// `port_as_ip` set, and a `pcmk_host_map` that names every target. Then
+/// Pacemaker passes the mapped value as the plug, and the agent uses it as
+/// `ip`; `pcmk_host_map` alone still fences the one `ip`.
+pub(crate) fn one_machine(spec: &Spec, agents: &[(AgentRef, AgentInfo)], diags: &mut Diagnostics) {
+    let Fencing::Devices(devs) = &spec.fencing else {
+        return;
+    };
+    for d in devs.iter().filter(|d| d.targets.len() > 1) {
+        let one = agents
+            .iter()
+            .any(|(a, info)| *a == d.agent.value && info.one_machine);
+        if !one {
+            continue;
+        }
+        let text = |key: &str| {
+            d.params.iter().find_map(|(k, p)| match p {
+                Param::Text(t) if k == key => Some(t.value.as_str()),
+                _ => None,
+            })
+        };
+        let port_as_ip = text("port_as_ip")
+            .is_some_and(|v| ["1", "yes", "on", "true"].contains(&v.to_ascii_lowercase().as_str()));
+        let mapped = text("pcmk_host_map").map(host_map_names);
+        let unmapped: Vec<&String> = d
+            .targets
+            .iter()
+            .filter(|t| !mapped.as_ref().is_some_and(|m| m.contains(t)))
+            .collect();
+        if port_as_ip && unmapped.is_empty() {
+            continue;
+        }
+        let help = match (port_as_ip, &mapped) {
+            (false, Some(_)) => "`pcmk_host_map` alone still fences the one `ip`: add `port_as_ip = \"1\"` (every board with the same credentials), or declare one device per node".to_string(),
+            (true, _) => format!(
+                "`pcmk_host_map` must map every target to its board; it lacks {}",
+                unmapped.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+            ),
+            (false, None) => format!(
+                "declare one device per node, each with that node's board as `ip` and `targets = [node.NAME]`; or, with one set of credentials for every board, `port_as_ip = \"1\"` and `pcmk_host_map = \"{}\"`",
+                d.targets.iter().map(|t| format!("{t}:BOARD")).collect::<Vec<_>>().join(";")
+            ),
+        };
+        diags.push(
+            Diagnostic::error(
+                &codes::ONE_MACHINE_FENCE,
+                d.targets_span,
+                format!(
+                    "fencing device `{}` controls one machine, but targets {} nodes",
+                    d.name.value,
+                    d.targets.len()
+                ),
+            )
+            .label("told to fence any of these, it acts on the one board at `ip`")
+            .with_secondary(
+                d.agent.span,
+                "this agent controls the machine whose board `ip` names",
+            )
+            .help(help),
+        );
+    }
+}
+
+/// The node names a `pcmk_host_map` maps to a non-empty value, read as
+/// Pacemaker's fencer reads it: entries end at `;`, a space or a tab; `:`
+/// or `=` ends a name (the last one before the value wins); `\\` escapes
+/// the next character.
+fn host_map_names(map: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let (mut name, mut cur): (Option<String>, String) = (None, String::new());
+    let mut chars = map.chars();
+    loop {
+        let c = chars.next();
+        match c {
+            Some('\\') => {
+                cur.push('\\');
+                cur.extend(chars.next());
+            }
+            Some('=' | ':') => {
+                if !cur.is_empty() {
+                    name = Some(std::mem::take(&mut cur));
+                }
+                cur.clear();
+            }
+            None | Some(';' | ' ' | '\t') => {
+                if let Some(n) = name.take() {
+                    if !cur.is_empty() {
+                        names.push(n);
+                    }
+                }
+                cur.clear();
+                if c.is_none() {
+                    return names;
+                }
+            }
+            Some(ch) => cur.push(ch),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn host_map() {
+        assert_eq!(
+            super::host_map_names("a:10.0.9.1;b=10.0.9.2 c:1,2\td:x;;e:;:f;g:h:i"),
+            ["a", "b", "c", "d", "h"]
+        );
+        assert_eq!(super::host_map_names(r"a:x\ y;b"), ["a"]);
+    }
 }

@@ -9,9 +9,11 @@ mod ids;
 mod mode;
 mod release;
 mod resource;
+mod served;
 mod service;
 mod services;
 mod store;
+mod tls;
 mod values;
 
 /// glance's documented node-local staging and tasks directories (an
@@ -199,6 +201,7 @@ pub fn check(
     let service = service::service(&top, &scope, &agents, sources, diags);
     let endpoints = catalog::endpoints(&top, &scope, keystone.as_ref(), service.as_ref(), diags);
     let consumers = catalog::consumers(&top, diags);
+    let tls = tls::tls(&top, diags);
     let store_cx = store::Context {
         root: resolved.root,
         release,
@@ -224,12 +227,15 @@ pub fn check(
         endpoints,
         consumers,
         haproxy: None,
+        tls,
         store,
     };
     cluster::cross_check(&spec, diags);
+    fencing::one_machine(&spec, &agents, diags);
     service::cross_check(&spec, diags);
     release::check(&spec, diags);
     mode::check(&top, &agents, &mut spec, diags);
+    served::check(&spec, top.blocks("tls").next().is_some(), diags);
     store::cross_check(&spec, diags);
     ids::check(&spec, diags);
     Some(spec)

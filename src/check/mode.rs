@@ -1,28 +1,33 @@
-//! Checks that depend on the service's mode, and the `haproxy` block that
-//! active/active needs.
+//! Checks that depend on the service's mode, and the `haproxy` block.
 //!
 //! ```glha
 //! haproxy {
-//!   agent            = systemd "haproxy"            # the cloned load balancer
+//!   agent            = systemd "haproxy"            # HAProxy's resource
 //!   config           = "/etc/haproxy/haproxy.cfg"   # where its section is merged
 //!   balance          = roundrobin                   # or leastconn, source
 //!   check_interval   = 2s                           # health check of each glance-api
 //!   rise             = 2
 //!   fall             = 5
 //!   monitor_interval = 10s                          # Pacemaker's monitor of HAProxy
+//!   timeout_client   = 6h                           # inactivity, client side
+//!   timeout_server   = 6h                           # inactivity, glance-api side
+//!   timeout_connect  = 5s                           # connecting to a glance-api
 //! }
 //! ```
 //!
-//! The block is optional in active/active: `std/glance-api` carries the same
-//! values as `defaults haproxy`, and a spec without the block gets them too.
-//! In active/passive the block (and any clone meta attribute) is an error:
-//! nothing is cloned and glance-api binds the VIP itself.
+//! HAProxy is in front of glance-api in active/active (cloned, balancing to
+//! every node), and in active/passive when an endpoint is `https` (glha
+//! terminates TLS in HAProxy) or the spec has this block (in the group,
+//! after the VIPs, in front of the one glance-api). The block is optional:
+//! `std/glance-api` carries the same values as `defaults haproxy`, and a
+//! spec without the block gets them too. A clone meta attribute in
+//! active/passive is an error: nothing is cloned.
 
 use super::fields::Fields;
 use super::values;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::{Agent, AgentInfo, Haproxy, Mode, Spec, Text, CLONE_META};
-use crate::plan::{AgentClass, AgentRef, Duration};
+use crate::plan::{AgentClass, AgentRef, Duration, Scheme};
 use crate::schema::{self, BALANCE};
 use crate::source::Span;
 use std::net::IpAddr;
@@ -36,9 +41,21 @@ pub(crate) const DEFAULT_CHECK: Duration = Duration::seconds(2);
 pub(crate) const DEFAULT_RISE: u32 = 2;
 pub(crate) const DEFAULT_FALL: u32 = 5;
 pub(crate) const DEFAULT_MONITOR: Duration = Duration::seconds(10);
+// HAProxy's client and server timeouts are inactivity timeouts: any wait
+// in an image transfer longer than them cuts it (a stalled store, glance-api
+// finishing a multi-GB upload into the store before it answers, a slow
+// client). Debian's shipped defaults (50 s) and TripleO's (2 min) are sized
+// for web requests; deployers give glance far longer ones (Fuel: `timeout
+// server 11m`; kolla-ansible: 6h client and server). glha takes
+// kolla-ansible's: an idle connection costs a slot, a cut upload costs the
+// whole transfer. `timeout http-request` (fixed, in the section) keeps an
+// idle keep-alive connection from holding a slot for those 6h.
+pub(crate) const DEFAULT_TIMEOUT_CLIENT: Duration = Duration::seconds(6 * 3600);
+pub(crate) const DEFAULT_TIMEOUT_SERVER: Duration = Duration::seconds(6 * 3600);
+pub(crate) const DEFAULT_TIMEOUT_CONNECT: Duration = Duration::seconds(5);
 
-/// Runs after the other cross checks; fills in [`Spec::haproxy`] in
-/// active/active.
+/// Runs after the other cross checks; fills in [`Spec::haproxy`] when
+/// HAProxy is in front of glance-api.
 pub(crate) fn check(
     top: &Fields,
     agents: &[(AgentRef, AgentInfo)],
@@ -58,66 +75,63 @@ pub(crate) fn check(
         );
     }
     let svc = &spec.service;
-    match svc.mode {
-        Mode::ActivePassive => {
-            if let Some((_, _, item)) = blocks.first() {
+    if svc.mode == Mode::ActivePassive {
+        clone_meta_in_active_passive(spec, diags);
+    }
+    // What puts HAProxy in front, when nothing else does: active/active's
+    // service, or active/passive's first https endpoint.
+    let cause = match svc.mode {
+        Mode::ActiveActive => Some(svc.name.span),
+        Mode::ActivePassive => spec.endpoints.as_ref().and_then(|e| {
+            e.all()
+                .into_iter()
+                .find(|(_, ep)| ep.scheme == Scheme::Https)
+                .map(|(_, ep)| ep.host.span)
+        }),
+    };
+    let hp = match (blocks.first(), cause) {
+        (Some((labels, items, item)), _) => {
+            if let Some(l) = labels.first() {
                 diags.push(
-                    Diagnostic::error(
-                        &codes::MODE_CONFLICT,
-                        item.key.span,
-                        format!(
-                            "`haproxy` needs active/active, but service `{}` is active/passive",
-                            svc.name.value
-                        ),
-                    )
-                    .label("HAProxy only runs in active/active")
-                    .help(format!(
-                        "in active/passive glance-api binds the VIP itself; remove the block, or write `mode = active_active` in service {}",
-                        svc.name.value
-                    )),
+                    Diagnostic::error(&codes::SYNTAX, l.span, "`haproxy` takes no name")
+                        .help("write `haproxy { … }`"),
                 );
             }
-            for (k, v) in &svc.resource.meta {
-                if CLONE_META.contains(&k.as_str()) {
-                    diags.push(
-                        Diagnostic::error(
-                            &codes::MODE_CONFLICT,
-                            v.span,
-                            format!(
-                                "`{k}` is a clone meta attribute, but active/passive runs no clone"
-                            ),
-                        )
-                        .label("nothing is cloned in active/passive")
-                        .help(format!(
-                            "remove `{k}`, or write `mode = active_active` in service {}",
-                            svc.name.value
-                        )),
-                    );
-                }
-            }
+            let f = Fields::new("haproxy", item, items, &schema::HAPROXY, diags);
+            block(&f, item.key.span, diags)
         }
-        Mode::ActiveActive => {
-            let hp = match blocks.first() {
-                Some((labels, items, item)) => {
-                    if let Some(l) = labels.first() {
-                        diags.push(
-                            Diagnostic::error(&codes::SYNTAX, l.span, "`haproxy` takes no name")
-                                .help("write `haproxy { … }`"),
-                        );
-                    }
-                    let f = Fields::new("haproxy", item, items, &schema::HAPROXY, diags);
-                    block(&f, item.key.span, diags)
-                }
-                None => Some(defaults(svc.name.span)),
-            };
-            if let Some(mut hp) = hp {
-                hp.agent_info = agents
-                    .iter()
-                    .find(|(k, _)| *k == hp.agent.value)
-                    .map(|(_, i)| i.clone());
-                spec.haproxy = Some(hp);
-            }
-            reachable_nodes(spec, diags);
+        (None, Some(span)) => Some(defaults(span)),
+        (None, None) => None,
+    };
+    if let Some(mut hp) = hp {
+        hp.agent_info = agents
+            .iter()
+            .find(|(k, _)| *k == hp.agent.value)
+            .map(|(_, i)| i.clone());
+        spec.haproxy = Some(hp);
+    }
+    if svc.mode == Mode::ActiveActive {
+        reachable_nodes(spec, diags);
+    }
+}
+
+/// Clone meta attributes of an active/passive service: nothing is cloned.
+fn clone_meta_in_active_passive(spec: &Spec, diags: &mut Diagnostics) {
+    let svc = &spec.service;
+    for (k, v) in &svc.resource.meta {
+        if CLONE_META.contains(&k.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    &codes::MODE_CONFLICT,
+                    v.span,
+                    format!("`{k}` is a clone meta attribute, but active/passive runs no clone"),
+                )
+                .label("nothing is cloned in active/passive")
+                .help(format!(
+                    "remove `{k}`, or write `mode = active_active` in service {}",
+                    svc.name.value
+                )),
+            );
         }
     }
 }
@@ -138,6 +152,9 @@ fn defaults(span: Span) -> Haproxy {
         rise: DEFAULT_RISE,
         fall: DEFAULT_FALL,
         monitor_interval: DEFAULT_MONITOR,
+        timeout_client: DEFAULT_TIMEOUT_CLIENT,
+        timeout_server: DEFAULT_TIMEOUT_SERVER,
+        timeout_connect: DEFAULT_TIMEOUT_CONNECT,
         span,
     }
 }
@@ -168,6 +185,9 @@ fn block(f: &Fields, span: Span, diags: &mut Diagnostics) -> Option<Haproxy> {
     for (key, slot) in [
         ("check_interval", &mut hp.check_interval),
         ("monitor_interval", &mut hp.monitor_interval),
+        ("timeout_client", &mut hp.timeout_client),
+        ("timeout_server", &mut hp.timeout_server),
+        ("timeout_connect", &mut hp.timeout_connect),
     ] {
         if f.value(key).is_some() {
             match values::duration(f, key, diags) {

@@ -18,7 +18,8 @@ use crate::schema::{self, OPS};
 use crate::source::SourceMap;
 use crate::syntax::{Item, ItemKind, Value, ValueKind};
 
-/// Known agents: `agent NAME { type = … params = […] advise OP { … } }`.
+/// Known agents: `agent NAME { type = … params = […] retired = …
+/// controls = one advise OP { … } }`.
 pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(AgentRef, AgentInfo)> {
     let mut out = Vec::new();
     for item in items {
@@ -59,12 +60,16 @@ pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(AgentRef, 
             }
         }
         let retired = f.boolean("retired", diags).unwrap_or(false);
+        let one_machine = f
+            .word("controls", schema::CONTROLS, diags)
+            .is_some_and(|(w, _)| w == "one");
         out.push((
             agent.value,
             AgentInfo {
                 params,
                 advise,
                 retired,
+                one_machine,
             },
         ));
     }

@@ -44,7 +44,7 @@ pub(crate) fn service(
         diags,
     )
     .filter(|c| abs_path(c, diags));
-    let vips = vips(&f, scope, &name.value, diags);
+    let (vips, vips_incomplete) = vips(&f, scope, &name.value, diags);
     let mode = match f.word("mode", schema::MODES, diags) {
         Some((m, _)) if m == "active_active" => Mode::ActiveActive,
         _ => Mode::ActivePassive,
@@ -63,15 +63,17 @@ pub(crate) fn service(
         resource: resource?,
         config: config?,
         vips,
+        vips_incomplete,
         mode,
         port,
     })
 }
 
 /// `vip = vip.NAME` or a list of VIPs, each once: indexes into the scope's
-/// VIPs.
-fn vips(f: &Fields, scope: &Scope, name: &str, diags: &mut Diagnostics) -> Vec<usize> {
+/// VIPs, and whether a reference could not be resolved.
+fn vips(f: &Fields, scope: &Scope, name: &str, diags: &mut Diagnostics) -> (Vec<usize>, bool) {
     let mut vips = Vec::new();
+    let mut unresolved = false;
     match f.value("vip") {
         Some(Value {
             kind: ValueKind::List(vs),
@@ -80,6 +82,7 @@ fn vips(f: &Fields, scope: &Scope, name: &str, diags: &mut Diagnostics) -> Vec<u
             let mut seen: Vec<(usize, crate::source::Span)> = Vec::new();
             for v in vs {
                 let Some(i) = scope.vip(v, diags) else {
+                    unresolved = true;
                     continue;
                 };
                 if let Some((_, first)) = seen.iter().find(|(j, _)| *j == i) {
@@ -101,14 +104,17 @@ fn vips(f: &Fields, scope: &Scope, name: &str, diags: &mut Diagnostics) -> Vec<u
                 vips.push(i);
             }
         }
-        Some(v) => vips.extend(scope.vip(v, diags)),
+        Some(v) => match scope.vip(v, diags) {
+            Some(i) => vips.push(i),
+            None => unresolved = true,
+        },
         None => f.missing(
             "vip",
             "name the VIP clients reach glance-api on: `vip = vip.internal`",
             diags,
         ),
     }
-    vips
+    (vips, unresolved)
 }
 
 pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {

@@ -1,6 +1,6 @@
-//! Active/active's whole files and sections: the sysctl file (glha owns it
-//! whole) and HAProxy's `listen` section (glha owns that section of
-//! haproxy.cfg). Compared line by line, ignoring comments, blank lines and
+//! The balancer's whole files and sections: active/active's sysctl file
+//! (glha owns it whole) and HAProxy's `listen` section (glha owns that
+//! section of haproxy.cfg). Compared line by line, ignoring comments, blank lines and
 //! spacing; shown as a unified diff. Neither holds a secret.
 
 use super::read;
@@ -104,7 +104,7 @@ pub(crate) fn merged(
     target: &str,
     live: Option<&str>,
 ) -> Option<String> {
-    if target == b.sysctl_target {
+    if target == b.sysctl_target && !b.sysctl.is_empty() {
         Some(crate::emit::sysctl::render(plan, b).contents)
     } else if target == b.target {
         let haproxy = crate::emit::haproxy::render(plan, b).contents;
@@ -163,50 +163,56 @@ pub(crate) fn compare(
     b: &Balancer,
     live: &LiveInputs,
 ) -> Result<Vec<FileReport>, DiffError> {
-    let sysctl = crate::emit::sysctl::render(plan, b).contents;
     let haproxy = crate::emit::haproxy::render(plan, b).contents;
     let listen = section(&haproxy, &b.name).unwrap_or_default();
     let what_section = format!("section `listen {}`", b.name);
+    // Active/passive has no sysctl file.
+    let mut targets: Vec<(&String, &str)> = Vec::new();
+    if !b.sysctl.is_empty() {
+        targets.push((&b.sysctl_target, "sysctl file"));
+    }
+    targets.push((&b.target, what_section.as_str()));
     let Some(root) = &live.root else {
-        return Ok([
-            (&b.sysctl_target, "sysctl file"),
-            (&b.target, what_section.as_str()),
-        ]
-        .into_iter()
-        .map(|(t, w)| FileReport {
-            target: t.clone(),
-            service: service_of(b, t).to_string(),
-            what: w.to_string(),
-            compared: Compared::No("no --root".into()),
-            changed: false,
-            live_sha256: None,
-            merged_sha256: None,
-            unified_diff: String::new(),
-        })
-        .collect());
+        return Ok(targets
+            .into_iter()
+            .map(|(t, w)| FileReport {
+                target: t.clone(),
+                service: service_of(b, t).to_string(),
+                what: w.to_string(),
+                compared: Compared::No("no --root".into()),
+                changed: false,
+                live_sha256: None,
+                merged_sha256: None,
+                unified_diff: String::new(),
+            })
+            .collect());
     };
     let text = |target: &str| -> Result<Option<String>, DiffError> {
         read::text_opt(&under_root(root, target))
     };
     let sha = |t: &Option<String>| t.as_deref().map(|t| super::sha256_hex(t.as_bytes()));
-    let live_sysctl = text(&b.sysctl_target)?;
-    let old = if live_sysctl.is_some() {
-        format!("a{}", b.sysctl_target)
-    } else {
-        "/dev/null".into()
-    };
-    let mut r = report(
-        &b.sysctl_target,
-        "sysctl file",
-        live_sysctl.clone(),
-        sysctl,
-        old,
-    );
-    r.service = service_of(b, &b.sysctl_target).into();
-    r.live_sha256 = sha(&live_sysctl);
-    r.merged_sha256 = merged(plan, b, &b.sysctl_target, live_sysctl.as_deref())
-        .map(|m| super::sha256_hex(m.as_bytes()));
-    let mut out = vec![r];
+    let mut out = Vec::new();
+    if !b.sysctl.is_empty() {
+        let sysctl = crate::emit::sysctl::render(plan, b).contents;
+        let live_sysctl = text(&b.sysctl_target)?;
+        let old = if live_sysctl.is_some() {
+            format!("a{}", b.sysctl_target)
+        } else {
+            "/dev/null".into()
+        };
+        let mut r = report(
+            &b.sysctl_target,
+            "sysctl file",
+            live_sysctl.clone(),
+            sysctl,
+            old,
+        );
+        r.service = service_of(b, &b.sysctl_target).into();
+        r.live_sha256 = sha(&live_sysctl);
+        r.merged_sha256 = merged(plan, b, &b.sysctl_target, live_sysctl.as_deref())
+            .map(|m| super::sha256_hex(m.as_bytes()));
+        out.push(r);
+    }
     let live_cfg = text(&b.target)?;
     let live_listen = live_cfg.as_deref().and_then(|cfg| section(cfg, &b.name));
     let old = if live_listen.is_some() {

@@ -667,7 +667,10 @@ pub(crate) fn restarts(
     if let Some(b) = &plan.balancer {
         for f in files.iter().filter(|f| f.changed) {
             if f.target == b.target {
-                let resource = ids::HAPROXY_CLONE.to_string();
+                let resource = plan
+                    .haproxy_resource()
+                    .unwrap_or(ids::HAPROXY_CLONE)
+                    .to_string();
                 let how = RestartHow::Pacemaker {
                     command: Tools::crm_resource_restart(&resource),
                     by_transition: starts_anew(impact, ids::HAPROXY),

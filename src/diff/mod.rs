@@ -286,7 +286,7 @@ pub struct EndpointsReport {
 }
 
 /// A file (or a section of one) that glha owns whole: active/active's sysctl
-/// file and HAProxy section.
+/// file and HAProxy's section.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileReport {
     /// Path on the target host.
@@ -322,7 +322,7 @@ pub struct DiffReport {
     pub pacemaker: PacemakerReport,
     /// The catalog, if the plan has one.
     pub endpoints: Option<EndpointsReport>,
-    /// Whole files and sections (active/active).
+    /// Whole files and sections (HAProxy's, active/active's sysctl).
     #[serde(default)]
     pub files: Vec<FileReport>,
     /// What must restart to read the changed files.

@@ -188,7 +188,7 @@ pub struct SavedPlan {
     pub node: Option<String>,
     /// The ini files compared.
     pub files: Vec<SavedFile>,
-    /// Whole files and sections (active/active).
+    /// Whole files and sections (HAProxy's, active/active's sysctl).
     pub whole: Vec<SavedWhole>,
     /// The cluster, if a CIB was compared.
     pub pacemaker: Option<SavedPacemaker>,

@@ -148,41 +148,103 @@ fn ini_step(plan: &Plan) -> Option<StepText> {
     Some(("Merge the ini files".into(), body))
 }
 
-/// Active/active: HAProxy and the kernel setting, before Pacemaker starts
-/// the clones.
+/// HAProxy (and, in active/active, the kernel setting) before Pacemaker
+/// starts it; for TLS, the PEM it serves.
 fn haproxy_step(plan: &Plan, b: &Balancer) -> StepText {
-    let sysctl = super::ini::files_path(None, &b.sysctl_target);
     let section = super::ini::files_path(None, &b.target);
-    let mut body = format!(
-        "glance-api runs on every node behind HAProxy, which Pacemaker runs as the\n\
-         clone `{clone}`. On every node:\n\n\
-         - Install `{sysctl}` as `{t}` and load it: `sysctl -p {t}`\n  \
-         (HAProxy binds the VIPs also where they are not up).\n\
-         - Merge `{section}` into `{cfg}`: replace a `listen {name}` section\n  \
-         already there, else append it; keep the `global` and `defaults` sections.\n  \
-         Check it: `haproxy -c -f {cfg}`.\n\
+    let resource = plan.haproxy_resource().unwrap_or(ids::HAPROXY);
+    let mut body = if b.sysctl.is_empty() {
+        format!(
+            "HAProxy runs in front of glance-api in the group `{group}`, after the VIPs:\n\
+             Pacemaker starts it (`{resource}`) on the node that holds them, so it needs\n\
+             no `ip_nonlocal_bind`. glance-api, last in the group, listens on the\n\
+             loopback behind it. On every node:\n\n",
+            group = ids::group(&plan.service),
+        )
+    } else {
+        let sysctl = super::ini::files_path(None, &b.sysctl_target);
+        format!(
+            "glance-api runs on every node behind HAProxy, which Pacemaker runs as the\n\
+             clone `{resource}`. On every node:\n\n\
+             - Install `{sysctl}` as `{t}` and load it: `sysctl -p {t}`\n  \
+             (HAProxy binds the VIPs also where they are not up).\n",
+            t = b.sysctl_target,
+        )
+    };
+    body.push_str(&tls_files(plan, b));
+    body.push_str(&format!(
+        "- Merge `{section}` into `{cfg}`: replace a `listen {name}` section\n  \
+         already there, else append it; keep the rest of the file (the section\n  \
+         needs a log target in `global`). Check it: `haproxy -c -f {cfg}`.\n\
          - Let Pacemaker alone start HAProxy and glance-api: {disable}\n\
          - If HAProxy already runs, `systemctl reload haproxy` reads the merged file\n  \
-         (restarting `{clone}` would move the VIPs too).\n",
-        t = b.sysctl_target,
+         (restarting `{resource}` would move the VIPs too).\n",
         cfg = b.target,
         name = b.name,
         disable = disable_units(plan),
-        clone = ids::HAPROXY_CLONE,
-    );
+    ));
+    let whom = if b.sysctl.is_empty() {
+        "glance-api".to_string()
+    } else {
+        "each node's glance-api".to_string()
+    };
     body.push_str(&format!(
-        "\nHAProxy checks each node's glance-api with `GET {}` every {}; a node is out\n\
-         after {} failed checks and back after {} good ones.",
+        "\nHAProxy checks {whom} with `GET {}` every {}; it is out\n\
+         after {} failed checks and back after {} good ones. A request that meets a\n\
+         glance-api that just failed is retried on another one (`retries {}`,\n\
+         `option redispatch 1`).",
         b.check_path,
         b.check_interval.haproxy(),
         b.fall,
-        b.rise
+        b.rise,
+        b.retries,
     ));
     for note in &b.notes {
         body.push_str("\n\n");
         body.push_str(note);
     }
     ("Prepare HAProxy on every node".into(), body)
+}
+
+/// The PEM HAProxy serves, which the bundle only names.
+fn tls_files(plan: &Plan, b: &Balancer) -> String {
+    let mut pems: Vec<&str> = b
+        .binds
+        .iter()
+        .filter_map(|bd| bd.certificate.as_deref())
+        .collect();
+    pems.dedup();
+    if pems.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = plan
+        .catalog
+        .iter()
+        .flat_map(|c| &c.endpoints)
+        .filter(|e| e.url.scheme == crate::plan::Scheme::Https)
+        .map(|e| e.url.host.to_string())
+        .fold(Vec::new(), |mut v, h| {
+            if !v.contains(&h) {
+                v.push(h);
+            }
+            v
+        });
+    let mut out = String::new();
+    for pem in pems {
+        out.push_str(&format!(
+            "- Install the PEM HAProxy serves as `{pem}`: the certificate, its chain,\n  \
+             then the private key, in one file, owner root, mode 0600 (HAProxy reads it\n  \
+             before it drops its privileges). The bundle only names it."
+        ));
+        if !names.is_empty() {
+            out.push_str(&format!(
+                " The certificate\n  must be valid for {} (the https endpoints' hosts).",
+                names.join(", ")
+            ));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Loading the Pacemaker configuration, and restarting glance-api.
@@ -227,18 +289,33 @@ fn pacemaker_step(plan: &Plan, scripts: &Scripts) -> Option<StepText> {
     ))
 }
 
-/// Registering the endpoints.
-fn endpoints_step() -> StepText {
-    (
-        "Register the endpoints".into(),
-        format!(
-            "With admin credentials loaded (for example `. admin-openrc`):\n\n\
-             ```\nsh {ENDPOINTS_PATH}\n```\n\n\
-             It is safe to run again: it creates missing endpoints, fixes wrong\n\
-             URLs, enables disabled ones, and warns (without creating more)\n\
-             about duplicates."
-        ),
-    )
+/// Registering the endpoints (and the DNS names they need).
+fn endpoints_step(plan: &Plan) -> StepText {
+    let mut body = format!(
+        "With admin credentials loaded (for example `. admin-openrc`):\n\n\
+         ```\nsh {ENDPOINTS_PATH}\n```\n\n\
+         It is safe to run again: it creates missing endpoints, fixes wrong\n\
+         URLs, enables disabled ones, and warns (without creating more)\n\
+         about duplicates."
+    );
+    let names: Vec<String> = plan
+        .catalog
+        .iter()
+        .flat_map(|c| &c.endpoints)
+        .filter_map(|e| Some(format!("`{}` → {}", e.url.host, e.resolves_to?)))
+        .fold(Vec::new(), |mut v, n| {
+            if !v.contains(&n) {
+                v.push(n);
+            }
+            v
+        });
+    if !names.is_empty() {
+        body.push_str(&format!(
+            "\n\nThe DNS must resolve each endpoint's name to the VIP that serves it: {}.",
+            names.join(", ")
+        ));
+    }
+    ("Register the endpoints".into(), body)
 }
 
 /// Restarting the services that read the consumers' files.
@@ -252,10 +329,44 @@ fn consumers_step(plan: &Plan) -> Option<StepText> {
     }
     let mut body =
         String::from("Restart the services that read the merged files, one node at a time:\n\n");
+    let mut cas: Vec<String> = Vec::new();
     for f in consumers {
         body.push_str(&format!("- {} (reads `{}`)\n", f.service, f.target));
+        for ca in ca_files(f) {
+            if !cas.contains(&ca) {
+                cas.push(ca);
+            }
+        }
+    }
+    for ca in cas {
+        body.push_str(&format!(
+            "\nFirst put the CA certificate that signed glance's certificate at `{ca}` on\n\
+             every node that runs them: they verify the https internal endpoint with it.\n"
+        ));
     }
     Some(("Restart the consumers".into(), body.trim_end().to_string()))
+}
+
+/// The CA files a consumer's settings name.
+fn ca_files(f: &IniFile) -> Vec<String> {
+    use crate::release::settings::{row_of, Setting};
+    let rows = [
+        Setting::NovaGlanceCafile,
+        Setting::NovaSslCaFile,
+        Setting::CinderGlanceCaFile,
+    ]
+    .map(row_of);
+    f.settings
+        .iter()
+        .filter(|s| {
+            rows.iter()
+                .any(|r| r.section == s.section && r.key == s.key)
+        })
+        .filter_map(|s| match s.values.first() {
+            Some(crate::plan::Value::Plain(t)) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Checking the result.
@@ -268,8 +379,8 @@ fn verify_step(plan: &Plan, scripts: &Scripts, endpoints: bool) -> Option<StepTe
         body.push_str("- `pcs status`: the same from pcs\n");
     }
     if let Some(b) = &plan.balancer {
-        for a in &b.binds {
-            let url = crate::plan::Url::new(crate::plan::Scheme::Http, *a, b.port);
+        for bd in &b.binds {
+            let url = crate::plan::Url::new(bd.scheme(), bd.address, bd.port);
             body.push_str(&format!(
                 "- `curl -s {url}{}`: `OK` through HAProxy on the VIP\n",
                 b.check_path
@@ -301,7 +412,7 @@ pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
         ini_step(plan),
         plan.balancer.as_ref().map(|b| haproxy_step(plan, b)),
         pacemaker_step(plan, &scripts),
-        endpoints.then(endpoints_step),
+        endpoints.then(|| endpoints_step(plan)),
         consumers_step(plan),
         verify_step(plan, &scripts, endpoints),
     ]

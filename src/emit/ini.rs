@@ -188,19 +188,28 @@ pub(crate) fn render(plan: &Plan, f: &IniFile, secrets: &Secrets, stale: &mut St
             f.target, f.service
         ),
     );
-    if let (Some(n), Some(b), ServiceKind::GlanceApi) = (&f.node, &plan.balancer, f.service) {
-        if let Some(srv) = b.servers.iter().find(|s| &s.name == n) {
+    if let (Some(b), ServiceKind::GlanceApi) = (&plan.balancer, f.service) {
+        // Active/active: this node's server; active/passive: the one.
+        let srv = match &f.node {
+            Some(n) => b.servers.iter().find(|s| &s.name == n),
+            None => b.servers.first(),
+        };
+        if let Some(srv) = srv {
             let addr = match srv.address {
                 std::net::IpAddr::V6(a) => format!("[{a}]"),
                 a => a.to_string(),
             };
+            let on = match &f.node {
+                Some(n) => format!("Active/active: glance-api on {n}"),
+                None => "Active/passive behind HAProxy: glance-api".to_string(),
+            };
             push_comment(
                 &mut out,
                 &format!(
-                    "Active/active: glance-api on {n} listens on {addr}:{} only;\n\
+                    "{on} listens on {addr}:{} only;\n\
                      HAProxy (section `{}` of {})\n\
-                     holds that port on the VIPs and balances to it.",
-                    b.port, b.name, b.target
+                     holds the VIPs and passes requests to it.",
+                    srv.port, b.name, b.target
                 ),
             );
         }

@@ -10,8 +10,9 @@
 //!   function, and the candidate CIB for simulation);
 //! - [`ini`]: `files/<target>` (oslo.config ini settings);
 //! - [`endpoints`]: `keystone/endpoints.sh` (idempotent catalog script);
-//! - [`haproxy`], [`sysctl`]: active/active's HAProxy section and the
-//!   `ip_nonlocal_bind` setting (`files/<target>`);
+//! - [`haproxy`], [`sysctl`]: HAProxy's section (when it is in front of
+//!   glance-api) and active/active's `ip_nonlocal_bind` setting
+//!   (`files/<target>`);
 //! - [`swift_conf`]: `files/etc/glance/glance-swift.conf` (a swift store's
 //!   credentials, for Python's configparser);
 //! - [`apply`]: `APPLY.md`; [`manifest`]: `MANIFEST.json` (written last).
@@ -261,7 +262,9 @@ pub fn emit(
         outs.push(swift_conf::render(plan, conf, &secrets));
     }
     if let Some(b) = &plan.balancer {
-        outs.push(sysctl::render(plan, b));
+        if !b.sysctl.is_empty() {
+            outs.push(sysctl::render(plan, b));
+        }
         outs.push(haproxy::render(plan, b));
     }
     if let Some(cat) = &plan.catalog {

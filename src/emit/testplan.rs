@@ -130,14 +130,17 @@ pub(crate) fn seed() -> Plan {
                 CatalogEndpoint {
                     interface: Interface::Public,
                     url: Url::parse("http://203.0.113.11:9292").unwrap(),
+                    resolves_to: None,
                 },
                 CatalogEndpoint {
                     interface: Interface::Internal,
                     url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                    resolves_to: None,
                 },
                 CatalogEndpoint {
                     interface: Interface::Admin,
                     url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                    resolves_to: None,
                 },
             ],
         }),
@@ -158,6 +161,7 @@ pub(crate) fn seed() -> Plan {
                 span: None,
             },
         ],
+        listeners: vec![],
         balancer: None,
         store: None,
     }

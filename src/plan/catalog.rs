@@ -73,6 +73,10 @@ pub struct CatalogEndpoint {
     pub interface: Interface,
     /// Its URL.
     pub url: Url,
+    /// For a URL whose host is a DNS name: the VIP address the name must
+    /// resolve to (the listener that serves it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolves_to: Option<std::net::IpAddr>,
 }
 
 /// The Image API's Keystone catalog entries.
@@ -284,6 +288,7 @@ mod tests {
             endpoints: vec![CatalogEndpoint {
                 interface: Interface::Internal,
                 url: Url::parse("http://10.0.0.11:9292").unwrap(),
+                resolves_to: None,
             }],
         }
     }

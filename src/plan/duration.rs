@@ -200,11 +200,14 @@ impl Duration {
         Self::from_ms(total).ok_or_else(too_long)
     }
 
-    /// The duration as HAProxy writes a time: it has no `min` (its `m` is
-    /// minutes, but seconds read more plainly in a health check).
+    /// The duration as HAProxy writes a time: whole hours as `Nh`, else
+    /// seconds or milliseconds (HAProxy has no `min`; its `m` is minutes,
+    /// but seconds read more plainly in a health check).
     pub fn haproxy(self) -> String {
         let ms = self.as_ms();
-        if ms % SECOND == 0 {
+        if ms != 0 && ms % HOUR == 0 {
+            format!("{}h", ms / HOUR)
+        } else if ms % SECOND == 0 {
             format!("{}s", ms / SECOND)
         } else {
             format!("{ms}ms")
@@ -341,5 +344,7 @@ mod tests {
         }
         assert_eq!(Duration::from_ms(1_500).unwrap().haproxy(), "1500ms");
         assert_eq!(Duration::from_ms(120_000).unwrap().haproxy(), "120s");
+        assert_eq!(Duration::from_ms(6 * 3_600_000).unwrap().haproxy(), "6h");
+        assert_eq!(Duration::from_ms(5_400_000).unwrap().haproxy(), "5400s");
     }
 }

@@ -9,7 +9,8 @@
 //! | `p_<svc>` | the service (glance-api) |
 //! | `g_<svc>` | active/passive: the group of VIPs and service |
 //! | `cl_<svc>` | active/active: the service's clone |
-//! | `p_haproxy`, `cl_haproxy` | active/active: HAProxy and its clone |
+//! | `p_haproxy` | HAProxy, when it is in front of glance-api |
+//! | `cl_haproxy` | active/active: HAProxy's clone |
 //! | `c_<vip id>_with_haproxy` | a VIP runs where HAProxy runs |
 //! | `o_haproxy_before_<vip id>` | and starts after it |
 //! | `p_fs_<svc>` | the image store's mount (a file store with `mount`) |
@@ -32,7 +33,8 @@ use super::Duration;
 use crate::model::{Backend, Fencing, Mode, Sharing, Spec, StoreDecl};
 use crate::source::Span;
 
-/// HAProxy's primitive (active/active).
+/// HAProxy's primitive (active/active, or in front of an active/passive
+/// glance-api).
 pub const HAPROXY: &str = "p_haproxy";
 /// HAProxy's clone (active/active).
 pub const HAPROXY_CLONE: &str = "cl_haproxy";
@@ -333,17 +335,19 @@ fn service_ids(spec: &Spec, t: &mut Table) {
         "the service's primitive".into(),
         at,
     );
+    if let Some(hp) = &spec.haproxy {
+        t.generated(
+            HAPROXY.into(),
+            "primitive",
+            "HAProxy's primitive".into(),
+            hp.span,
+        );
+    }
     match svc.mode {
         Mode::ActivePassive => t.generated(group(name), "group", "the service's group".into(), at),
         Mode::ActiveActive => {
             t.generated(clone(name), "clone", "the service's clone".into(), at);
             let Some(hp) = &spec.haproxy else { return };
-            t.generated(
-                HAPROXY.into(),
-                "primitive",
-                "HAProxy's primitive".into(),
-                hp.span,
-            );
             t.generated(
                 HAPROXY_CLONE.into(),
                 "clone",

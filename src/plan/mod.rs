@@ -5,6 +5,7 @@ mod agent;
 pub mod catalog;
 mod duration;
 pub mod ids;
+pub mod listener;
 mod lower;
 mod pacemaker;
 mod score;
@@ -41,7 +42,9 @@ pub struct Plan {
     pub catalog: Option<Catalog>,
     /// Every secret a value refers to.
     pub secrets: Vec<SecretRef>,
-    /// HAProxy and the kernel setting it needs (active/active only).
+    /// Every address and port that answers ([`listener`]).
+    pub listeners: Vec<listener::Listener>,
+    /// HAProxy, when it is in front of glance-api.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub balancer: Option<Balancer>,
     /// Where images live; `None` when the spec (a single node) does not say.
@@ -118,20 +121,19 @@ pub struct IniSetting {
     pub values: Vec<Value>,
 }
 
-/// HAProxy in front of the cloned glance-api, on every node: one proxy
-/// section that listens on the VIPs at the API port and balances to each
-/// node's glance-api, and the sysctl that lets it bind a VIP the node does
-/// not hold.
+/// HAProxy in front of glance-api: one proxy section that listens on the
+/// VIPs ([`listener::Terminator::Haproxy`] listeners) and passes requests
+/// to glance-api: every node's in active/active (with the sysctl that lets
+/// HAProxy bind a VIP the node does not hold), the group's own on the
+/// loopback in active/passive.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Balancer {
     /// Proxy (section) name: the service's name.
     pub name: String,
     /// The haproxy.cfg the section is merged into.
     pub target: String,
-    /// Addresses it listens on (the VIPs), at `port`.
-    pub binds: Vec<std::net::IpAddr>,
-    /// The API port, on the VIPs and on the nodes.
-    pub port: u16,
+    /// Where it listens, in listener order.
+    pub binds: Vec<Bind>,
     /// `roundrobin`, `leastconn` or `source`.
     pub balance: String,
     /// The HTTP health check: path and the status a healthy glance-api
@@ -145,25 +147,69 @@ pub struct Balancer {
     pub rise: u32,
     /// See `rise`.
     pub fall: u32,
-    /// One server per node, in node order.
+    /// Its timeouts.
+    pub timeouts: Timeouts,
+    /// Connection attempts after a failed one, each to another server
+    /// (`option redispatch 1`).
+    pub retries: u32,
+    /// One server per glance-api, in node order.
     pub servers: Vec<Server>,
-    /// Kernel settings every node needs (`net.ipv4.ip_nonlocal_bind`).
+    /// Kernel settings every node needs (`net.ipv4.ip_nonlocal_bind`);
+    /// empty when HAProxy only runs where the VIPs are up (active/passive).
     pub sysctl: Vec<(String, String)>,
-    /// Where the sysctl file goes.
+    /// Where the sysctl file goes (when `sysctl` is not empty).
     pub sysctl_target: String,
     /// What the operator must do by hand on every node (said in APPLY.md and
-    /// in the per-node files' headers), e.g. a listen address that the
+    /// in the glance-api files' headers), e.g. a listen address that the
     /// release has no ini key for.
     pub notes: Vec<String>,
 }
 
-/// One backend server.
+/// One address and port HAProxy listens on.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Bind {
+    /// The address (a VIP).
+    pub address: std::net::IpAddr,
+    /// The port.
+    pub port: u16,
+    /// For TLS: the PEM (certificate chain and key) it serves.
+    pub certificate: Option<String>,
+}
+
+impl Bind {
+    /// The scheme clients use here.
+    pub fn scheme(&self) -> Scheme {
+        if self.certificate.is_some() {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        }
+    }
+}
+
+/// HAProxy's timeouts.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Timeouts {
+    /// Inactivity on the client side.
+    pub client: Duration,
+    /// Inactivity on the server side.
+    pub server: Duration,
+    /// Connecting to a glance-api.
+    pub connect: Duration,
+    /// Receiving a request's headers, and an idle keep-alive connection.
+    pub http_request: Duration,
+}
+
+/// One backend server: a glance-api.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Server {
-    /// The node's name.
+    /// Its name: the node's, or `local` (active/passive: the glance-api of
+    /// the node HAProxy runs on).
     pub name: String,
-    /// The node's address: glance-api binds it.
+    /// The address glance-api binds.
     pub address: std::net::IpAddr,
+    /// Its port.
+    pub port: u16,
 }
 
 impl Plan {
@@ -176,6 +222,24 @@ impl Plan {
         } else {
             ids::service(&self.service)
         }
+    }
+
+    /// HAProxy's Pacemaker resource, if it runs: its clone in
+    /// active/active, else its primitive (in the group).
+    pub fn haproxy_resource(&self) -> Option<&'static str> {
+        self.balancer.as_ref()?;
+        Some(
+            if self
+                .pacemaker
+                .clones
+                .iter()
+                .any(|c| c.id == ids::HAPROXY_CLONE)
+            {
+                ids::HAPROXY_CLONE
+            } else {
+                ids::HAPROXY
+            },
+        )
     }
 
     /// The secret with this id.

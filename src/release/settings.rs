@@ -66,6 +66,12 @@ pub enum Setting {
     CinderApiServers,
     /// cinder: catalog lookup.
     CinderCatalogInfo,
+    /// nova: the CA that signed glance's certificate (Pike on).
+    NovaGlanceCafile,
+    /// nova: the same, as Ocata's glance client reads it.
+    NovaSslCaFile,
+    /// cinder: the CA that signed glance's certificate.
+    CinderGlanceCaFile,
     /// glance-api, single store: the enabled store types.
     StoreStores,
     /// glance-api, single store: the store new images go to.
@@ -519,6 +525,45 @@ pub static ROWS: &[Row] = &[
         "cinder",
         "DEFAULT",
         "glance_catalog_info",
+        Ocata,
+        None,
+        None,
+    ),
+    // The CA file consumers trust for an https Image API. nova: keystoneauth
+    // session options in [glance] from 16.0.0 (Pike): nova/conf/glance.py
+    // at tag 16.0.0 registers them with `[ssl] ca_file` as the deprecated
+    // alias of `cafile`; at 15.0.0 (Ocata) nova/image/glance.py passes
+    // `CONF.ssl.ca_file` to glanceclient and [glance] has no cafile. In the
+    // Zed and 2025.2 data: [glance] cafile present, no [ssl] group. glha
+    // writes `[ssl] ca_file` on Ocata only (the option oslo.service's TLS
+    // server reads too: it only matters to a nova API that serves TLS
+    // itself, which a deployment behind HAProxy does not).
+    row(
+        NovaGlanceCafile,
+        "nova",
+        "glance",
+        "cafile",
+        Pike,
+        None,
+        None,
+    ),
+    row(
+        NovaSslCaFile,
+        "nova",
+        "ssl",
+        "ca_file",
+        Ocata,
+        None,
+        Some(Pike),
+    ),
+    // cinder: `glance_ca_certificates_file` in cinder/common/config.py at
+    // tag 10.0.0 (Ocata), passed as glanceclient's `cacert`; current in the
+    // Zed and 2025.2 data.
+    row(
+        CinderGlanceCaFile,
+        "cinder",
+        "DEFAULT",
+        "glance_ca_certificates_file",
         Ocata,
         None,
         None,

@@ -9,6 +9,8 @@ use std::process::Command;
 
 pub mod live;
 pub mod pcmk;
+pub mod simulate;
+pub mod tls;
 
 /// The repository root.
 pub fn root() -> Utf8PathBuf {

@@ -149,7 +149,7 @@ fn whole_status(
         .as_ref()
         .ok_or_else(|| Refusal::PlanMismatch {
             target: sw.target.clone(),
-            why: "the spec no longer has an active/active balancer".into(),
+            why: "the spec no longer puts HAProxy in front of glance-api".into(),
         })?;
     let merged =
         |live: Option<&str>| whole::merged(input.plan, b, &sw.target, live).unwrap_or_default();

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
-use crate::model::{self, ConsumerKind, Discovery, Mode, Spec};
+use crate::model::{self, ConsumerKind, Discovery, Spec};
+use crate::plan::listener::{self, Listener};
 use crate::plan::*;
 use crate::release::settings::{exists, row_of, Setting};
 use crate::release::Release;
@@ -79,6 +80,7 @@ pub(super) fn seed_warning(
 pub(super) fn glance_api(
     spec: &Spec,
     node: Option<&model::Node>,
+    listeners: &[Listener],
     secrets: &mut Secrets,
     diags: &mut Diagnostics,
 ) -> IniFile {
@@ -95,10 +97,9 @@ pub(super) fn glance_api(
     if let Some(db) = &spec.database {
         database(&mut ini, spec, db, secrets, diags);
     }
-    match (spec.service.mode, node) {
-        (Mode::ActivePassive, _) => bind_vips(&mut ini, spec),
-        (Mode::ActiveActive, Some(n)) => behind_proxy(&mut ini, spec, n),
-        (Mode::ActiveActive, None) => {}
+    bind(&mut ini, spec, listeners, node);
+    if spec.haproxy.is_some() {
+        behind_proxy(&mut ini, spec, listeners, node);
     }
     if let Some(r) = &spec.rabbit {
         messaging(&mut ini, spec, r, secrets, diags);
@@ -136,47 +137,62 @@ fn database(
     seed_warning(spec, db.name.span, "glha writes `[database] connection`, not the guide's `sql_connection`".into(), "sql_connection is a deprecated alias since before Ocata and was removed in 2024.1; a live sql_connection is listed for removal", diags);
 }
 
-/// Active/passive: the standalone server binds the VIP (the seed); with
-/// several VIPs only the wildcard address serves them all.
-fn bind_vips(ini: &mut Ini, spec: &Spec) {
-    let svc = &spec.service;
-    let bind = match svc.vips.as_slice() {
-        [one] => spec.vips[*one].address.to_string(),
-        many if many.iter().any(|v| spec.vips[*v].address.is_ipv6()) => "::".to_string(),
+/// Where the standalone server listens: its listener (one VIP, a node's
+/// address, the loopback), or the wildcard address when it serves several
+/// VIPs itself. glance-registry, where the release has one, runs beside
+/// glance-api: on the node's address in active/active, on the (first) VIP
+/// otherwise; HAProxy balances only the Image API.
+fn bind(ini: &mut Ini, spec: &Spec, listeners: &[Listener], node: Option<&model::Node>) {
+    let own: Vec<&Listener> =
+        listener::glance_api(listeners, node.map(|n| n.name.value.as_str())).collect();
+    let host = match own.as_slice() {
+        [] => return,
+        [one] => one.address.to_string(),
+        many if many.iter().any(|l| l.address.is_ipv6()) => "::".to_string(),
         _ => "0.0.0.0".to_string(),
     };
-    ini.set(Setting::BindHost, Value::plain(bind));
-    ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
-    if let Some(&v) = svc.vips.first() {
-        ini.set_current(
-            Setting::RegistryHost,
-            Value::plain(spec.vips[v].address.to_string()),
-        );
+    ini.set(Setting::BindHost, Value::plain(host));
+    ini.set(Setting::BindPort, Value::plain(own[0].port.to_string()));
+    let registry = match node {
+        Some(n) => Some(n.address),
+        None => spec
+            .service
+            .vips
+            .first()
+            .and_then(|&v| spec.vips.get(v))
+            .map(|v| v.address),
+    };
+    if let Some(r) = registry {
+        ini.set_current(Setting::RegistryHost, Value::plain(r.to_string()));
     }
 }
 
-/// Active/active: glance-api binds this node's address (HAProxy holds the
-/// API port on the VIP), and learns the public URL from the proxy.
-fn behind_proxy(ini: &mut Ini, spec: &Spec, n: &model::Node) {
-    let svc = &spec.service;
-    let addr = n.address.to_string();
-    ini.set(Setting::BindHost, Value::plain(&addr));
-    ini.set(Setting::BindPort, Value::plain(svc.port.to_string()));
-    // A glance-registry, where the release has one, runs beside each
-    // glance-api; HAProxy balances only the Image API.
-    ini.set_current(Setting::RegistryHost, Value::plain(&addr));
-    let public = spec.endpoints.as_ref().map(|e| e.public.url()).or_else(|| {
-        svc.vips
-            .first()
-            .map(|&v| Url::new(Scheme::Http, spec.vips[v].address, svc.port))
-    });
+/// The URL clients are given for the API when the spec has no endpoint of
+/// that interface: the first listener on a VIP.
+fn first_front(listeners: &[Listener]) -> Option<Url> {
+    listener::front(listeners).next().map(Listener::url)
+}
+
+/// Behind HAProxy: glance-api learns the public URL and the scheme from the
+/// proxy (`X-Forwarded-Proto`), and in active/active tells the other
+/// workers where it is.
+fn behind_proxy(ini: &mut Ini, spec: &Spec, listeners: &[Listener], node: Option<&model::Node>) {
+    let public = spec
+        .endpoints
+        .as_ref()
+        .map(|e| e.public.url())
+        .or_else(|| first_front(listeners));
     if let Some(url) = public {
         ini.set(Setting::PublicEndpoint, Value::plain(url.to_string()));
     }
-    ini.set(
-        Setting::WorkerSelfReferenceUrl,
-        Value::plain(Url::new(Scheme::Http, n.address, svc.port).to_string()),
-    );
+    if let Some(n) = node {
+        if let Some(own) = listener::glance_api(listeners, Some(n.name.value.as_str())).next() {
+            ini.set(
+                Setting::WorkerSelfReferenceUrl,
+                Value::plain(own.url().to_string()),
+            );
+        }
+    }
     ini.set(Setting::ProxyHeadersParsing, Value::plain("true"));
 }
 
@@ -278,6 +294,19 @@ pub(super) fn merge_lits(parts: Vec<Part>) -> Vec<Part> {
     out
 }
 
+/// The CA a consumer trusts for the Image API's certificate, by release.
+fn trust(ini: &mut Ini, kind: ConsumerKind, ca: &str) {
+    match kind {
+        ConsumerKind::Nova => {
+            // One of the two exists in any release ([`Ini::set`] skips the
+            // other).
+            ini.set(Setting::NovaGlanceCafile, Value::plain(ca));
+            ini.set(Setting::NovaSslCaFile, Value::plain(ca));
+        }
+        ConsumerKind::Cinder => ini.set(Setting::CinderGlanceCaFile, Value::plain(ca)),
+    }
+}
+
 /// DEFAULT first, then sections in order of first appearance; keys keep
 /// their order within a section.
 pub(super) fn sort_sections(file: &mut IniFile) {
@@ -291,7 +320,12 @@ pub(super) fn sort_sections(file: &mut IniFile) {
         .sort_by_key(|s| order.iter().position(|o| *o == s.section));
 }
 
-pub(super) fn consumer(spec: &Spec, c: &model::Consumer, diags: &mut Diagnostics) -> IniFile {
+pub(super) fn consumer(
+    spec: &Spec,
+    c: &model::Consumer,
+    listeners: &[Listener],
+    diags: &mut Diagnostics,
+) -> IniFile {
     let rel = spec.release;
     let (service, api_servers, catalog_setting) =
         crate::release::settings::consumer_settings(c.kind);
@@ -318,15 +352,17 @@ pub(super) fn consumer(spec: &Spec, c: &model::Consumer, diags: &mut Diagnostics
         .endpoints
         .as_ref()
         .map(|e| e.internal.url())
-        .or_else(|| {
-            let vip = spec.vips.get(*spec.service.vips.first()?)?;
-            Some(Url::new(Scheme::Http, vip.address, spec.service.port))
-        });
+        .or_else(|| first_front(listeners));
     let Some(internal) = internal else {
         // No endpoint and no VIP: nothing to point the consumer at (the
         // checker has said why).
         return ini.file;
     };
+    if internal.scheme == Scheme::Https {
+        if let Some(ca) = spec.tls.as_ref().and_then(|t| t.ca.as_ref()) {
+            trust(&mut ini, c.kind, &ca.value);
+        }
+    }
     match discovery {
         Discovery::ApiServers => {
             ini.set(api_servers, Value::plain(internal.to_string()));

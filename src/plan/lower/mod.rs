@@ -16,42 +16,46 @@ use crate::plan::*;
 /// Lowers a checked spec. May add release-specific warnings.
 pub fn lower(spec: &Spec, diags: &mut Diagnostics) -> Plan {
     let mut secrets = Secrets::default();
+    let listeners = listener::listeners(spec);
     let pacemaker = pacemaker::pacemaker(spec, &mut secrets);
     let mut ini = Vec::new();
     match spec.service.mode {
-        Mode::ActivePassive => ini.push(glance_api(spec, None, &mut secrets, diags)),
+        Mode::ActivePassive => ini.push(glance_api(spec, None, &listeners, &mut secrets, diags)),
         // Active/active: one complete file per node, each binding that
         // node's address. Release warnings are said once, not per node.
         Mode::ActiveActive => {
             for (i, n) in spec.nodes.iter().enumerate() {
                 let mut quiet = Diagnostics::default();
                 let d = if i == 0 { &mut *diags } else { &mut quiet };
-                ini.push(glance_api(spec, Some(n), &mut secrets, d));
+                ini.push(glance_api(spec, Some(n), &listeners, &mut secrets, d));
             }
         }
     }
     for c in &spec.consumers {
-        ini.push(consumer(spec, c, diags));
+        ini.push(consumer(spec, c, &listeners, diags));
     }
     let store = store::plan(spec, &mut secrets);
+    // Each URL as the spec writes its host (a VIP's address or a DNS
+    // name); the checker has made sure a listener serves it
+    // (check/served.rs).
     let catalog = spec.endpoints.as_ref().map(|e| Catalog {
         service_name: e.service_name.clone(),
         service_type: "image".into(),
         region: e.region.value.clone(),
-        endpoints: [
-            (Interface::Public, Some(&e.public)),
-            (Interface::Internal, Some(&e.internal)),
-            (Interface::Admin, e.admin.as_ref()),
-        ]
-        .into_iter()
-        .filter_map(|(interface, ep)| {
-            ep.map(|ep| CatalogEndpoint {
+        endpoints: e
+            .all()
+            .into_iter()
+            .map(|(interface, ep)| CatalogEndpoint {
                 interface,
                 url: ep.url(),
+                resolves_to: match ep.host.ip {
+                    Some(_) => None,
+                    None => spec.vip_of(ep).map(|v| spec.vips[v].address),
+                },
             })
-        })
-        .collect(),
+            .collect(),
     });
+    let balancer = balancer(spec, &listeners);
     Plan {
         release: spec.release,
         service: spec.service.name.value.clone(),
@@ -60,7 +64,8 @@ pub fn lower(spec: &Spec, diags: &mut Diagnostics) -> Plan {
         catalog,
         store,
         secrets: secrets.0,
-        balancer: balancer(spec),
+        listeners,
+        balancer,
     }
 }
 

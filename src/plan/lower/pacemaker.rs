@@ -106,7 +106,17 @@ pub(super) fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
     pm.primitives.push(service);
     match spec.service.mode {
         Mode::ActivePassive => {
-            let members = mount.into_iter().chain(vips).collect();
+            let mut members: Vec<String> = mount.into_iter().chain(vips).collect();
+            if let Some(hp) = &spec.haproxy {
+                pm.primitives.push(haproxy_primitive(hp));
+                members.push(ids::HAPROXY.into());
+                pm.comments.push(format!(
+                    "HAProxy ({}) runs in {} after the VIPs and listens on them;\n\
+                     glance-api, last, listens on 127.0.0.1 behind it",
+                    ids::HAPROXY,
+                    ids::group(&spec.service.name.value)
+                ));
+            }
             group(spec, members, service_id, &mut pm)
         }
         Mode::ActiveActive => {
@@ -310,7 +320,8 @@ fn service(spec: &Spec, secrets: &mut Secrets) -> (Primitive, Pairs) {
     (p, clone_meta)
 }
 
-/// Active/passive: the VIPs and the service in one group, in that order.
+/// Active/passive: the mount, the VIPs, HAProxy (when it is in front) and
+/// the service in one group, in that order.
 fn group(spec: &Spec, mut members: Vec<String>, service: String, pm: &mut Pacemaker) {
     members.push(service);
     if members.len() > 1 {
@@ -344,9 +355,9 @@ pub(super) fn clone_meta_with(own: &[(String, String)]) -> Vec<(String, String)>
     )
 }
 
-/// Active/active: HAProxy cloned on every node, each VIP on a node whose
-/// HAProxy runs, and started only after it.
-pub(super) fn haproxy(pm: &mut Pacemaker, hp: &model::Haproxy, vips: &[String]) {
+/// HAProxy's primitive: the monitor at the spec's interval, the agent's
+/// advised timeouts.
+fn haproxy_primitive(hp: &model::Haproxy) -> Primitive {
     let advised = |op: &str| {
         hp.agent_info
             .as_ref()
@@ -369,13 +380,19 @@ pub(super) fn haproxy(pm: &mut Pacemaker, hp: &model::Haproxy, vips: &[String]) 
             });
         }
     }
-    pm.primitives.push(Primitive {
+    Primitive {
         id: ids::HAPROXY.into(),
         agent: hp.agent.value.clone(),
         params: vec![],
         meta: vec![],
         ops: canonical_ops(&ops),
-    });
+    }
+}
+
+/// Active/active: HAProxy cloned on every node, each VIP on a node whose
+/// HAProxy runs, and started only after it.
+pub(super) fn haproxy(pm: &mut Pacemaker, hp: &model::Haproxy, vips: &[String]) {
+    pm.primitives.push(haproxy_primitive(hp));
     pm.clones.push(Clone {
         id: ids::HAPROXY_CLONE.into(),
         resource: ids::HAPROXY.into(),

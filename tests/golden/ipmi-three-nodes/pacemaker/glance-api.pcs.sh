@@ -35,9 +35,10 @@ shadow property set no-quorum-policy=stop
 shadow stonith create ipmi-ctl0 fence_ipmilan ip=172.16.9.10 username=fence 'password=<<glha-secret:fencing.ipmi-ctl0.password>>' lanplus=1 pcmk_host_list=overcloud-controller-0 op monitor interval=60s
 shadow stonith create ipmi-ctl1 fence_ipmilan ip=172.16.9.11 username=fence 'password=<<glha-secret:fencing.ipmi-ctl1.password>>' lanplus=1 pcmk_host_list=overcloud-controller-1 op monitor interval=60s
 shadow stonith create ipmi-ctl2 fence_ipmilan ip=172.16.9.12 username=fence 'password=<<glha-secret:fencing.ipmi-ctl2.password>>' lanplus=1 pcmk_host_list=overcloud-controller-2 op monitor interval=60s
-shadow resource create p_ip_glance-api ocf:heartbeat:IPaddr2 ip=172.16.2.5 cidr_netmask=24 op monitor interval=10s timeout=20s --no-default-ops
+shadow resource create p_ip_glance-api_internal ocf:heartbeat:IPaddr2 ip=172.16.2.5 cidr_netmask=24 op monitor interval=10s timeout=20s --no-default-ops
+shadow resource create p_ip_glance-api_public ocf:heartbeat:IPaddr2 ip=10.0.0.5 cidr_netmask=24 nic=br-ex op monitor interval=10s timeout=20s --no-default-ops
 shadow resource create p_glance-api systemd:openstack-glance-api op monitor interval=60s timeout=100s op start interval=0s timeout=100s op stop interval=0s timeout=100s --no-default-ops
-shadow resource group add g_glance-api p_ip_glance-api p_glance-api
+shadow resource group add g_glance-api p_ip_glance-api_internal p_ip_glance-api_public p_glance-api
 shadow constraint location add l_ipmi-ctl0_avoid_overcloud-controller-0 ipmi-ctl0 overcloud-controller-0 -- -INFINITY
 shadow constraint location add l_ipmi-ctl1_avoid_overcloud-controller-1 ipmi-ctl1 overcloud-controller-1 -- -INFINITY
 shadow constraint location add l_ipmi-ctl2_avoid_overcloud-controller-2 ipmi-ctl2 overcloud-controller-2 -- -INFINITY

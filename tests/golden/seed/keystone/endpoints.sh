@@ -81,6 +81,6 @@ END_OF_LIST
     fi
 }
 
-ensure_endpoint 'public' 'http://203.0.113.11:9292'
+ensure_endpoint 'public' 'http://10.0.0.11:9292'
 ensure_endpoint 'internal' 'http://10.0.0.11:9292'
 ensure_endpoint 'admin' 'http://10.0.0.11:9292'

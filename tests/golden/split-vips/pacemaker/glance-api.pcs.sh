@@ -9,6 +9,8 @@
 # before its group, clones and constraints exist.
 # glance-api (active/passive) for OpenStack 2025.2
 # fencing waived: VMs on a hypervisor cluster that fences them itself
+# HAProxy (p_haproxy) runs in g_glance-api after the VIPs and listens on them;
+# glance-api, last, listens on 127.0.0.1 behind it
 set -eu
 
 if [ "$#" -eq 2 ] && [ "$1" = -f ]; then
@@ -34,6 +36,7 @@ shadow() { CIB_file=$work/cib.xml pcs -f "$work/cib.xml" "$@"; }
 shadow resource create p_ip_glance-api_internal ocf:heartbeat:IPaddr2 ip=192.168.10.20 cidr_netmask=24 nic=ens3 op monitor interval=10s timeout=20s --no-default-ops
 shadow resource create p_ip_glance-api_public ocf:heartbeat:IPaddr2 ip=198.51.100.20 cidr_netmask=26 nic=ens4 op monitor interval=10s timeout=20s --no-default-ops
 shadow resource create p_glance-api systemd:glance-api meta resource-stickiness=100 op monitor interval=60s timeout=100s op start interval=0s timeout=100s op stop interval=0s timeout=100s --no-default-ops
-shadow resource group add g_glance-api p_ip_glance-api_internal p_ip_glance-api_public p_glance-api
+shadow resource create p_haproxy systemd:haproxy op monitor interval=10s timeout=100s op start interval=0s timeout=100s op stop interval=0s timeout=100s --no-default-ops
+shadow resource group add g_glance-api p_ip_glance-api_internal p_ip_glance-api_public p_haproxy p_glance-api
 
 on_target cluster cib-push "$work/cib.xml" diff-against="$work/original.xml"
