@@ -61,10 +61,11 @@ show_tail() { # FILE [LINES]
 # The output of the check before stays in $E2E_STATE/prev.out, for checks
 # about it.
 run_check() { # DESC CMD...
-    local desc=$1 rc=0
+    local desc=$1 rc=0 t0=$EPOCHREALTIME
     shift
     keep_last
     "$@" >"$E2E_STATE/last.out" 2>&1 || rc=$?
+    check_time "$t0" "$desc"
     if ((rc == 0)); then
         pass "$desc"
         return 0
@@ -80,6 +81,13 @@ check() { run_check "$@" || true; }
 # must DESC CMD...: a failure ends the scenario.
 must() { run_check "$@" || bail; }
 
+# check_time START DESC: how long a check took, for finding where a
+# scenario's time goes ($E2E_STATE/check-times, slowest first at the end).
+check_time() {
+    awk -v s="${E2E_SCOPE:-harness}" -v a="${1/,/.}" -v b="${EPOCHREALTIME/,/.}" -v d="$2" \
+        'BEGIN { printf "%s\t%.1f\t%s\n", s, b - a, d }' >>"$E2E_STATE/check-times"
+}
+
 keep_last() {
     if [[ -f $E2E_STATE/last.out ]]; then
         cp "$E2E_STATE/last.out" "$E2E_STATE/prev.out"
@@ -88,10 +96,12 @@ keep_last() {
 
 # refuses DESC CMD...: CMD must fail (exit non-zero); the scenario goes on.
 refuses() {
-    local desc=$1
+    local desc=$1 t0=$EPOCHREALTIME rc=0
     shift
     keep_last
-    if "$@" >"$E2E_STATE/last.out" 2>&1; then
+    "$@" >"$E2E_STATE/last.out" 2>&1 || rc=$?
+    check_time "$t0" "$desc"
+    if ((rc == 0)); then
         fail_soft "$desc (succeeded, expected a failure: $*)"
         show_tail "$E2E_STATE/last.out" 20
     else
@@ -103,10 +113,12 @@ refuses() {
 # glha does not have yet (ISSUE). Its failure is expected and reported as
 # such; a success means the issue was fixed and the test must say so.
 known_fault() {
-    local issue=$1 desc=$2
+    local issue=$1 desc=$2 t0=$EPOCHREALTIME rc=0
     shift 2
     keep_last
-    if "$@" >"$E2E_STATE/last.out" 2>&1; then
+    "$@" >"$E2E_STATE/last.out" 2>&1 || rc=$?
+    check_time "$t0" "$desc"
+    if ((rc == 0)); then
         fail_soft "$desc: passes now; issue $issue fixed? make this a plain check"
         return 0
     fi
@@ -264,7 +276,7 @@ attempt() {
 # wait_ready NAME TIMEOUT DESC CMD...: polls CMD until it succeeds. Fails
 # early if process NAME exits, and shows the tail of its log either way.
 wait_ready() {
-    local name=$1 timeout=$2 desc=$3 start=$SECONDS
+    local name=$1 timeout=$2 desc=$3 start=$SECONDS t0=$EPOCHREALTIME
     shift 3
     until attempt 20 "$@"; do
         if [[ -n $name ]] && ! proc_alive "$name"; then
@@ -280,6 +292,7 @@ wait_ready() {
         sleep 0.25
     done
     e2e_log "$desc after $((SECONDS - start))s"
+    check_time "$t0" "(wait) $desc"
 }
 
 http_ok() { # URL [CURL ARGS...]

@@ -42,11 +42,12 @@ scenario_active_active() {
 
     glance_accounts
     local store
-    store=$(glance_store_dir aa-shared)
-    must "glance-manage db_sync with node1's file" glance_manage "$root1" "$store" db_sync
-    # Both nodes mount one store (issue 10 will make the spec declare it).
-    glance_spawn glance-aa-node1 "$root1" "$store"
-    glance_spawn glance-aa-node2 "$root2" "$store"
+    store=$(store_dir aa-shared)
+    must "glance-manage db_sync with node1's file" glance_manage "$root1" db_sync
+    # Both nodes mount one store on /srv/glance (the spec says it is shared
+    # by external means).
+    glance_spawn glance-aa-node1 "$root1" "$store" /srv/glance
+    glance_spawn glance-aa-node2 "$root2" "$store" /srv/glance
     glance_wait glance-aa-node1 "$E2E_AA_NODE1"
     glance_wait glance-aa-node2 "$E2E_AA_NODE2"
     pass "glance-api answers on each node's own address ($E2E_AA_NODE1, $E2E_AA_NODE2)"
