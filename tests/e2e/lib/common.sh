@@ -12,11 +12,12 @@ E2E_NET=127.77.0
 E2E_VIP=$E2E_NET.11      # MariaDB, RabbitMQ, Keystone; glance-api's VIP in scenario 1
 E2E_PCMK_VIP=$E2E_NET.21 # scenario 3: the VIP Pacemaker adds to lo
 # The cluster network of active/active (scenario 2), on e2e0: only inside
-# the run's network namespace (netns_init).
+# the run's network namespace (netns_init). The nodes ctl1, ctl2 and ctl3
+# of the active-active example's copy.
 E2E_CNET=198.18.77
 E2E_AA_VIP=$E2E_CNET.10
-E2E_AA_NODE1=$E2E_CNET.12
-E2E_AA_NODE2=$E2E_CNET.13
+E2E_AA_NODES=(ctl1 ctl2 ctl3)
+E2E_AA_ADDRS=("$E2E_CNET.11" "$E2E_CNET.12" "$E2E_CNET.13")
 
 # A fixed path the committed specs name for secret files; a symlink to the
 # run's state directory while a run holds the lock.
@@ -129,6 +130,13 @@ known_fault() {
     printf 'ok - %s # known fault, waits for issue %s\n' "$desc" "$issue"
     [[ -z $seen ]] || printf '    | %s\n' "$seen"
     e2e_result known "$desc (issue $issue)${seen:+: $seen}"
+}
+
+# not_grep ARGS...: grep finds nothing (it prints what it found).
+not_grep() {
+    local rc=0
+    grep "$@" || rc=$?
+    ((rc == 1))
 }
 
 # ---------------------------------------------------------------- processes
@@ -320,8 +328,10 @@ netns_init() {
     ip link add e2e0 type veth peer name e2e1
     ip link set e2e1 up
     ip link set e2e0 up
-    ip addr add "$E2E_AA_NODE1/24" dev e2e0
-    ip addr add "$E2E_AA_NODE2/24" dev e2e0
+    local a
+    for a in "${E2E_AA_ADDRS[@]}"; do
+        ip addr add "$a/24" dev e2e0
+    done
 }
 
 # Creates the run's state directory (traversable by the service users;

@@ -6,7 +6,9 @@
 # see at a fixed path it sees through a bind mount in a mount namespace of
 # its own (see view_prefix).
 
-E2E_ADMIN_PASSWORD=e2e-admin-pw
+# Keystone's admin: the seed example (the HA guide) has glance-api
+# authenticate as admin with this password, and its copy keeps it.
+E2E_ADMIN_PASSWORD=secretsecret
 E2E_REGION=RegionOne
 
 # ---------------------------------------------------------------- MariaDB
@@ -206,19 +208,21 @@ glance_identity() {
 # ---------------------------------------------------------------- the services' hosts
 
 # A node's root: a copy of the host's /etc/glance with the package's
-# shipped glance-api.conf (6,850 lines) as the live file, a nova.conf that
-# still names a fixed glance server (as an old deployment's does), and
-# Debian's shipped /etc/haproxy.
+# shipped glance-api.conf (6,850 lines) as the live file, a nova.conf and
+# a cinder.conf that still name a fixed glance server (as an old
+# deployment's do), and Debian's shipped /etc/haproxy.
 node_root() { # NODE
     local root=$E2E_STATE/nodes/$1
     [[ -d $root ]] && { printf '%s\n' "$root"; return; }
-    mkdir -p "$root/etc" "$root/etc/nova" "$root/etc/sysctl.d"
+    mkdir -p "$root/etc" "$root/etc/nova" "$root/etc/cinder" "$root/etc/sysctl.d"
     cp -a /etc/glance "$root/etc/glance"
     install -m 0640 -o root -g glance /usr/share/glance-common/glance-api.conf \
         "$root/etc/glance/glance-api.conf"
     printf '[DEFAULT]\nstate_path = /var/lib/nova\n\n[glance]\napi_servers = http://%s:9292\n' \
         "$E2E_VIP" >"$root/etc/nova/nova.conf"
-    chmod 0640 "$root/etc/nova/nova.conf"
+    printf '[DEFAULT]\nstate_path = /var/lib/cinder\nglance_api_servers = http://%s:9292\n' \
+        "$E2E_VIP" >"$root/etc/cinder/cinder.conf"
+    chmod 0640 "$root/etc/nova/nova.conf" "$root/etc/cinder/cinder.conf"
     cp -a /etc/haproxy "$root/etc/haproxy"
     printf '%s\n' "$root"
 }
@@ -322,6 +326,12 @@ glance_accounts() {
         rabbit_user glance "$GLHA_E2E_RABBIT_PASSWORD"
     must "Keystone: user glance in project service (the spec's password)" \
         glance_identity "$E2E_KS_PASSWORD"
+}
+
+# The RabbitMQ user the examples name (`openstack`), with their password.
+openstack_rabbit_user() {
+    must "RabbitMQ: user openstack (the example's password)" \
+        rabbit_user openstack "$RABBIT_PASSWORD"
 }
 
 # glance_manage ROOT ARGS...: glance-manage with the node's files.

@@ -301,13 +301,6 @@ s1_download_equal() {
         cmp "$E2E_STATE/images/s1.raw" "$E2E_STATE/images/s1.out"
 }
 
-# not_grep ARGS...: grep finds nothing (it prints what it found).
-not_grep() {
-    local rc=0
-    grep "$@" || rc=$?
-    ((rc == 1))
-}
-
 # Failover: node1's glance-api goes away; node2 applies the same bundle to
 # its own files and serves the VIP, with its own /var/lib/glance and the
 # shared store mounted.
