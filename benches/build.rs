@@ -35,6 +35,9 @@ fn examples(root: &camino::Utf8Path) {
         .filter(|p| p.extension() == Some("glha"))
         .collect();
     specs.sort();
+    let large = root.join("benches/specs/aa-32-nodes-16-vips.glha");
+    specs.push(large.clone());
+    let mut medians = Vec::new();
     for spec in &specs {
         let runs: Vec<Duration> = (0..200)
             .map(|_| {
@@ -44,12 +47,49 @@ fn examples(root: &camino::Utf8Path) {
                 t.elapsed()
             })
             .collect();
+        let m = median(runs);
         println!(
             "compile {:<28} median {:>8.3} ms (200 runs)",
             spec.file_name().unwrap(),
-            median(runs).as_secs_f64() * 1e3
+            m.as_secs_f64() * 1e3
+        );
+        medians.push((spec.clone(), m));
+    }
+    // What `glhac lsp` does on every change: check the text, parse it for
+    // the editor features.
+    for spec in specs
+        .iter()
+        .filter(|s| s.starts_with(root.join("examples")))
+    {
+        let text = std::fs::read_to_string(spec).unwrap();
+        let runs: Vec<Duration> = (0..200)
+            .map(|_| {
+                let t = Instant::now();
+                let c = glha::check_text(
+                    spec.as_str(),
+                    Some(spec),
+                    text.clone(),
+                    &glha::Options::default(),
+                );
+                let a = glha::ide::Analysis::new(text.clone());
+                assert!(!c.diagnostics.has_errors() && !a.text().is_empty());
+                t.elapsed()
+            })
+            .collect();
+        let m = median(runs);
+        println!(
+            "re-check {:<27} median {:>8.3} ms <= 5 ms (the language server's work per change): {}",
+            spec.file_name().unwrap(),
+            m.as_secs_f64() * 1e3,
+            pass(m <= Duration::from_millis(5))
         );
     }
+    let of = |p: &camino::Utf8Path| medians.iter().find(|(s, _)| s == p).unwrap().1;
+    let ratio = of(&large).as_secs_f64() / of(&root.join("examples/seed.glha")).as_secs_f64();
+    println!(
+        "compile 32 nodes, 16 VIPs (active/active) / seed = {ratio:.2} <= 3: {}",
+        pass(ratio <= 3.0)
+    );
     // The process end to end, as an operator runs it.
     let exe = root.join("target/release/glhac");
     if exe.exists() {
@@ -104,6 +144,23 @@ fn many_blocks(seed: &str, size: usize) -> String {
     text
 }
 
+/// The seed followed by VIPs (each one a name to look up, an id to check
+/// and a primitive) up to `size` bytes: many declarations.
+fn many_vips(seed: &str, size: usize) -> String {
+    let mut text = seed.to_string();
+    let mut i: usize = 0;
+    while text.len() < size {
+        text.push_str(&format!(
+            "vip v{i} {{ address = 172.{}.{}.{}/12  nic = \"eth1\" }}\n",
+            16 + ((i >> 16) & 15),
+            (i >> 8) & 255,
+            i & 255
+        ));
+        i += 1;
+    }
+    text
+}
+
 fn ns_per_byte(d: Duration, bytes: usize) -> f64 {
     d.as_nanos() as f64 / bytes as f64
 }
@@ -148,9 +205,10 @@ fn big_specs(root: &camino::Utf8Path) {
     let exe = root.join("target/release/glhac");
     let have_rss = exe.exists() && std::path::Path::new("/usr/bin/time").exists();
     let dir = tempfile::tempdir().unwrap();
-    let shapes: [(&str, Generator); 2] = [
+    let shapes: [(&str, Generator); 3] = [
         ("one long string", long_string),
         ("many small blocks", many_blocks),
+        ("many VIPs", many_vips),
     ];
     for (shape, make) in shapes {
         let mut check_cost = Vec::new();

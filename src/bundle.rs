@@ -131,8 +131,14 @@ impl Bundle {
         Ok(())
     }
 
+    /// Writes every file under `root`, then makes the files and the
+    /// directories holding them durable. The fsyncs are issued
+    /// concurrently: each still completes before the caller renames the
+    /// directory into place, but the file system can commit them together
+    /// (one after another, each waits for a journal commit of its own).
     fn write_files(&self, root: &Utf8Path) -> std::io::Result<()> {
         use std::io::Write;
+        let mut written = Vec::with_capacity(self.files.len());
         let mut dirs = std::collections::BTreeSet::new();
         for (rel, file) in &self.files {
             if rel.is_absolute()
@@ -165,13 +171,46 @@ impl Bundle {
                 use std::os::unix::fs::PermissionsExt;
                 f.set_permissions(std::fs::Permissions::from_mode(file.mode))?;
             }
-            f.sync_all()?;
+            written.push(f);
         }
-        for d in dirs {
-            sync_dir(&d);
-        }
-        Ok(())
+        let dirs: Vec<Utf8PathBuf> = dirs.into_iter().collect();
+        sync_all(&written, &dirs)
     }
+}
+
+/// The most threads one bundle's fsyncs are spread over.
+const SYNC_THREADS: usize = 16;
+
+/// fsyncs every file and directory, concurrently; the first error of a
+/// file (directories are best effort, see [`sync_dir`]).
+fn sync_all(files: &[std::fs::File], dirs: &[Utf8PathBuf]) -> std::io::Result<()> {
+    let total = files.len() + dirs.len();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let sync = || -> std::io::Result<()> {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if let Some(f) = files.get(i) {
+                f.sync_all()?;
+            } else if let Some(d) = dirs.get(i - files.len()) {
+                sync_dir(d);
+            } else {
+                return Ok(());
+            }
+        }
+    };
+    std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..total.min(SYNC_THREADS))
+            .map(|_| s.spawn(sync))
+            .collect();
+        let mut result = sync();
+        for h in helpers {
+            let r = h.join().unwrap_or_else(|_| {
+                Err(std::io::Error::other("a thread syncing the bundle failed"))
+            });
+            result = result.and(r);
+        }
+        result
+    })
 }
 
 /// fsyncs a directory (best effort: not every platform can).

@@ -38,10 +38,12 @@ pub mod diff;
 pub mod embedded;
 pub mod emit;
 pub mod fmt;
+pub mod ide;
 pub mod model;
 pub mod plan;
 pub mod release;
 pub mod resolve;
+pub mod schema;
 pub mod secret;
 pub mod source;
 pub mod stdlib;
@@ -123,6 +125,19 @@ pub fn check_file(path: &Utf8Path, opts: &Options) -> std::io::Result<Compilatio
         opts,
         Goal::Diagnostics,
     ))
+}
+
+/// Checks spec text as [`check_file`] checks a file: `name` is what
+/// diagnostics call it, and `path`, if the text is (an edited copy of) a
+/// file on disk, is where `import "./NAME"` looks from. What an editor
+/// runs on every change.
+pub fn check_text(
+    name: &str,
+    path: Option<&Utf8Path>,
+    text: String,
+    opts: &Options,
+) -> Compilation {
+    compile_source(name, path, text, opts, Goal::Diagnostics)
 }
 
 fn compile_source(

@@ -276,7 +276,17 @@ fn the_library_alone_pulls_in_no_cli_crate() {
         "cargo tree",
     );
     assert!(tree.contains("pest"), "not a dependency tree:\n{tree}");
-    for krate in ["clap", "clap_complete", "clap_mangen", "anyhow"] {
+    for krate in [
+        "clap",
+        "clap_complete",
+        "clap_mangen",
+        "anyhow",
+        // `glhac lsp`'s protocol crates and what only they bring.
+        "lsp-server",
+        "lsp-types",
+        "crossbeam-channel",
+        "fluent-uri",
+    ] {
         assert!(
             !tree.lines().any(|l| l.starts_with(&format!("{krate} v"))),
             "{krate} is a dependency of glha without `cli`:\n{tree}"

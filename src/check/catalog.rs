@@ -7,6 +7,7 @@ use super::values::{self, abs_path, host, required_text};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
+use crate::schema::{self, DISCOVERY, SCHEMES};
 use crate::syntax::Value;
 
 fn endpoint(
@@ -45,16 +46,7 @@ pub(crate) fn endpoints(
             );
         }
     }
-    let f = Fields::new(
-        "endpoints",
-        item,
-        items,
-        &[
-            "region", "service", "scheme", "port", "public", "internal", "admin",
-        ],
-        &["public", "internal", "admin"],
-        diags,
-    );
+    let f = Fields::new("endpoints", item, items, &schema::ENDPOINTS, diags);
     let region = values::text(&f, "region", diags).or_else(|| keystone.map(|k| k.region.clone()));
     // With a keystone block that has errors of its own, its region is
     // unknown but not missing.
@@ -72,7 +64,7 @@ pub(crate) fn endpoints(
     }
     let service_name = values::text(&f, "service", diags).map_or("glance".to_string(), |t| t.value);
     let scheme = f
-        .word("scheme", &["http", "https"], diags)
+        .word("scheme", SCHEMES, diags)
         .map_or("http".to_string(), |(s, _)| s);
     let port = values::port(&f, "port", diags)
         .or(service.map(|s| s.port))
@@ -82,16 +74,10 @@ pub(crate) fn endpoints(
             return endpoint(v, iface, &scheme, port, scope, diags);
         }
         let (_, items, item) = f.blocks(iface).next()?;
-        let bf = Fields::new(
-            format!("{iface} endpoint"),
-            item,
-            items,
-            &["host", "scheme", "port"],
-            &[],
-            diags,
-        );
+        let block = schema::ENDPOINTS.block(iface)?;
+        let bf = Fields::new(format!("{iface} endpoint"), item, items, block, diags);
         let s = bf
-            .word("scheme", &["http", "https"], diags)
+            .word("scheme", SCHEMES, diags)
             .map_or(scheme.clone(), |(s, _)| s);
         let p = values::port(&bf, "port", diags).unwrap_or(port);
         match bf.value("host") {
@@ -156,8 +142,7 @@ pub(crate) fn consumers(top: &Fields, diags: &mut Diagnostics) -> Vec<Consumer> 
             format!("consumer {}", name.value),
             item,
             items,
-            &["config", "discovery"],
-            &[],
+            &schema::CONSUMER,
             diags,
         );
         let config = required_text(
@@ -167,18 +152,16 @@ pub(crate) fn consumers(top: &Fields, diags: &mut Diagnostics) -> Vec<Consumer> 
             diags,
         )
         .filter(|c| abs_path(c, diags));
-        let discovery = f
-            .word("discovery", &["catalog", "api_servers"], diags)
-            .map(|(w, s)| {
-                (
-                    if w == "catalog" {
-                        Discovery::Catalog
-                    } else {
-                        Discovery::ApiServers
-                    },
-                    s,
-                )
-            });
+        let discovery = f.word("discovery", DISCOVERY, diags).map(|(w, s)| {
+            (
+                if w == "catalog" {
+                    Discovery::Catalog
+                } else {
+                    Discovery::ApiServers
+                },
+                s,
+            )
+        });
         if let Some(config) = config {
             out.push(Consumer {
                 kind,

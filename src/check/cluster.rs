@@ -6,6 +6,7 @@ use super::values::{self, id_like, ip};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
+use crate::schema;
 use crate::source::{SourceMap, Span};
 use crate::syntax::{Ident, Item, ValueKind};
 use std::net::IpAddr;
@@ -63,8 +64,11 @@ pub(crate) fn name_of(
 
 /// Reports the second and later blocks with the same name.
 pub(crate) fn no_duplicate_names(kind: &str, names: &[Text], diags: &mut Diagnostics) {
-    for (i, n) in names.iter().enumerate() {
-        if let Some(first) = names[..i].iter().find(|o| o.value == n.value) {
+    // A map of first declarations: a spec may declare very many.
+    let mut firsts: std::collections::HashMap<&str, &Text> = Default::default();
+    for n in names {
+        let first = *firsts.entry(&n.value).or_insert(n);
+        if !std::ptr::eq(first, n) {
             diags.push(
                 Diagnostic::error(
                     &codes::DUPLICATE,
@@ -92,8 +96,7 @@ pub(crate) fn vips(top: &Fields, diags: &mut Diagnostics) -> (Vec<Vip>, Vec<Text
             format!("vip {}", name.value),
             item,
             items,
-            &["address", "nic"],
-            &[],
+            &schema::VIP,
             diags,
         );
         let Some(v) = f.value("address") else {
@@ -204,14 +207,7 @@ pub(crate) fn cluster(
                 .help("write `cluster { … }`"),
         );
     }
-    let f = Fields::new(
-        "cluster",
-        item,
-        items,
-        &["fencing"],
-        &["node", "fencing", "property"],
-        diags,
-    );
+    let f = Fields::new("cluster", item, items, &schema::CLUSTER, diags);
 
     let mut nodes = Vec::new();
     let mut declared = Vec::new();
@@ -225,8 +221,7 @@ pub(crate) fn cluster(
             format!("node {}", name.value),
             item,
             items,
-            &["address"],
-            &[],
+            &schema::NODE,
             diags,
         );
         match values::plain_address(&nf, "address", diags) {
@@ -248,8 +243,10 @@ pub(crate) fn cluster(
         &nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>(),
         diags,
     );
-    for (i, n) in nodes.iter().enumerate() {
-        if let Some(o) = nodes[..i].iter().find(|o| o.address == n.address) {
+    let mut by_address: std::collections::HashMap<IpAddr, &Node> = Default::default();
+    for n in &nodes {
+        let o = *by_address.entry(n.address).or_insert(n);
+        if !std::ptr::eq(o, n) {
             diags.push(
                 Diagnostic::error(
                     &codes::DUPLICATE,

@@ -7,6 +7,7 @@ use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
 use crate::plan::{AgentClass, AgentRef, Duration};
+use crate::schema;
 use crate::source::SourceMap;
 use crate::syntax::{Ident, Item, ItemKind, Value, ValueKind};
 
@@ -77,8 +78,7 @@ fn device(
         format!("fencing {}", name.value),
         item,
         items,
-        &["agent", "targets", "monitor"],
-        &["params"],
+        &schema::FENCE_DEVICE,
         diags,
     );
     let agent = stonith_agent(&df, diags);
@@ -202,14 +202,7 @@ pub(crate) fn params_of(
             ValueKind::Secret { .. } | ValueKind::Str(_)
                 if secretish || matches!(v.kind, ValueKind::Secret { .. }) =>
             {
-                let f = Fields::new(
-                    what,
-                    it,
-                    std::slice::from_ref(it),
-                    &[it.key.name.as_str()],
-                    &[],
-                    diags,
-                );
+                let f = Fields::unchecked(what, it, std::slice::from_ref(it));
                 if let Some(s) = values::secret(&f, &it.key.name, sources, diags) {
                     if let Secret::Literal(t) = &s {
                         if !values::crm_safe(&t.value, t.span, &format!("`{}`", it.key.name), diags)

@@ -4,6 +4,7 @@
 use super::values::{self, safe};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::Text;
+use crate::schema::Block;
 use crate::source::Span;
 use crate::syntax::{Ident, Item, ItemKind, Value, ValueKind};
 
@@ -25,14 +26,13 @@ pub(crate) struct Fields<'a> {
 const SCAN_LIMIT: usize = 16;
 
 impl<'a> Fields<'a> {
-    /// Checks the `items` of the block `block` against the allowed
-    /// attribute and block keys.
+    /// Checks the `items` of the block `block` against the keys and
+    /// nested blocks its [`Block`] schema allows.
     pub(crate) fn new(
         what: impl Into<String>,
         block: &Item,
         items: &'a [Item],
-        attrs: &[&str],
-        blocks: &[&str],
+        schema: &'static Block,
         diags: &mut Diagnostics,
     ) -> Self {
         Self::build(
@@ -40,10 +40,20 @@ impl<'a> Fields<'a> {
             block.span,
             block.incomplete,
             items,
-            attrs,
-            blocks,
+            schema,
             diags,
         )
+    }
+
+    /// The items of a block whose keys are free (agent parameters),
+    /// checked by the caller.
+    pub(crate) fn unchecked(what: impl Into<String>, block: &Item, items: &'a [Item]) -> Self {
+        Fields {
+            items,
+            span: block.span,
+            what: what.into(),
+            incomplete: block.incomplete,
+        }
     }
 
     /// The top level of the spec (`span` covers its items), incomplete if
@@ -52,8 +62,6 @@ impl<'a> Fields<'a> {
         span: Span,
         items: &'a [Item],
         incomplete: bool,
-        attrs: &[&str],
-        blocks: &[&str],
         diags: &mut Diagnostics,
     ) -> Self {
         Self::build(
@@ -61,8 +69,7 @@ impl<'a> Fields<'a> {
             span,
             incomplete,
             items,
-            attrs,
-            blocks,
+            &crate::schema::SPEC,
             diags,
         )
     }
@@ -72,20 +79,20 @@ impl<'a> Fields<'a> {
         span: Span,
         incomplete: bool,
         items: &'a [Item],
-        attrs: &[&str],
-        blocks: &[&str],
+        schema: &'static Block,
         diags: &mut Diagnostics,
     ) -> Self {
         let mut first_set: std::collections::HashMap<&str, Span> = Default::default();
         for (i, item) in items.iter().enumerate() {
             let name = item.key.name.as_str();
             let allowed = match item.kind {
-                ItemKind::Attribute(_) => attrs.contains(&name),
-                ItemKind::Block { .. } => blocks.contains(&name),
+                ItemKind::Attribute(_) => schema.key(name).is_some(),
+                ItemKind::Block { .. } => schema.block(name).is_some(),
                 ItemKind::Directive(..) => false,
             };
             if !allowed {
-                let all: Vec<&str> = attrs.iter().chain(blocks).copied().collect();
+                let (attrs, blocks) = (schema.key_names(), schema.block_names());
+                let all: Vec<&str> = attrs.iter().chain(&blocks).copied().collect();
                 let shape = match item.kind {
                     ItemKind::Attribute(_) => "key",
                     ItemKind::Block { .. } => "block",
@@ -254,7 +261,7 @@ impl<'a> Fields<'a> {
 
     /// A boolean attribute (`true` / `false`).
     pub(crate) fn boolean(&self, key: &str, diags: &mut Diagnostics) -> Option<bool> {
-        self.word(key, &["true", "false"], diags)
+        self.word(key, crate::schema::BOOLEAN, diags)
             .map(|(w, _)| w == "true")
     }
 }

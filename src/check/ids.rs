@@ -7,21 +7,67 @@
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::Spec;
 use crate::plan::ids::{self, Origin, SpecId};
+use crate::source::Span;
+use std::collections::{HashMap, HashSet};
+
+/// The id table with what the checks look up in it, indexed: a spec may
+/// have very many objects, and looking each one up in the whole table
+/// would be quadratic.
+struct Table<'a> {
+    entries: &'a [SpecId],
+    /// Each id's first entry.
+    first: HashMap<&'a str, usize>,
+    /// Where the names of locations come from.
+    locations: HashSet<Span>,
+}
+
+impl<'a> Table<'a> {
+    fn new(entries: &'a [SpecId]) -> Self {
+        let mut first = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            first.entry(e.id.as_str()).or_insert(i);
+        }
+        let locations = entries
+            .iter()
+            .filter(|o| o.object == "location")
+            .map(|o| o.from)
+            .collect();
+        Table {
+            entries,
+            first,
+            locations,
+        }
+    }
+
+    /// The first entry (in table order) whose id owns `id` as one of its
+    /// inner ids (`OWNER-instance_attributes…`): its id is a prefix of
+    /// `id` that ends before a `-`.
+    fn owner_of(&self, id: &str) -> Option<&'a SpecId> {
+        id.match_indices('-')
+            .filter_map(|(at, _)| self.first.get(&id[..at]).copied())
+            .filter(|&i| ids::is_reserved_by(id, &self.entries[i].id))
+            .min()
+            .map(|i| &self.entries[i])
+    }
+}
 
 /// Reports ids given twice, fencing device names taken by an id crmsh gives
 /// to the properties or to part of another object, and device names that
 /// would make their location's id unreadable.
 pub(crate) fn check(spec: &Spec, diags: &mut Diagnostics) {
-    let table = ids::of_spec(spec);
+    let entries = ids::of_spec(spec);
+    let table = Table::new(&entries);
     // A device declared twice makes its location twice too: said once.
-    let mut twice = Vec::new();
-    for (i, e) in table.iter().enumerate() {
-        if let Some(first) = table[..i].iter().find(|f| f.id == e.id) {
+    let mut twice = HashSet::new();
+    for (i, e) in entries.iter().enumerate() {
+        let first = table.first[e.id.as_str()];
+        if first < i {
+            let first = &entries[first];
             if !twice.contains(&e.from) {
                 diags.push(collision(first, e));
             }
             if (first.origin, e.origin) == (Origin::Given, Origin::Given) {
-                twice.push(e.from);
+                twice.insert(e.from);
             }
             continue;
         }
@@ -35,7 +81,7 @@ pub(crate) fn check(spec: &Spec, diags: &mut Diagnostics) {
 
 /// What is wrong with a name the spec gives as an id as is (a fencing
 /// device's), other than being given twice.
-fn given_name(e: &SpecId, table: &[SpecId]) -> Option<Diagnostic> {
+fn given_name(e: &SpecId, table: &Table) -> Option<Diagnostic> {
     if ids::is_property_id(&e.id) {
         Some(
             Diagnostic::error(
@@ -48,10 +94,7 @@ fn given_name(e: &SpecId, table: &[SpecId]) -> Option<Diagnostic> {
             )
             .help("rename the fencing device: its name is its Pacemaker id"),
         )
-    } else if let Some(owner) = table
-        .iter()
-        .find(|o| o.id != e.id && ids::is_reserved_by(&e.id, &o.id))
-    {
+    } else if let Some(owner) = table.owner_of(&e.id) {
         Some(
             Diagnostic::error(
                 &codes::ID_COLLISION,
@@ -66,11 +109,7 @@ fn given_name(e: &SpecId, table: &[SpecId]) -> Option<Diagnostic> {
                 owner.id, owner.id
             )),
         )
-    } else if e.id.contains(ids::AVOID)
-        && table
-            .iter()
-            .any(|o| o.object == "location" && o.from == e.from)
-    {
+    } else if e.id.contains(ids::AVOID) && table.locations.contains(&e.from) {
         Some(
             Diagnostic::error(
                 &codes::ID_COLLISION,

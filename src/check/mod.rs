@@ -24,20 +24,6 @@ use crate::source::{SourceMap, Span};
 use crate::syntax::{Item, ItemKind, Value, ValueKind};
 use fields::{suggest, Fields};
 
-/// Top-level blocks a spec may have.
-const TOP_BLOCKS: &[&str] = &[
-    "cluster",
-    "vip",
-    "database",
-    "rabbitmq",
-    "keystone",
-    "service",
-    "endpoints",
-    "consumer",
-    "haproxy",
-    "store",
-];
-
 /// What references can name.
 pub(crate) struct Scope {
     pub(crate) vips: Vec<Vip>,
@@ -52,11 +38,14 @@ pub(crate) struct Scope {
 }
 
 impl Scope {
-    fn lookup(
+    /// Resolves `kind.NAME` against the declared `names` (in order); the
+    /// list is only collected to say what is declared when the name is
+    /// not, so a reference costs no allocation.
+    fn lookup<'s>(
         &self,
         v: &Value,
         kind: &str,
-        names: Vec<&str>,
+        names: impl Iterator<Item = &'s str> + Clone,
         diags: &mut Diagnostics,
     ) -> Option<usize> {
         let ValueKind::Ref(parts) = &v.kind else {
@@ -83,9 +72,10 @@ impl Scope {
             return None;
         }
         let name = &parts[1];
-        if let Some(i) = names.iter().position(|n| *n == name.name) {
+        if let Some(i) = names.clone().position(|n| n == name.name) {
             return Some(i);
         }
+        let names: Vec<&str> = names.collect();
         if self.broken.contains(&format!("{kind}.{}", name.name)) || self.incomplete.contains(&kind)
         {
             return None;
@@ -119,7 +109,7 @@ impl Scope {
         self.lookup(
             v,
             "vip",
-            self.vips.iter().map(|x| x.name.value.as_str()).collect(),
+            self.vips.iter().map(|x| x.name.value.as_str()),
             diags,
         )
     }
@@ -129,7 +119,7 @@ impl Scope {
         self.lookup(
             v,
             "node",
-            self.nodes.iter().map(|x| x.name.value.as_str()).collect(),
+            self.nodes.iter().map(|x| x.name.value.as_str()),
             diags,
         )
     }
@@ -164,7 +154,7 @@ pub fn check(
         .into_iter()
         .filter(|i| !is_release(i) && !misplaced_directive(i, diags))
         .collect();
-    let top = Fields::spec(whole, &rest, incomplete, &["store"], TOP_BLOCKS, diags);
+    let top = Fields::spec(whole, &rest, incomplete, diags);
 
     let (vips, declared) = cluster::vips(&top, diags);
     let cluster = cluster::cluster(&top, &vips, diags, sources);
@@ -245,7 +235,7 @@ pub fn check(
 /// Reports top-level directives other than `release`/`import` (typos) and
 /// `release = …`/`import = …` written as attributes; returns whether it did.
 fn misplaced_directive(i: &Item, diags: &mut Diagnostics) -> bool {
-    const DIRECTIVES: &[&str] = &["release", "import"];
+    use crate::schema::DIRECTIVES;
     let name = i.key.name.as_str();
     match &i.kind {
         ItemKind::Directive(arg, _) => {

@@ -23,22 +23,9 @@ use super::values;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::{Agent, AgentInfo, Haproxy, Mode, Spec, Text, CLONE_META};
 use crate::plan::{AgentClass, AgentRef, Duration};
+use crate::schema::{self, BALANCE};
 use crate::source::Span;
 use std::net::IpAddr;
-
-/// Keys of the `haproxy` block.
-const KEYS: &[&str] = &[
-    "agent",
-    "config",
-    "balance",
-    "check_interval",
-    "rise",
-    "fall",
-    "monitor_interval",
-];
-
-/// Balancing algorithms glha writes.
-const BALANCE: &[&str] = &["roundrobin", "leastconn", "source"];
 
 /// The defaults of a spec without a `haproxy` block; `std/glance-api`'s
 /// `defaults haproxy` says the same (a test keeps them equal).
@@ -118,7 +105,7 @@ pub(crate) fn check(
                                 .help("write `haproxy { … }`"),
                         );
                     }
-                    let f = Fields::new("haproxy", item, items, KEYS, &[], diags);
+                    let f = Fields::new("haproxy", item, items, &schema::HAPROXY, diags);
                     block(&f, item.key.span, diags)
                 }
                 None => Some(defaults(svc.name.span)),

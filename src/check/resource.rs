@@ -3,7 +3,8 @@
 //! block that runs a resource (the service today; more to come), and the
 //! agents the stdlib knows.
 //!
-//! A block lists [`KEYS`] and [`BLOCKS`] among its own and calls
+//! A block's schema lists the `agent` key and the `op`, `meta` and
+//! `params` blocks among its own ([`crate::schema::SERVICE`]), and it calls
 //! [`resource`]; the lowering turns the result into a primitive with one
 //! call too.
 
@@ -13,16 +14,9 @@ use super::values;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
 use crate::plan::{AgentClass, AgentRef};
+use crate::schema::{self, OPS};
 use crate::source::SourceMap;
 use crate::syntax::{Item, ItemKind, Value, ValueKind};
-
-/// The keys a resource block has besides its own.
-pub(crate) const KEYS: &[&str] = &["agent"];
-/// The blocks a resource block has besides its own.
-pub(crate) const BLOCKS: &[&str] = &["op", "meta", "params"];
-
-/// Operations a resource may declare.
-const OPS: &[&str] = &["monitor", "start", "stop", "promote", "demote", "reload"];
 
 /// Known agents: `agent NAME { type = … params = […] advise OP { … } }`.
 pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(AgentRef, AgentInfo)> {
@@ -31,14 +25,7 @@ pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(AgentRef, 
         let crate::syntax::ItemKind::Block { items, .. } = &item.kind else {
             continue;
         };
-        let f = Fields::new(
-            "agent",
-            item,
-            items,
-            &["type", "params", "retired"],
-            &["advise"],
-            diags,
-        );
+        let f = Fields::new("agent", item, items, &schema::AGENT_INFO, diags);
         let Some(agent) = f.value("type").and_then(|v| agent_of(v, diags)) else {
             f.missing(
                 "type",
@@ -62,7 +49,7 @@ pub(crate) fn agents(items: &[Item], diags: &mut Diagnostics) -> Vec<(AgentRef, 
         };
         let mut advise = Vec::new();
         for (labels, items, item) in f.blocks("advise") {
-            let af = Fields::new("advise", item, items, &["timeout", "interval"], &[], diags);
+            let af = Fields::new("advise", item, items, &schema::ADVISE, diags);
             if let Some(op) = labels.first() {
                 advise.push((
                     op.name.clone(),
@@ -163,8 +150,8 @@ pub(crate) fn agent_of(v: &Value, diags: &mut Diagnostics) -> Option<Agent> {
     })
 }
 
-/// The resource described by block `f` (whose [`KEYS`] and [`BLOCKS`] it
-/// allows): `what` runs it, named in messages (`glance-api`), and
+/// The resource described by block `f` (whose schema allows the resource
+/// keys and blocks): `what` runs it, named in messages (`glance-api`), and
 /// `agent_help` says how to write the agent when it is missing. `None` when
 /// the agent is missing or wrong; every other problem is reported and left
 /// out.
@@ -236,14 +223,7 @@ pub(crate) fn ops(f: &Fields, diags: &mut Diagnostics) -> Vec<Op> {
             );
             continue;
         }
-        let of = Fields::new(
-            format!("op {}", op.value),
-            item,
-            items,
-            &["interval", "timeout"],
-            &[],
-            diags,
-        );
+        let of = Fields::new(format!("op {}", op.value), item, items, &schema::OP, diags);
         let interval = values::duration(&of, "interval", diags);
         let timeout = values::duration(&of, "timeout", diags);
         if op.value == "monitor" && interval.is_none() && of.value("interval").is_none() {

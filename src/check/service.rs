@@ -9,6 +9,7 @@ use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
 use crate::plan::AgentRef;
+use crate::schema;
 use crate::source::SourceMap;
 use crate::syntax::{Value, ValueKind};
 
@@ -33,8 +34,7 @@ pub(crate) fn service(
         format!("service {}", name.value),
         item,
         items,
-        &[resource::KEYS, &["config", "vip", "mode", "port"]].concat(),
-        resource::BLOCKS,
+        &schema::SERVICE,
         diags,
     );
     let config = required_text(
@@ -45,7 +45,7 @@ pub(crate) fn service(
     )
     .filter(|c| abs_path(c, diags));
     let vips = vips(&f, scope, &name.value, diags);
-    let mode = match f.word("mode", &["active_passive", "active_active"], diags) {
+    let mode = match f.word("mode", schema::MODES, diags) {
         Some((m, _)) if m == "active_active" => Mode::ActiveActive,
         _ => Mode::ActivePassive,
     };

@@ -6,6 +6,7 @@ use super::values::{self, host, id_like, required_text};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::model::*;
+use crate::schema::{self, DRIVERS};
 use crate::source::SourceMap;
 use crate::syntax::{Item, Value, ValueKind};
 
@@ -42,18 +43,11 @@ pub(crate) fn database(
         format!("database {}", name.value),
         item,
         items,
-        &["driver", "host", "port", "user", "password"],
-        &[],
+        &schema::DATABASE,
         diags,
     );
     let driver = required_text(&f, "driver", "write `driver = \"mysql+pymysql\"`", diags);
     if let Some(d) = &driver {
-        const DRIVERS: &[&str] = &[
-            "mysql",
-            "mysql+pymysql",
-            "postgresql",
-            "postgresql+psycopg2",
-        ];
         if !DRIVERS.contains(&d.value.as_str()) {
             diags.push(
                 Diagnostic::error(
@@ -113,14 +107,7 @@ pub(crate) fn rabbit(
                 .help("write `rabbitmq { … }`"),
         );
     }
-    let f = Fields::new(
-        "rabbitmq",
-        item,
-        items,
-        &["hosts", "port", "user", "password", "vhost"],
-        &[],
-        diags,
-    );
+    let f = Fields::new("rabbitmq", item, items, &schema::RABBITMQ, diags);
     let mut hosts = Vec::new();
     match f.value("hosts") {
         Some(Value {
@@ -203,23 +190,7 @@ pub(crate) fn keystone(
                 .help("write `keystone { … }`"),
         );
     }
-    let f = Fields::new(
-        "keystone",
-        item,
-        items,
-        &[
-            "auth_url",
-            "region",
-            "username",
-            "password",
-            "project",
-            "tenant",
-            "user_domain",
-            "project_domain",
-        ],
-        &[],
-        diags,
-    );
+    let f = Fields::new("keystone", item, items, &schema::KEYSTONE, diags);
     let auth_url = required_text(
         &f,
         "auth_url",

@@ -86,26 +86,12 @@ const CLUSTER_SAFE: &[&str] = &[
 ];
 
 /// Keys of every store block.
-const COMMON: &[&str] = &["backend", "staging", "tasks"];
-const FILE_KEYS: &[&str] = &["path", "shared"];
-const RBD_KEYS: &[&str] = &["pool", "user", "ceph_conf", "chunk_size"];
-const SWIFT_KEYS: &[&str] = &[
-    "container",
-    "auth_url",
-    "user",
-    "password",
-    "project",
-    "user_domain",
-    "project_domain",
-    "region",
-    "create_container",
-];
-
-fn keys_of(t: StoreType) -> &'static [&'static str] {
+/// The keys and blocks a store of this backend allows.
+fn schema_of(t: StoreType) -> &'static crate::schema::Block {
     match t {
-        StoreType::File => FILE_KEYS,
-        StoreType::Rbd => RBD_KEYS,
-        StoreType::Swift => SWIFT_KEYS,
+        StoreType::File => &crate::schema::STORE_FILE,
+        StoreType::Rbd => &crate::schema::STORE_RBD,
+        StoreType::Swift => &crate::schema::STORE_SWIFT,
     }
 }
 
@@ -253,8 +239,7 @@ fn backend_type(items: &[Item], diags: &mut Diagnostics) -> Option<StoreType> {
         "store",
         it,
         std::slice::from_ref(it),
-        &["backend"],
-        &[],
+        &crate::schema::STORE,
         diags,
     );
     let names: Vec<&str> = StoreType::ALL.iter().map(|t| t.name()).collect();
@@ -267,12 +252,14 @@ fn backend_type(items: &[Item], diags: &mut Diagnostics) -> Option<StoreType> {
 fn other_backends_keys(t: StoreType, own: Vec<Item>, diags: &mut Diagnostics) -> Vec<Item> {
     own.into_iter()
         .filter(|it| {
-            let ours = COMMON.contains(&it.key.name.as_str())
-                || keys_of(t).contains(&it.key.name.as_str())
-                || it.key.name == "mount";
+            let has = |b: &crate::schema::Block| {
+                b.key_names().contains(&it.key.name.as_str())
+                    || b.block_names().contains(&it.key.name.as_str())
+            };
+            let ours = has(schema_of(t));
             let theirs = StoreType::ALL
                 .iter()
-                .find(|o| **o != t && keys_of(**o).contains(&it.key.name.as_str()));
+                .find(|o| **o != t && has(schema_of(**o)));
             match theirs {
                 Some(o) if !ours => {
                     diags.push(
@@ -286,7 +273,7 @@ fn other_backends_keys(t: StoreType, own: Vec<Item>, diags: &mut Diagnostics) ->
                         )
                         .help(format!(
                             "{t} stores take: {}",
-                            [COMMON, keys_of(t)].concat().join(", ")
+                            schema_of(t).key_names().join(", ")
                         )),
                     );
                     false
@@ -327,17 +314,11 @@ fn block(
             }
         }
     }
-    let blocks: &[&str] = if t == StoreType::File {
-        &["mount"]
-    } else {
-        &[]
-    };
     let f = Fields::new(
         format!("store {}", name.value),
         item,
         &own,
-        &[COMMON, keys_of(t)].concat(),
-        blocks,
+        schema_of(t),
         diags,
     );
     let backend = match t {
@@ -519,14 +500,7 @@ fn mount_block(
                 .help("write `mount { … }`"),
         );
     }
-    let f = Fields::new(
-        "mount",
-        item,
-        items,
-        &["device", "fstype", "options", "directory"],
-        &["op"],
-        diags,
-    );
+    let f = Fields::new("mount", item, items, &crate::schema::MOUNT, diags);
     let required = |key: &str, help: &str, diags: &mut Diagnostics| {
         values::required_text(&f, key, help, diags)
             .filter(|t| values::crm_safe(&t.value, t.span, &format!("`{key}`"), diags))

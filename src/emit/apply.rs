@@ -6,14 +6,11 @@
 //! glance-api with its new config) → register the endpoints → restart the
 //! consumers, which may look glance up in the catalog → verify.
 
-use super::endpoints::registry;
 use super::{EmitOptions, Out, CRM_PATH, ENDPOINTS_PATH, PCS_PATH};
 use crate::plan::{ids, AgentClass, Balancer, IniFile, Plan, SecretSource};
 use serde::Serialize;
 
 mod store;
-
-const TEMPLATE: &str = include_str!("templates/APPLY.md.hbs");
 
 #[derive(Serialize)]
 struct Step {
@@ -324,8 +321,8 @@ pub(crate) fn render(plan: &Plan, opts: &EmitOptions, outs: &[Out]) -> Out {
             })
             .collect(),
     };
-    let contents = registry()
-        .render_template(TEMPLATE, &data)
+    let contents = super::template::templates()
+        .render(super::template::APPLY, &data)
         .expect("the embedded APPLY template renders");
     Out {
         path: super::APPLY_PATH.to_string(),

@@ -9,8 +9,6 @@ use super::{generated_by, push_comment, FileSecrets, Out, ENDPOINTS_PATH};
 use crate::plan::{Catalog, Plan};
 use serde::Serialize;
 
-const TEMPLATE: &str = include_str!("templates/endpoints.sh.hbs");
-
 #[derive(Serialize)]
 struct Endpoint {
     interface: String,
@@ -25,15 +23,6 @@ struct Data {
     region: String,
     description: String,
     endpoints: Vec<Endpoint>,
-}
-
-/// A handlebars registry that writes values as given (no HTML escaping)
-/// and fails on a missing field.
-pub(crate) fn registry() -> handlebars::Handlebars<'static> {
-    let mut h = handlebars::Handlebars::new();
-    h.set_strict_mode(true);
-    h.register_escape_fn(handlebars::no_escape);
-    h
 }
 
 /// Renders the endpoint script.
@@ -55,8 +44,8 @@ pub(crate) fn render(plan: &Plan, cat: &Catalog) -> Out {
             })
             .collect(),
     };
-    let contents = registry()
-        .render_template(TEMPLATE, &data)
+    let contents = super::template::templates()
+        .render(super::template::ENDPOINTS, &data)
         .expect("the embedded endpoints template renders");
     Out {
         path: ENDPOINTS_PATH.to_string(),

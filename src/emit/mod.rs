@@ -31,6 +31,7 @@ pub mod pcs;
 pub mod shell;
 pub mod swift_conf;
 pub mod sysctl;
+mod template;
 
 pub use crm::crm_unrepresentable;
 pub use ini::ini_unrepresentable;

@@ -7,8 +7,10 @@ mod completions;
 mod diff;
 mod explain;
 mod fmt;
+mod lsp;
 mod man;
 mod output;
+mod specs;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
@@ -48,6 +50,8 @@ enum Command {
     Completions(completions::Args),
     /// Print the manual page in roff, or write every page with --dir.
     Man(man::Args),
+    /// Run the language server (diagnostics, hover, completion, go to definition, formatting) on stdio.
+    Lsp(lsp::Args),
 }
 
 /// glhac's command line as clap defines it: what completions and manual
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
         Command::Fmt(a) => fmt::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),
+        Command::Lsp(a) => lsp::run(a),
     };
     match code {
         Ok(c) => ExitCode::from(c),

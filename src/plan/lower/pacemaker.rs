@@ -9,6 +9,31 @@ use crate::plan::*;
 
 type Pairs = Vec<(String, String)>;
 
+/// `base` with `own` laid over it: every pair of `own` replaces the pair
+/// of `base` with its key and goes at the end, in the order of `own` (of
+/// a key given twice in `own`, the last counts). In time linear in both,
+/// as a spec may set very many keys.
+pub(super) fn overlay<V>(mut base: Vec<(String, V)>, own: Vec<(String, V)>) -> Vec<(String, V)> {
+    let last: std::collections::HashMap<&str, usize> = own
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.as_str(), i))
+        .collect();
+    base.retain(|(k, _)| !last.contains_key(k.as_str()));
+    let keep: Vec<bool> = own
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| last[k.as_str()] == i)
+        .collect();
+    drop(last);
+    base.extend(
+        own.into_iter()
+            .zip(keep)
+            .filter_map(|(pair, keep)| keep.then_some(pair)),
+    );
+    base
+}
+
 /// Ops in one fixed order (monitor, start, stop, then the rest as written):
 /// pcs files a monitor op first whatever order it is given, and both
 /// backends must produce the same CIB.
@@ -38,18 +63,19 @@ fn op(o: &model::Op) -> Op {
 pub(super) fn primitive(
     id: String,
     res: &model::Resource,
-    mut params: Vec<(String, Value)>,
+    params: Vec<(String, Value)>,
     secret_scope: &str,
     secrets: &mut Secrets,
 ) -> Primitive {
-    for (k, p) in &res.params {
-        params.retain(|(pk, _)| pk != k);
-        params.push((k.clone(), secrets.param(format!("{secret_scope}.{k}"), p)));
-    }
+    let own = res
+        .params
+        .iter()
+        .map(|(k, p)| (k.clone(), secrets.param(format!("{secret_scope}.{k}"), p)))
+        .collect();
     Primitive {
         id,
         agent: res.agent.value.clone(),
-        params,
+        params: overlay(params, own),
         meta: res
             .meta
             .iter()
@@ -67,10 +93,12 @@ pub(super) fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
         spec.release
     ));
     fencing(spec, secrets, &mut pm);
-    for (k, v) in &spec.properties {
-        pm.properties.retain(|(pk, _)| pk != k);
-        pm.properties.push((k.clone(), v.value.clone()));
-    }
+    let own = spec
+        .properties
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect();
+    pm.properties = overlay(std::mem::take(&mut pm.properties), own);
     let mount = mount(spec, secrets, &mut pm);
     let vips = vips(spec, &mut pm);
     let (service, clone_meta) = service(spec, secrets);
@@ -310,12 +338,10 @@ fn clones(spec: &Spec, vips: &[String], service: String, own: Pairs, pm: &mut Pa
 /// instances of the clones it is ordered with), then the spec's own clone
 /// meta attributes, which may override it.
 pub(super) fn clone_meta_with(own: &[(String, String)]) -> Vec<(String, String)> {
-    let mut meta = vec![("interleave".to_string(), "true".to_string())];
-    for (k, v) in own {
-        meta.retain(|(mk, _)| mk != k);
-        meta.push((k.clone(), v.clone()));
-    }
-    meta
+    overlay(
+        vec![("interleave".to_string(), "true".to_string())],
+        own.to_vec(),
+    )
 }
 
 /// Active/active: HAProxy cloned on every node, each VIP on a node whose
@@ -374,4 +400,28 @@ pub(super) fn haproxy(pm: &mut Pacemaker, hp: &model::Haproxy, vips: &[String]) 
          and balances to each node's glance-api, which binds the node's own address",
         ids::HAPROXY_CLONE
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overlay;
+
+    fn pairs(v: &[(&str, i32)]) -> Vec<(String, i32)> {
+        v.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+    }
+
+    /// The same as replacing key by key: what the spec sets goes last, in
+    /// its order, and the last of a repeated key counts.
+    #[test]
+    fn overlay_is_replacing_key_by_key() {
+        let base = pairs(&[("a", 1), ("b", 2), ("c", 3)]);
+        let own = pairs(&[("c", 30), ("d", 40), ("a", 10), ("d", 41)]);
+        let mut slow = base.clone();
+        for (k, v) in &own {
+            slow.retain(|(sk, _)| sk != k);
+            slow.push((k.clone(), *v));
+        }
+        assert_eq!(overlay(base, own), slow);
+        assert_eq!(slow, pairs(&[("b", 2), ("c", 30), ("a", 10), ("d", 41)]));
+    }
 }
