@@ -3,8 +3,9 @@
 //! the test's own addresses. A copy must stay the example's shape: it may
 //! differ from `examples/NAME.glha` only in the changes its header lists,
 //! one per line as `# - PATH: OLD -> NEW`, and it sends traffic nowhere but
-//! to loopback and the harness's own network namespace. No service runs
-//! here; the harness (tests/e2e/run.sh) runs the copies.
+//! to loopback and the harness's own network namespace. The harness's own
+//! specs compile and its scripts are shellcheck-clean. No service runs
+//! here; the harness (tests/e2e/run.sh, root only) runs the copies.
 
 mod common;
 
@@ -14,6 +15,7 @@ use glha::source::{FileId, Span};
 use glha::syntax::{Item, ItemKind};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
+use std::process::Command;
 
 /// The examples the issue asks the harness to run, each with a copy.
 const REQUIRED: &[&str] = &["seed", "split-vips", "active-active"];
@@ -27,8 +29,17 @@ fn copies_dir() -> Utf8PathBuf {
 }
 
 fn copies() -> Vec<Utf8PathBuf> {
-    let mut v: Vec<Utf8PathBuf> = std::fs::read_dir(copies_dir())
-        .expect("tests/e2e/specs/examples/")
+    specs_in(&copies_dir())
+}
+
+/// The harness's own specs (tests/e2e/specs/*.glha), the copies aside.
+fn harness_specs() -> Vec<Utf8PathBuf> {
+    specs_in(&common::root().join("tests/e2e/specs"))
+}
+
+fn specs_in(dir: &Utf8Path) -> Vec<Utf8PathBuf> {
+    let mut v: Vec<Utf8PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
         .filter_map(|e| Utf8PathBuf::from_path_buf(e.ok()?.path()).ok())
         .filter(|p| p.extension() == Some("glha"))
         .collect();
@@ -232,4 +243,72 @@ fn copies_compile_for_zed() {
             "{copy} is compiled for Zed"
         );
     }
+}
+
+/// The harness's own specs compile for Zed with no error (a language
+/// change such as a newly mandatory block fails here, not only in the
+/// end-to-end run) and name loopback addresses only.
+#[test]
+fn harness_specs_compile_for_zed_on_loopback_only() {
+    let specs = harness_specs();
+    assert!(!specs.is_empty(), "tests/e2e/specs/*.glha");
+    for spec in specs {
+        let c = common::compile(&spec, &glha::Options::default());
+        let plan = c.plan.expect("a plan");
+        assert_eq!(
+            plan.release.to_string(),
+            "zed",
+            "{spec} is compiled for Zed"
+        );
+        for (path, value) in flat(&spec) {
+            for a in ipv4s(&value) {
+                assert!(
+                    a.is_loopback(),
+                    "{spec}: {path} = {value}: {a} is not loopback"
+                );
+            }
+        }
+    }
+}
+
+/// The harness's shell scripts under DIR (by extension or `#!`).
+fn harness_scripts(dir: &Utf8Path, out: &mut Vec<Utf8PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
+        let path = Utf8PathBuf::from_path_buf(entry.unwrap().path()).expect("UTF-8 path");
+        if path.is_dir() {
+            harness_scripts(&path, out);
+        } else if path.extension() == Some("sh")
+            || read(&path)
+                .lines()
+                .next()
+                .is_some_and(|l| l.starts_with("#!") && l.ends_with("sh"))
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// The end-to-end harness runs only as root on a host with the services:
+/// shellcheck reads it everywhere (its `source=` hints are relative to
+/// the repository, hence -x from there).
+#[test]
+fn harness_scripts_are_shellcheck_clean() {
+    if !common::tool("shellcheck") {
+        return;
+    }
+    let mut scripts = Vec::new();
+    harness_scripts(&common::root().join("tests/e2e"), &mut scripts);
+    scripts.sort();
+    assert!(
+        scripts.iter().any(|s| s.ends_with("run.sh")),
+        "tests/e2e/run.sh is among {scripts:?}"
+    );
+    let root = common::root();
+    common::run_ok(
+        Command::new("shellcheck")
+            .arg("-x")
+            .args(scripts.iter().map(|s| s.strip_prefix(&root).unwrap()))
+            .current_dir(&root),
+        "shellcheck of tests/e2e",
+    );
 }
