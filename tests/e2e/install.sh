@@ -21,7 +21,9 @@ packages=(
     pacemaker
     crmsh
     pcs
-    resource-agents          # ocf:heartbeat:IPaddr2 and ocf:heartbeat:anything
+    resource-agents          # ocf:heartbeat:IPaddr2, anything and Filesystem
+    kmod                     # Filesystem refuses to run without modprobe
+    psmisc                   # ... and without fuser
     openssl
     curl
     iproute2                 # ip addr show lo
@@ -76,7 +78,8 @@ fi
 
 for tool in mariadbd mariadb rabbitmq-server rabbitmqctl keystone-manage \
     keystone-wsgi-public glance-api glance-manage openstack uwsgi_python3 \
-    haproxy corosync pacemakerd crm pcs cibadmin openssl curl ip setpriv; do
+    haproxy corosync pacemakerd crm pcs cibadmin openssl curl ip setpriv modprobe fuser \
+    findmnt; do
     if ! command -v "$tool" >/dev/null; then
         echo "e2e install: FAIL: $tool not found after install" >&2
         exit 1

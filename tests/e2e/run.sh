@@ -39,12 +39,15 @@ REPO=$(cd "$E2E_DIR/../.." && pwd)
 . "$E2E_DIR/scenarios/2-active-active.sh"
 # shellcheck source=tests/e2e/scenarios/3-pacemaker.sh
 . "$E2E_DIR/scenarios/3-pacemaker.sh"
+# shellcheck source=tests/e2e/scenarios/4-examples.sh
+. "$E2E_DIR/scenarios/4-examples.sh"
 
 # Number, name and function of each scenario, in the order they run.
 SCENARIOS=(
     "1 active-passive scenario_active_passive"
     "2 active-active scenario_active_active"
     "3 pacemaker scenario_pacemaker"
+    "4 examples scenario_examples"
 )
 
 usage() {

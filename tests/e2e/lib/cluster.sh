@@ -2,8 +2,9 @@
 # A one-node corosync + Pacemaker cluster, run in the foreground in a mount
 # namespace of its own: /etc/corosync, /var/lib/corosync, /var/lib/pacemaker
 # and /var/log/pacemaker are the run's directories, and /etc/glance and
-# /var/lib/glance are node1's view (what glance-api started by Pacemaker
-# reads). IPC between the cluster daemons and crm, pcs or cibadmin does
+# /var/lib/glance are node1's (what glance-api started by Pacemaker reads).
+# The image store is not: Pacemaker's Filesystem agent mounts it, in this
+# namespace, as the bundle says. IPC between the cluster daemons and crm, pcs or cibadmin does
 # not go through the file system, but the clients run in the same
 # namespace anyway (in_cluster), so that they read the same files.
 
@@ -20,9 +21,9 @@ in_cluster() {
     timeout 120 nsenter -t "$pid" -m -- "$@"
 }
 
-# cluster_start ROOT STORE: corosync, then pacemakerd; waits for a DC.
+# cluster_start ROOT: corosync, then pacemakerd; waits for a DC.
 cluster_start() {
-    local root=$1 store=$2 c
+    local root=$1 c
     c=$(cluster_dir)
     mkdir -p "$c/etc-corosync" "$c/lib-corosync" "$c/log-pacemaker" \
         "$c/lib-pacemaker/"{cib,pengine,blackbox,cores,bundles} "$c/rsctmp" \
@@ -72,23 +73,23 @@ EOF
         ensure_dir "$d"
     done
     local lock=$E2E_STATE/lock/cluster
-    mkdir -p "$lock/glance"
-    chown glance:glance "$lock/glance"
+    mkdir -p "$lock/glance" "$root/var/lib/glance"
+    chown glance:glance "$lock/glance" "$root/var/lib/glance"
     # shellcheck disable=SC2016 # expanded by the inner shell
     start_proc corosync "$E2E_STATE/logs/corosync.log" \
         unshare --mount --propagation private -- /bin/sh -c '
             set -e
-            c=$1 root=$2 store=$3 lock=$4 glancelog=$5
+            c=$1 root=$2 lock=$3 glancelog=$4
             mount --bind "$c/etc-corosync" /etc/corosync
             mount --bind "$c/lib-corosync" /var/lib/corosync
             mount --bind "$c/lib-pacemaker" /var/lib/pacemaker
             mount --bind "$c/log-pacemaker" /var/log/pacemaker
             mount --bind "$c/rsctmp" /run/resource-agents
             mount --bind "$root/etc/glance" /etc/glance
-            mount --bind "$store" /var/lib/glance
+            mount --bind "$root/var/lib/glance" /var/lib/glance
             mount --bind "$lock" /run/lock
             mount --bind "$glancelog" /var/log/glance
-            exec corosync -f' cluster-view "$c" "$root" "$store" "$lock" "$E2E_STATE/logs/pcmk-glance"
+            exec corosync -f' cluster-view "$c" "$root" "$lock" "$E2E_STATE/logs/pcmk-glance"
     wait_ready corosync 30 "corosync is quorate" \
         in_cluster corosync-quorumtool -s
     start_proc pacemakerd "$E2E_STATE/logs/pacemakerd.log" \

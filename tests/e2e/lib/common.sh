@@ -12,11 +12,12 @@ E2E_NET=127.77.0
 E2E_VIP=$E2E_NET.11      # MariaDB, RabbitMQ, Keystone; glance-api's VIP in scenario 1
 E2E_PCMK_VIP=$E2E_NET.21 # scenario 3: the VIP Pacemaker adds to lo
 # The cluster network of active/active (scenario 2), on e2e0: only inside
-# the run's network namespace (netns_init).
+# the run's network namespace (netns_init). The nodes ctl1, ctl2 and ctl3
+# of the active-active example's copy.
 E2E_CNET=198.18.77
 E2E_AA_VIP=$E2E_CNET.10
-E2E_AA_NODE1=$E2E_CNET.12
-E2E_AA_NODE2=$E2E_CNET.13
+E2E_AA_NODES=(ctl1 ctl2 ctl3)
+E2E_AA_ADDRS=("$E2E_CNET.11" "$E2E_CNET.12" "$E2E_CNET.13")
 
 # A fixed path the committed specs name for secret files; a symlink to the
 # run's state directory while a run holds the lock.
@@ -61,10 +62,11 @@ show_tail() { # FILE [LINES]
 # The output of the check before stays in $E2E_STATE/prev.out, for checks
 # about it.
 run_check() { # DESC CMD...
-    local desc=$1 rc=0
+    local desc=$1 rc=0 t0=$EPOCHREALTIME
     shift
     keep_last
     "$@" >"$E2E_STATE/last.out" 2>&1 || rc=$?
+    check_time "$t0" "$desc"
     if ((rc == 0)); then
         pass "$desc"
         return 0
@@ -80,6 +82,13 @@ check() { run_check "$@" || true; }
 # must DESC CMD...: a failure ends the scenario.
 must() { run_check "$@" || bail; }
 
+# check_time START DESC: how long a check took, for finding where a
+# scenario's time goes ($E2E_STATE/check-times, slowest first at the end).
+check_time() {
+    awk -v s="${E2E_SCOPE:-harness}" -v a="${1/,/.}" -v b="${EPOCHREALTIME/,/.}" -v d="$2" \
+        'BEGIN { printf "%s\t%.1f\t%s\n", s, b - a, d }' >>"$E2E_STATE/check-times"
+}
+
 keep_last() {
     if [[ -f $E2E_STATE/last.out ]]; then
         cp "$E2E_STATE/last.out" "$E2E_STATE/prev.out"
@@ -88,10 +97,12 @@ keep_last() {
 
 # refuses DESC CMD...: CMD must fail (exit non-zero); the scenario goes on.
 refuses() {
-    local desc=$1
+    local desc=$1 t0=$EPOCHREALTIME rc=0
     shift
     keep_last
-    if "$@" >"$E2E_STATE/last.out" 2>&1; then
+    "$@" >"$E2E_STATE/last.out" 2>&1 || rc=$?
+    check_time "$t0" "$desc"
+    if ((rc == 0)); then
         fail_soft "$desc (succeeded, expected a failure: $*)"
         show_tail "$E2E_STATE/last.out" 20
     else
@@ -103,10 +114,12 @@ refuses() {
 # glha does not have yet (ISSUE). Its failure is expected and reported as
 # such; a success means the issue was fixed and the test must say so.
 known_fault() {
-    local issue=$1 desc=$2
+    local issue=$1 desc=$2 t0=$EPOCHREALTIME rc=0
     shift 2
     keep_last
-    if "$@" >"$E2E_STATE/last.out" 2>&1; then
+    "$@" >"$E2E_STATE/last.out" 2>&1 || rc=$?
+    check_time "$t0" "$desc"
+    if ((rc == 0)); then
         fail_soft "$desc: passes now; issue $issue fixed? make this a plain check"
         return 0
     fi
@@ -117,6 +130,13 @@ known_fault() {
     printf 'ok - %s # known fault, waits for issue %s\n' "$desc" "$issue"
     [[ -z $seen ]] || printf '    | %s\n' "$seen"
     e2e_result known "$desc (issue $issue)${seen:+: $seen}"
+}
+
+# not_grep ARGS...: grep finds nothing (it prints what it found).
+not_grep() {
+    local rc=0
+    grep "$@" || rc=$?
+    ((rc == 1))
 }
 
 # ---------------------------------------------------------------- processes
@@ -264,7 +284,7 @@ attempt() {
 # wait_ready NAME TIMEOUT DESC CMD...: polls CMD until it succeeds. Fails
 # early if process NAME exits, and shows the tail of its log either way.
 wait_ready() {
-    local name=$1 timeout=$2 desc=$3 start=$SECONDS
+    local name=$1 timeout=$2 desc=$3 start=$SECONDS t0=$EPOCHREALTIME
     shift 3
     until attempt 20 "$@"; do
         if [[ -n $name ]] && ! proc_alive "$name"; then
@@ -280,6 +300,7 @@ wait_ready() {
         sleep 0.25
     done
     e2e_log "$desc after $((SECONDS - start))s"
+    check_time "$t0" "(wait) $desc"
 }
 
 http_ok() { # URL [CURL ARGS...]
@@ -307,8 +328,10 @@ netns_init() {
     ip link add e2e0 type veth peer name e2e1
     ip link set e2e1 up
     ip link set e2e0 up
-    ip addr add "$E2E_AA_NODE1/24" dev e2e0
-    ip addr add "$E2E_AA_NODE2/24" dev e2e0
+    local a
+    for a in "${E2E_AA_ADDRS[@]}"; do
+        ip addr add "$a/24" dev e2e0
+    done
 }
 
 # Creates the run's state directory (traversable by the service users;

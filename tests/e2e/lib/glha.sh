@@ -14,6 +14,17 @@ exits_with() {
     fi
 }
 
+# exits_with_one_of "CODE..." CMD...: CMD's exit status is one of CODEs.
+exits_with_one_of() {
+    local want=$1 rc=0
+    shift
+    "$@" || rc=$?
+    if [[ " $want " != *" $rc "* ]]; then
+        echo "exit status $rc, expected one of $want: $*" >&2
+        return 1
+    fi
+}
+
 # The secrets of the scenarios' specs. Each holds @ : / % # $ " ' \ and
 # spaces, as far as its target can carry them:
 # - the database password ends up percent-encoded in an SQLAlchemy URL;
@@ -26,6 +37,10 @@ secrets_init() {
     export GLHA_E2E_RABBIT_PASSWORD=$'rb pw@:%#$x"\'\\ end'
     E2E_KS_PASSWORD=$'"ks pw@:/%#$x\'\\ end"'
     (umask 077 && printf '%s\n' "$E2E_KS_PASSWORD" >"$E2E_RUN_LINK/keystone-glance.pw")
+    # The same values under the names the examples' copies read.
+    export GLANCE_DB_PASSWORD=$GLHA_E2E_DB_PASSWORD
+    export RABBIT_PASSWORD=$GLHA_E2E_RABBIT_PASSWORD
+    export GLANCE_KEYSTONE_PASSWORD=$E2E_KS_PASSWORD
 }
 
 # no_secret_in PATH...: no secret value appears in these files or trees.

@@ -78,3 +78,16 @@ queue_messages() {
     rabbitmqctl -q list_queues name messages 2>/dev/null |
         awk -v q="$1" '$1 == q { n = $2 } END { print n + 0 }'
 }
+
+# same_json_rows A B: two JSON lists of objects hold the same rows, in any
+# order.
+same_json_rows() {
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sys
+a, b = (sorted(json.dumps(r, sort_keys=True) for r in json.load(open(f))) for f in sys.argv[1:])
+if a != b:
+    print("only in", sys.argv[1], sorted(set(a) - set(b)))
+    print("only in", sys.argv[2], sorted(set(b) - set(a)))
+sys.exit(0 if a == b else 1)
+PY
+}

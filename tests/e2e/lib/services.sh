@@ -6,7 +6,9 @@
 # see at a fixed path it sees through a bind mount in a mount namespace of
 # its own (see view_prefix).
 
-E2E_ADMIN_PASSWORD=e2e-admin-pw
+# Keystone's admin: the seed example (the HA guide) has glance-api
+# authenticate as admin with this password, and its copy keeps it.
+E2E_ADMIN_PASSWORD=secretsecret
 E2E_REGION=RegionOne
 
 # ---------------------------------------------------------------- MariaDB
@@ -206,31 +208,49 @@ glance_identity() {
 # ---------------------------------------------------------------- the services' hosts
 
 # A node's root: a copy of the host's /etc/glance with the package's
-# shipped glance-api.conf (6,850 lines) as the live file, a nova.conf that
-# still names a fixed glance server (as an old deployment's does), and
-# Debian's shipped /etc/haproxy.
+# shipped glance-api.conf (6,850 lines) as the live file, a nova.conf and
+# a cinder.conf that still name a fixed glance server (as an old
+# deployment's do), and Debian's shipped /etc/haproxy.
 node_root() { # NODE
     local root=$E2E_STATE/nodes/$1
     [[ -d $root ]] && { printf '%s\n' "$root"; return; }
-    mkdir -p "$root/etc" "$root/etc/nova" "$root/etc/sysctl.d"
+    mkdir -p "$root/etc" "$root/etc/nova" "$root/etc/cinder" "$root/etc/sysctl.d"
     cp -a /etc/glance "$root/etc/glance"
     install -m 0640 -o root -g glance /usr/share/glance-common/glance-api.conf \
         "$root/etc/glance/glance-api.conf"
     printf '[DEFAULT]\nstate_path = /var/lib/nova\n\n[glance]\napi_servers = http://%s:9292\n' \
         "$E2E_VIP" >"$root/etc/nova/nova.conf"
-    chmod 0640 "$root/etc/nova/nova.conf"
+    printf '[DEFAULT]\nstate_path = /var/lib/cinder\nglance_api_servers = http://%s:9292\n' \
+        "$E2E_VIP" >"$root/etc/cinder/cinder.conf"
+    chmod 0640 "$root/etc/nova/nova.conf" "$root/etc/cinder/cinder.conf"
     cp -a /etc/haproxy "$root/etc/haproxy"
     printf '%s\n' "$root"
 }
 
-# A directory glance-api sees as /var/lib/glance (its images live in
-# /var/lib/glance/images, the package's default).
-glance_store_dir() { # NAME
+# store_dir NAME: a persistent directory of the run's state that stands in
+# for a shared file system (an NFS export): the committed specs name it
+# /run/glha-e2e/store/NAME. glance creates the images, staging and tasks
+# directories in it.
+store_dir() {
     local dir=$E2E_STATE/store/$1
-    mkdir -p "$dir/images"
-    chown -R glance:glance "$dir"
+    mkdir -p "$dir"
+    chown glance:glance "$dir"
     chmod 0750 "$dir"
     printf '%s\n' "$dir"
+}
+
+# bundle_mount BUNDLE: "DEVICE DIRECTORY" of the bundle's store mount
+# (p_fs_glance-api in its crm script), for a node view that mounts what
+# Pacemaker's Filesystem agent would; only a bind mount can be made here.
+bundle_mount() {
+    awk '
+        $1 == "primitive" { fs = ($3 == "ocf:heartbeat:Filesystem") }
+        fs { for (i = 1; i <= NF; i++) if (split($i, kv, "=") == 2) {
+                 gsub(/"/, "", kv[2]); p[kv[1]] = kv[2] } }
+        END {
+            if (p["fstype"] != "none" || p["options"] != "bind") exit 1
+            print p["device"], p["directory"]
+        }' "$1/pacemaker/glance-api.crm"
 }
 
 # view_of SRC DST [SRC DST...]: sets VIEW to a command prefix that runs a
@@ -253,31 +273,33 @@ view_of() {
         exec "$@"' node-view "$@" --)
 }
 
-# view_prefix ROOT STORE: the view glance-api has on a node: /etc/glance
-# is ROOT's, /var/lib/glance is STORE, and /run/lock and /tmp are the
-# node's own (glance's lock_path is /var/lock/glance; image import stages
-# in /tmp/staging by default).
+# view_prefix ROOT [SRC DST...]: the view glance-api has on a node:
+# /etc/glance is ROOT's, and /var/lib/glance, /run/lock and /tmp are the
+# node's own (glance's lock_path is /var/lock/glance); each SRC is mounted
+# on DST, as the node mounts its shared file systems.
 view_prefix() {
-    local root=$1 store=$2
-    local lock=$root/run-lock tmp=$root/tmp
-    mkdir -p "$lock/glance" "$tmp"
-    chown glance:glance "$lock/glance"
+    local root=$1
+    shift
+    local lib=$root/var/lib/glance lock=$root/run-lock tmp=$root/tmp
+    mkdir -p "$lib" "$lock/glance" "$tmp"
+    chown glance:glance "$lib" "$lock/glance"
     chmod 1777 "$tmp"
-    view_of "$root/etc/glance" /etc/glance "$store" /var/lib/glance "$lock" /run/lock \
-        "$tmp" /tmp
+    view_of "$root/etc/glance" /etc/glance "$lib" /var/lib/glance "$lock" /run/lock \
+        "$tmp" /tmp "$@"
 }
 
 AS_GLANCE=(setpriv --reuid glance --regid glance --init-groups)
 AS_RABBITMQ=(setpriv --reuid rabbitmq --regid rabbitmq --init-groups)
 
-# glance_spawn NAME ROOT STORE: glance-api as Debian's init script runs
-# it, from the node's view of the files (glance_wait waits for it).
+# glance_spawn NAME ROOT [SRC DST...]: glance-api as Debian's init script
+# runs it, from the node's view of the files (glance_wait waits for it).
 glance_spawn() {
-    local name=$1 root=$2 store=$3
+    local name=$1 root=$2
+    shift 2
     local log=$E2E_STATE/logs/$name.log
     : >"$log"
     chown glance:glance "$log"
-    view_prefix "$root" "$store"
+    view_prefix "$root" "$@"
     start_proc "$name" "$E2E_STATE/logs/$name.out" "${VIEW[@]}" "${AS_GLANCE[@]}" \
         glance-api --config-file /etc/glance/glance-api.conf --log-file "$log"
 }
@@ -288,9 +310,11 @@ glance_wait() {
         http_ok "http://$2:9292/healthcheck"
 }
 
-glance_start() { # NAME ROOT STORE ADDRESS
-    glance_spawn "$1" "$2" "$3"
-    glance_wait "$1" "$4"
+glance_start() { # NAME ADDRESS ROOT [SRC DST...]
+    local name=$1 address=$2
+    shift 2
+    glance_spawn "$name" "$@"
+    glance_wait "$name" "$address"
 }
 
 # The glance accounts a spec's secrets name, on every service
@@ -304,11 +328,17 @@ glance_accounts() {
         glance_identity "$E2E_KS_PASSWORD"
 }
 
-# glance_manage ROOT STORE ARGS...: glance-manage with the node's files.
+# The RabbitMQ user the examples name (`openstack`), with their password.
+openstack_rabbit_user() {
+    must "RabbitMQ: user openstack (the example's password)" \
+        rabbit_user openstack "$RABBIT_PASSWORD"
+}
+
+# glance_manage ROOT ARGS...: glance-manage with the node's files.
 glance_manage() {
-    local root=$1 store=$2
-    shift 2
-    view_prefix "$root" "$store"
+    local root=$1
+    shift
+    view_prefix "$root"
     "${VIEW[@]}" "${AS_GLANCE[@]}" glance-manage --config-file /etc/glance/glance-api.conf "$@"
 }
 
