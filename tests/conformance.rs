@@ -57,6 +57,8 @@ fn pacemaker_scripts_load_and_verify_with_crmsh_and_pcs() {
     let mut specs = common::examples();
     // Active/passive with HAProxy after the store's mount and the VIPs.
     specs.push(common::root().join("tests/cases/ok-https-store-mount.glha"));
+    // No `op` block: the advised monitor, in crm as in pcs.
+    specs.push(common::root().join("tests/cases/ok-service-ops-advised.glha"));
     for spec in specs {
         let (_t, dir, _) = build(&spec, None);
         let nodes = node_names(&spec);

@@ -81,8 +81,33 @@ pub(super) fn primitive(
             .iter()
             .map(|(k, v)| (k.clone(), v.value.clone()))
             .collect(),
-        ops: canonical_ops(&res.ops),
+        ops: canonical_ops(&with_advised_monitor(res)),
     }
+}
+
+/// The spec's ops, plus the monitor the agent advises when the spec writes
+/// none: without a recurring monitor Pacemaker never notices the resource
+/// has died, and pcs (which always files a monitor) and crm would build
+/// different CIBs.
+fn with_advised_monitor(res: &model::Resource) -> Vec<model::Op> {
+    let mut ops = res.ops.clone();
+    if ops.iter().any(|o| o.name == "monitor") {
+        return ops;
+    }
+    let advised = res.agent_info.as_ref().and_then(|i| {
+        i.advise
+            .iter()
+            .find(|(o, _, interval)| o == "monitor" && interval.is_some())
+    });
+    if let Some((_, timeout, interval)) = advised {
+        ops.push(model::Op {
+            name: "monitor".into(),
+            interval: *interval,
+            timeout: *timeout,
+            span: res.agent.span,
+        });
+    }
+    ops
 }
 
 pub(super) fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
