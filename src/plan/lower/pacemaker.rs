@@ -87,11 +87,11 @@ pub(super) fn primitive(
 
 pub(super) fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
     let mut pm = Pacemaker::default();
-    pm.comments.push(format!(
+    pm.comments.push(Comment::from(format!(
         "glance-api ({}) for OpenStack {}",
         mode_name(spec.service.mode),
         spec.release
-    ));
+    )));
     fencing(spec, secrets, &mut pm);
     let own = spec
         .properties
@@ -171,7 +171,7 @@ fn mount(spec: &Spec, secrets: &mut Secrets, pm: &mut Pacemaker) -> Option<Strin
             ids::mount_clone(svc)
         ),
     };
-    pm.comments.push(comment);
+    pm.comments.push(comment.into());
     Some(id)
 }
 
@@ -204,8 +204,11 @@ fn mount_clone(spec: &Spec, mount: String, pm: &mut Pacemaker) {
 fn fencing(spec: &Spec, secrets: &mut Secrets, pm: &mut Pacemaker) {
     let devs = match &spec.fencing {
         Fencing::Waived(reason) => {
-            pm.comments
-                .push(format!("fencing waived: {}", reason.value));
+            // The spec's string, shared: it can be as long as the spec.
+            pm.comments.push(Comment {
+                lead: "fencing waived: ",
+                text: reason.value.clone(),
+            });
             return;
         }
         Fencing::Devices(devs) => devs,
@@ -395,11 +398,11 @@ pub(super) fn haproxy(pm: &mut Pacemaker, hp: &model::Haproxy, vips: &[String]) 
             kind: OrderKind::Mandatory,
         });
     }
-    pm.comments.push(format!(
+    pm.comments.push(Comment::from(format!(
         "HAProxy ({}) listens on the VIPs at the API port on every node\n\
          and balances to each node's glance-api, which binds the node's own address",
         ids::HAPROXY_CLONE
-    ));
+    )));
 }
 
 #[cfg(test)]
