@@ -435,3 +435,31 @@ pub(crate) fn host(v: &Value, key: &str, scope: &Scope, diags: &mut Diagnostics)
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    /// The checked spec's reason is the tree's string itself, not a copy:
+    /// a waiver can be as long as the spec.
+    #[test]
+    fn a_reason_shares_the_trees_string() {
+        let text = Arc::new("fenced by the hypervisor".to_string());
+        let v = Value {
+            kind: ValueKind::Waiver(Arc::clone(&text)),
+            span: Span::new(FileId(0), 0, 0),
+        };
+        let r = Reason {
+            key: "fencing",
+            word: "waived",
+            noun: "waiver",
+            example: "",
+            instead: "",
+        };
+        let mut diags = Diagnostics::default();
+        let got = reason(&v, &r, &mut diags).expect("a valid waiver");
+        assert!(Arc::ptr_eq(&got.value, &text));
+        assert!(!diags.has_errors());
+    }
+}

@@ -276,3 +276,25 @@ impl Pacemaker {
             .any(|(r, p)| r == resource && p == param)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Comment;
+    use std::sync::Arc;
+
+    /// A comment is written and serialised as the one string it was
+    /// before it shared its text: `lead` then `text`.
+    #[test]
+    fn a_comment_is_its_lead_then_its_text() {
+        let c = Comment {
+            lead: "fencing waived: ",
+            text: Arc::new("lab".to_string()),
+        };
+        assert_eq!(c.to_string(), "fencing waived: lab");
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            "\"fencing waived: lab\""
+        );
+        assert_eq!(Comment::from("x").to_string(), "x");
+    }
+}
