@@ -93,10 +93,8 @@ fn same_item(a: &Item, b: &Item) -> bool {
 pub fn same_value(a: &Value, b: &Value) -> bool {
     use ValueKind as V;
     match (&a.kind, &b.kind) {
-        (V::Str(x), V::Str(y))
-        | (V::Huge(x), V::Huge(y))
-        | (V::Waiver(x), V::Waiver(y))
-        | (V::External(x), V::External(y)) => x == y,
+        (V::Str(x), V::Str(y)) | (V::Huge(x), V::Huge(y)) => x == y,
+        (V::Waiver(x), V::Waiver(y)) | (V::External(x), V::External(y)) => x == y,
         (V::Int(x), V::Int(y)) | (V::Duration(x), V::Duration(y)) => x == y,
         (
             V::Address {

@@ -5,12 +5,26 @@ use crate::plan::{AgentRef, Duration, Scheme, Url, UrlHost};
 use crate::release::Release;
 use crate::source::Span;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// A string from the spec with its place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
     /// The text.
     pub value: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The free text of `waived "reason"` or `external "how"`, with its place.
+/// The string is the syntax tree's own, shared rather than copied (and
+/// shared again by the plan's comment): a reason can be as long as the
+/// spec, and three copies of it at once were most of a big spec's peak
+/// memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    /// The text.
+    pub value: Arc<String>,
     /// Where it was written.
     pub span: Span,
 }
@@ -93,7 +107,7 @@ pub enum Param {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fencing {
     /// Explicitly waived, with the operator's reason.
-    Waived(Text),
+    Waived(Reason),
     /// Fencing devices.
     Devices(Vec<FenceDevice>),
 }
@@ -402,7 +416,7 @@ pub struct Consumer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreDecl {
     /// `store = waived "reason"`: images may be lost on failover.
-    Waived(Text),
+    Waived(Reason),
     /// A `store { … }` block.
     Store(Box<Store>),
 }
@@ -467,7 +481,7 @@ pub enum Sharing {
     /// A file system Pacemaker mounts (`ocf:heartbeat:Filesystem`).
     Mount(Box<Mount>),
     /// Mounted by the nodes themselves; the text says how.
-    External(Text),
+    External(Reason),
 }
 
 /// A file system Pacemaker mounts where glance-api runs.

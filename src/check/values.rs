@@ -4,11 +4,12 @@
 use super::fields::{wrong, Fields};
 use super::Scope;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
-use crate::model::{Host, Secret, Text};
+use crate::model::{self, Host, Secret, Text};
 use crate::plan::Duration;
 use crate::source::{SourceMap, Span};
 use crate::syntax::{Value, ValueKind};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// Parses an address as written; reports why it is not one.
 pub(crate) fn ip(addr: &str, span: Span, diags: &mut Diagnostics) -> Option<IpAddr> {
@@ -237,8 +238,8 @@ impl Reason<'_> {
 }
 
 /// The text of `KEY = WORD "text"`: it must have that form and not be
-/// blank.
-pub(crate) fn reason(v: &Value, r: &Reason, diags: &mut Diagnostics) -> Option<Text> {
+/// blank. The model shares the tree's string (see [`model::Reason`]).
+pub(crate) fn reason(v: &Value, r: &Reason, diags: &mut Diagnostics) -> Option<model::Reason> {
     let text = match (&v.kind, r.word) {
         (ValueKind::Waiver(t), "waived") | (ValueKind::External(t), "external") => t,
         (other, _) => {
@@ -265,8 +266,8 @@ pub(crate) fn reason(v: &Value, r: &Reason, diags: &mut Diagnostics) -> Option<T
         );
         return None;
     }
-    safe(text, v.span, &format!("the {}", r.noun), diags).then(|| Text {
-        value: text.clone(),
+    safe(text, v.span, &format!("the {}", r.noun), diags).then(|| model::Reason {
+        value: Arc::clone(text),
         span: v.span,
     })
 }
@@ -432,5 +433,33 @@ pub(crate) fn host(v: &Value, key: &str, scope: &Scope, diags: &mut Diagnostics)
             ));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    /// The checked spec's reason is the tree's string itself, not a copy:
+    /// a waiver can be as long as the spec.
+    #[test]
+    fn a_reason_shares_the_trees_string() {
+        let text = Arc::new("fenced by the hypervisor".to_string());
+        let v = Value {
+            kind: ValueKind::Waiver(Arc::clone(&text)),
+            span: Span::new(FileId(0), 0, 0),
+        };
+        let r = Reason {
+            key: "fencing",
+            word: "waived",
+            noun: "waiver",
+            example: "",
+            instead: "",
+        };
+        let mut diags = Diagnostics::default();
+        let got = reason(&v, &r, &mut diags).expect("a valid waiver");
+        assert!(Arc::ptr_eq(&got.value, &text));
+        assert!(!diags.has_errors());
     }
 }

@@ -245,7 +245,7 @@ pub(crate) fn render(plan: &Plan, secrets: &Secrets) -> Out {
          sed '/^commit$/d' pacemaker/glance-api.crm | crm configure load update - (reads stdin)",
     );
     for c in &pm.comments {
-        push_comment(&mut out, c);
+        push_comment(&mut out, &c.to_string());
     }
     out.push('\n');
     for def in definitions(pm, &mut |v| secrets.render(v, &mut acc)) {

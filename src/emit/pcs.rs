@@ -204,7 +204,7 @@ pub(crate) fn render(plan: &Plan, secrets: &Secrets) -> Out {
          before its group, clones and constraints exist.",
     );
     for c in &pm.comments {
-        push_comment(&mut out, c);
+        push_comment(&mut out, &c.to_string());
     }
     out.push_str(PROLOGUE);
     for argv in commands(pm, &mut |v| secrets.render(v, &mut acc)) {

@@ -9,7 +9,9 @@
 //! comparison can say so, and an import can warn about it.
 
 use super::{AgentRef, Duration, OrderKind, Score, Value};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::sync::Arc;
 
 /// The Pacemaker configuration.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -29,11 +31,51 @@ pub struct Pacemaker {
     /// Cluster properties (crm_config).
     pub properties: Vec<(String, String)>,
     /// Lines of explanation written as comments at the top of scripts.
-    pub comments: Vec<String>,
+    pub comments: Vec<Comment>,
     /// What a live configuration has beyond this model; empty in a plan
     /// lowered from a spec.
     #[serde(skip_serializing_if = "Live::is_empty")]
     pub live: Live,
+}
+
+/// A comment at the top of the scripts: a lead-in, then a text that is
+/// shared rather than copied. A waiver's reason is the spec's own string
+/// and can be as long as the spec; a copy here was a third one in memory
+/// (with the source text and the checked spec's). Written, and
+/// serialised, as the one string `lead` + `text`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    /// What the comment starts with (`fencing waived: `), or nothing.
+    pub lead: &'static str,
+    /// The rest of it.
+    pub text: Arc<String>,
+}
+
+impl From<String> for Comment {
+    fn from(text: String) -> Self {
+        Comment {
+            lead: "",
+            text: Arc::new(text),
+        }
+    }
+}
+
+impl From<&str> for Comment {
+    fn from(text: &str) -> Self {
+        Comment::from(text.to_string())
+    }
+}
+
+impl fmt::Display for Comment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.lead, self.text)
+    }
+}
+
+impl Serialize for Comment {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// One primitive resource.
@@ -232,5 +274,27 @@ impl Pacemaker {
             .masked
             .iter()
             .any(|(r, p)| r == resource && p == param)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Comment;
+    use std::sync::Arc;
+
+    /// A comment is written and serialised as the one string it was
+    /// before it shared its text: `lead` then `text`.
+    #[test]
+    fn a_comment_is_its_lead_then_its_text() {
+        let c = Comment {
+            lead: "fencing waived: ",
+            text: Arc::new("lab".to_string()),
+        };
+        assert_eq!(c.to_string(), "fencing waived: lab");
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            "\"fencing waived: lab\""
+        );
+        assert_eq!(Comment::from("x").to_string(), "x");
     }
 }

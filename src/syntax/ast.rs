@@ -2,6 +2,7 @@
 //! key means is decided by the checker.
 
 use crate::source::Span;
+use std::sync::Arc;
 
 /// A name with its place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,12 +90,13 @@ pub enum ValueKind {
         /// One or two strings (provider and type for ocf).
         parts: Vec<String>,
     },
-    /// `waived "reason"`
-    Waiver(String),
+    /// `waived "reason"`. Shared, not copied, with the checked spec and the
+    /// plan: a reason can be as long as the spec.
+    Waiver(Arc<String>),
     /// `external "how"`: something the spec relies on that is set up
     /// outside it (a store shared by a file system the nodes mount
-    /// themselves).
-    External(String),
+    /// themselves). Shared as [`ValueKind::Waiver`] is.
+    External(Arc<String>),
     /// `vip.internal` (several parts) or a bare word such as `true` (one part).
     Ref(Vec<Ident>),
 }

@@ -28,6 +28,7 @@ use super::ast::{Ident, Item, ItemKind, Value, ValueKind};
 use super::lexer::{self, Numeric, Str};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
+use std::sync::Arc;
 
 /// Blocks and lists nest no deeper than this: no real spec nests more than
 /// a few levels, and the parser recurses once per level.
@@ -893,9 +894,9 @@ impl<'t> Parser<'t> {
                     self.pos = q;
                     let (text, sp) = self.string()?;
                     let kind = if waiver {
-                        ValueKind::Waiver(text)
+                        ValueKind::Waiver(Arc::new(text))
                     } else {
-                        ValueKind::External(text)
+                        ValueKind::External(Arc::new(text))
                     };
                     return Ok(Value {
                         kind,

@@ -172,10 +172,20 @@ fn value(p: Pair<Rule>) -> Value {
                 parts: it.map(unescape).collect(),
             }
         }
-        Rule::waiver => ValueKind::Waiver(p.into_inner().next().map(unescape).unwrap_or_default()),
-        Rule::external => {
-            ValueKind::External(p.into_inner().next().map(unescape).unwrap_or_default())
-        }
+        Rule::waiver => ValueKind::Waiver(
+            p.into_inner()
+                .next()
+                .map(unescape)
+                .unwrap_or_default()
+                .into(),
+        ),
+        Rule::external => ValueKind::External(
+            p.into_inner()
+                .next()
+                .map(unescape)
+                .unwrap_or_default()
+                .into(),
+        ),
         _ => ValueKind::Ref(p.into_inner().map(ident).collect()),
     };
     Value { kind, span: sp }

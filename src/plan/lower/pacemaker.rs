@@ -112,11 +112,11 @@ fn with_advised_monitor(res: &model::Resource) -> Vec<model::Op> {
 
 pub(super) fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
     let mut pm = Pacemaker::default();
-    pm.comments.push(format!(
+    pm.comments.push(Comment::from(format!(
         "glance-api ({}) for OpenStack {}",
         mode_name(spec.service.mode),
         spec.release
-    ));
+    )));
     fencing(spec, secrets, &mut pm);
     let own = spec
         .properties
@@ -135,12 +135,15 @@ pub(super) fn pacemaker(spec: &Spec, secrets: &mut Secrets) -> Pacemaker {
             if let Some(hp) = &spec.haproxy {
                 pm.primitives.push(haproxy_primitive(hp));
                 members.push(ids::HAPROXY.into());
-                pm.comments.push(format!(
-                    "HAProxy ({}) runs in {} after the VIPs and listens on them;\n\
+                pm.comments.push(
+                    format!(
+                        "HAProxy ({}) runs in {} after the VIPs and listens on them;\n\
                      glance-api, last, listens on 127.0.0.1 behind it",
-                    ids::HAPROXY,
-                    ids::group(&spec.service.name.value)
-                ));
+                        ids::HAPROXY,
+                        ids::group(&spec.service.name.value)
+                    )
+                    .into(),
+                );
             }
             group(spec, members, service_id, &mut pm)
         }
@@ -206,7 +209,7 @@ fn mount(spec: &Spec, secrets: &mut Secrets, pm: &mut Pacemaker) -> Option<Strin
             ids::mount_clone(svc)
         ),
     };
-    pm.comments.push(comment);
+    pm.comments.push(comment.into());
     Some(id)
 }
 
@@ -239,8 +242,11 @@ fn mount_clone(spec: &Spec, mount: String, pm: &mut Pacemaker) {
 fn fencing(spec: &Spec, secrets: &mut Secrets, pm: &mut Pacemaker) {
     let devs = match &spec.fencing {
         Fencing::Waived(reason) => {
-            pm.comments
-                .push(format!("fencing waived: {}", reason.value));
+            // The spec's string, shared: it can be as long as the spec.
+            pm.comments.push(Comment {
+                lead: "fencing waived: ",
+                text: reason.value.clone(),
+            });
             return;
         }
         Fencing::Devices(devs) => devs,
@@ -437,11 +443,11 @@ pub(super) fn haproxy(pm: &mut Pacemaker, hp: &model::Haproxy, vips: &[String]) 
             kind: OrderKind::Mandatory,
         });
     }
-    pm.comments.push(format!(
+    pm.comments.push(Comment::from(format!(
         "HAProxy ({}) listens on the VIPs at the API port on every node\n\
          and balances to each node's glance-api, which binds the node's own address",
         ids::HAPROXY_CLONE
-    ));
+    )));
 }
 
 #[cfg(test)]

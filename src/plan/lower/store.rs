@@ -13,7 +13,7 @@ pub(super) fn plan(spec: &Spec, secrets: &mut Secrets) -> Option<StorePlan> {
     let store = match spec.store.as_ref()? {
         StoreDecl::Waived(r) => {
             return Some(StorePlan::Waived {
-                reason: r.value.clone(),
+                reason: r.value.to_string(),
             })
         }
         StoreDecl::Store(s) => s,
@@ -32,7 +32,7 @@ pub(super) fn plan(spec: &Spec, secrets: &mut Secrets) -> Option<StorePlan> {
                 options: m.options.as_ref().map(|o| o.value.clone()),
             },
             Sharing::External(how) => StoreSharing::External {
-                how: how.value.clone(),
+                how: how.value.to_string(),
             },
         },
         _ => StoreSharing::Local {
