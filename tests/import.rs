@@ -566,7 +566,7 @@ fn tls_and_haproxy_settings_round_trip() {
         let want: &[&str] = match name {
             "proxied-http" => &[
                 "haproxy {",
-                "timeout_client  = 7200s",
+                "timeout_client  = 2h",
                 "timeout_server  = 5400s",
                 "timeout_connect = 10s",
             ],
