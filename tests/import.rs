@@ -851,6 +851,78 @@ const SMALL_GLANCE: &str = "[DEFAULT]\nbind_host = 10.0.0.11\ntransport_url = ra
 
 const GROUP: &str = "<group id=\"g_glance-api\">\n<primitive id=\"p_ip_glance-api\" class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr2\"><instance_attributes id=\"a\"><nvpair id=\"a1\" name=\"ip\" value=\"10.0.0.11\"/><nvpair id=\"a2\" name=\"cidr_netmask\" value=\"24\"/></instance_attributes><operations><op id=\"o1\" name=\"monitor\" interval=\"10s\" timeout=\"20s\"/></operations></primitive>\n<primitive id=\"p_glance-api\" class=\"systemd\" type=\"glance-api\"><operations><op id=\"o2\" name=\"monitor\" interval=\"60s\" timeout=\"100s\"/></operations></primitive>\n</group>";
 
+/// HAProxy's section as glha cannot write it: a second PEM, a TLS bind
+/// without a PEM file (a crt-list). Those are notes; the first PEM is the
+/// tls block's. HAProxy in glance's group with no https endpoint is kept
+/// by an empty `haproxy {}`; a `p_haproxy` outside the group (another
+/// service's) is not glance's.
+#[test]
+fn haproxys_section_beyond_the_spec_is_noted() {
+    let with_haproxy = GROUP.replace(
+        "<primitive id=\"p_glance-api\"",
+        "<primitive id=\"p_haproxy\" class=\"systemd\" type=\"haproxy\"/>\n<primitive id=\"p_glance-api\"",
+    );
+    let listen = "listen glance-api\n    bind 10.0.0.11:9292 ssl crt '/etc/haproxy/o'\\''a.pem'\n    bind 10.0.0.11:9393 ssl crt /etc/haproxy/b.pem\n    bind 10.0.0.11:9494 ssl crt-list /etc/haproxy/list\n    mode http\n    timeout client 6h\n    timeout server 6h\n    timeout connect 5s\n    server local 127.0.0.1:9292 check inter 2s rise 2 fall 5\n";
+    let import = |resources: &str| {
+        let (tmp, dir) = small_host(SMALL_GLANCE, resources, "", "");
+        write(
+            &dir.join("root/etc/haproxy/haproxy.cfg"),
+            &format!("{HAPROXY_BASE}\n{listen}"),
+        );
+        let o = glhac(
+            &[
+                "import",
+                "--root",
+                "root",
+                "--cib",
+                "cib.xml",
+                "--release",
+                "zed",
+                "-o",
+                "out.glha",
+                "--format",
+                "json",
+            ],
+            &dir,
+            &[],
+        );
+        let report: Json = serde_json::from_slice(&o.stdout).unwrap();
+        let spec = std::fs::read_to_string(dir.join("out.glha")).unwrap();
+        (tmp, report, spec)
+    };
+    let (_t, report, spec) = import(&with_haproxy);
+    assert!(
+        spec.contains("haproxy {}") || spec.contains("haproxy {\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("certificate = \"/etc/haproxy/o'a.pem\""),
+        "{spec}"
+    );
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["place"] == "tls")
+        .map(|n| n["what"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+    assert!(
+        notes[0].contains("9494") && notes[0].contains("crt-list"),
+        "{notes:#?}"
+    );
+    assert!(notes[1].contains("/etc/haproxy/b.pem"), "{notes:#?}");
+    // Outside the group: not in front of glance-api, its section not read.
+    let apart =
+        format!("{GROUP}\n<primitive id=\"p_haproxy\" class=\"systemd\" type=\"haproxy\"/>");
+    let (_t, _, spec) = import(&apart);
+    assert!(
+        !spec.contains("haproxy {") && !spec.contains("tls {"),
+        "{spec}"
+    );
+    assert!(spec.contains("p_haproxy"), "{spec}");
+}
+
 #[test]
 fn what_the_spec_cannot_express_is_a_comment_and_the_import_is_partial() {
     let resources = format!("{GROUP}\n<primitive id=\"glance-api-old\" class=\"systemd\" type=\"openstack-glance-api\"/>\n<primitive id=\"p_keystone\" class=\"systemd\" type=\"keystone\"/>");

@@ -151,7 +151,15 @@ pub(crate) fn analyse<'a>(cib: Option<&'a LiveCib>, rows: Option<&[LiveEndpoint]
         .filter(|p| p.agent.is_stonith())
         .collect();
     c.mount = pm.primitive(&ids::mount(&c.svc));
-    c.haproxy = pm.primitive(ids::HAPROXY);
+    // In active/passive, HAProxy is glance's only in glance's group: a
+    // p_haproxy elsewhere (cloned for other services) is not in front of it.
+    let grouped = |id: &str| {
+        pm.group(&ids::group(&c.svc))
+            .is_some_and(|g| g.members.iter().any(|m| m == id))
+    };
+    c.haproxy = pm
+        .primitive(ids::HAPROXY)
+        .filter(|h| c.mode == Mode::ActiveActive || grouped(&h.id));
     shape(&mut c, pm);
     others(&mut c, pm);
     c
@@ -462,11 +470,12 @@ fn glance_ids(c: &Cluster) -> BTreeSet<String> {
         ids::clone(svc),
         ids::mount(svc),
         ids::mount_clone(svc),
-        ids::HAPROXY.to_string(),
-        ids::HAPROXY_CLONE.to_string(),
     ]
     .into_iter()
     .collect();
+    if c.haproxy.is_some() {
+        s.extend([ids::HAPROXY.to_string(), ids::HAPROXY_CLONE.to_string()]);
+    }
     s.extend(c.vips.iter().map(|v| v.prim.id.clone()));
     s.extend(c.service.map(|p| p.id.clone()));
     s

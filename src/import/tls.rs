@@ -71,8 +71,10 @@ fn address_port(s: &str) -> Option<(IpAddr, u16)> {
 }
 
 /// The `bind` lines of the `listen` section: (address, port, PEM if TLS).
+/// None when HAProxy is not in front of glance-api: a `listen` section
+/// of that name then is not what glha writes.
 fn binds(cx: &Ctx) -> Vec<Front> {
-    let Some(section) = haproxy_section(cx) else {
+    let Some(section) = haproxy_section(cx).filter(|_| proxied(cx)) else {
         return Vec::new();
     };
     section
@@ -146,11 +148,22 @@ fn consumer_cas(cx: &Ctx) -> Vec<(String, String)> {
 pub(crate) fn tls(cx: &mut Ctx) -> Vec<Item> {
     let place = "tls";
     let mut out = Vec::new();
-    let mut pems: Vec<String> = binds(cx)
+    let tls_binds: Vec<Front> = binds(cx)
         .into_iter()
-        .filter_map(|b| b.certificate)
+        .filter(|b| b.scheme == Scheme::Https)
         .collect();
-    pems.dedup();
+    for b in tls_binds.iter().filter(|b| b.certificate.is_none()) {
+        out.push(cx.not_expressed(
+            place,
+            format!("the TLS bind on {}:{} names no `crt PEM` (a crt-list, a default directory): glha serves one PEM file on every https bind", b.address, b.port),
+        ));
+    }
+    let mut pems: Vec<String> = Vec::new();
+    for pem in tls_binds.into_iter().filter_map(|b| b.certificate) {
+        if !pems.contains(&pem) {
+            pems.push(pem);
+        }
+    }
     let cas = consumer_cas(cx);
     let Some(pem) = pems.first().cloned() else {
         for (ca, at) in cas {
