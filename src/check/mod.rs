@@ -6,7 +6,7 @@ mod cluster;
 mod fencing;
 mod fields;
 mod ids;
-mod mode;
+pub(crate) mod mode;
 mod release;
 mod resource;
 mod served;

@@ -65,7 +65,7 @@ pub(crate) struct Cluster<'a> {
     pub vips: Vec<VipFact<'a>>,
     /// The image store's mount.
     pub mount: Option<&'a Primitive>,
-    /// HAProxy's primitive (active/active).
+    /// HAProxy's primitive (active/active, or in active/passive's group).
     pub haproxy: Option<&'a Primitive>,
     /// Fencing devices.
     pub devices: Vec<&'a Primitive>,
@@ -151,7 +151,15 @@ pub(crate) fn analyse<'a>(cib: Option<&'a LiveCib>, rows: Option<&[LiveEndpoint]
         .filter(|p| p.agent.is_stonith())
         .collect();
     c.mount = pm.primitive(&ids::mount(&c.svc));
-    c.haproxy = pm.primitive(ids::HAPROXY);
+    // In active/passive, HAProxy is glance's only in glance's group: a
+    // p_haproxy elsewhere (cloned for other services) is not in front of it.
+    let grouped = |id: &str| {
+        pm.group(&ids::group(&c.svc))
+            .is_some_and(|g| g.members.iter().any(|m| m == id))
+    };
+    c.haproxy = pm
+        .primitive(ids::HAPROXY)
+        .filter(|h| c.mode == Mode::ActiveActive || grouped(&h.id));
     shape(&mut c, pm);
     others(&mut c, pm);
     c
@@ -397,8 +405,11 @@ fn shape(c: &mut Cluster, pm: &Pacemaker) {
     let svc = c.svc.clone();
     match c.mode {
         Mode::ActivePassive => {
+            // HAProxy in front (TLS, or a `haproxy` block) runs in the
+            // group after the VIPs.
             let mut want: Vec<String> = c.mount.iter().map(|m| m.id.clone()).collect();
             want.extend(vip_ids);
+            want.extend(c.haproxy.map(|h| h.id.clone()));
             want.push(service.clone());
             let gid = ids::group(&svc);
             match pm.group(&gid) {
@@ -459,11 +470,12 @@ fn glance_ids(c: &Cluster) -> BTreeSet<String> {
         ids::clone(svc),
         ids::mount(svc),
         ids::mount_clone(svc),
-        ids::HAPROXY.to_string(),
-        ids::HAPROXY_CLONE.to_string(),
     ]
     .into_iter()
     .collect();
+    if c.haproxy.is_some() {
+        s.extend([ids::HAPROXY.to_string(), ids::HAPROXY_CLONE.to_string()]);
+    }
     s.extend(c.vips.iter().map(|v| v.prim.id.clone()));
     s.extend(c.service.map(|p| p.id.clone()));
     s
@@ -1115,10 +1127,18 @@ fn service_params(cx: &mut Ctx, place: &str, p: &Primitive, ocf: bool) -> Vec<It
     out
 }
 
-/// `haproxy { … }` (active/active), written only where it differs from
-/// the defaults a spec without the block gets.
+/// Whether HAProxy is in front of glance-api: always in active/active;
+/// in active/passive when its primitive is there (in the group).
+pub(crate) fn proxied(cx: &Ctx) -> bool {
+    cx.cluster.mode == Mode::ActiveActive || cx.cluster.haproxy.is_some()
+}
+
+/// `haproxy { … }`, written only where it differs from the defaults a
+/// spec without the block gets; in active/passive also when it is empty
+/// and no endpoint is https, since there only the block puts HAProxy in
+/// front.
 pub(crate) fn haproxy(cx: &mut Ctx) -> Vec<Item> {
-    if cx.cluster.mode != Mode::ActiveActive {
+    if !proxied(cx) {
         return Vec::new();
     }
     let place = "haproxy";
@@ -1141,7 +1161,7 @@ pub(crate) fn haproxy(cx: &mut Ctx) -> Vec<Item> {
             .iter()
             .find(|o| o.name == "monitor")
             .map(|o| o.interval);
-        if let Some(m) = monitor.filter(|m| *m != Duration::seconds(10)) {
+        if let Some(m) = monitor.filter(|m| *m != crate::check::mode::DEFAULT_MONITOR) {
             items.push(Item::attr("monitor_interval", Val::Dur(m)));
         }
         let advised = Duration::seconds(100);
@@ -1180,31 +1200,32 @@ pub(crate) fn haproxy(cx: &mut Ctx) -> Vec<Item> {
             ));
         }
     }
-    let has_attr = items.iter().any(|i| matches!(i, Item::Attr(..)));
-    if !has_attr && items.is_empty() {
+    let needed = cx.cluster.mode == Mode::ActivePassive && !super::services::live_https(cx);
+    if items.is_empty() && !needed {
         return Vec::new();
     }
     vec![Item::block("haproxy", &[], items)]
 }
 
-/// `balance`, `check_interval`, `rise` and `fall` of a `listen` section,
-/// where they are not the defaults.
+/// `balance`, `check_interval`, `rise`, `fall` and the timeouts of a
+/// `listen` section, where they are not the defaults (`std/glance-api`'s
+/// `defaults haproxy`, which the checker's defaults equal).
 fn listen_settings(section: &str) -> Vec<Item> {
+    use crate::check::mode as d;
     let mut out = Vec::new();
-    for l in section.lines() {
-        let w: Vec<&str> = l.split_whitespace().collect();
+    let lines: Vec<Vec<&str>> = section
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    for w in &lines {
         if let ["balance", b, ..] = w.as_slice() {
-            if *b != "roundrobin" {
+            if *b != d::DEFAULT_BALANCE {
                 out.push(Item::attr("balance", Val::word(*b)));
             }
         }
     }
-    let server = section
-        .lines()
-        .find(|l| l.trim_start().starts_with("server "));
-    let words: Vec<&str> = server
-        .map(|s| s.split_whitespace().collect())
-        .unwrap_or_default();
+    let server = lines.iter().find(|w| w.first() == Some(&"server"));
+    let words: Vec<&str> = server.cloned().unwrap_or_default();
     let after = |k: &str| {
         words
             .iter()
@@ -1212,16 +1233,29 @@ fn listen_settings(section: &str) -> Vec<Item> {
             .and_then(|i| words.get(i + 1))
             .copied()
     };
-    if let Some(d) = after("inter").and_then(haproxy_time) {
-        if d != Duration::seconds(2) {
-            out.push(Item::attr("check_interval", Val::Dur(d)));
+    if let Some(v) = after("inter").and_then(haproxy_time) {
+        if v != d::DEFAULT_CHECK {
+            out.push(Item::attr("check_interval", Val::Dur(v)));
         }
     }
-    for (k, default) in [("rise", 2u64), ("fall", 5)] {
-        if let Some(n) = after(k).and_then(|n| n.parse::<u64>().ok()) {
+    for (k, default) in [("rise", d::DEFAULT_RISE), ("fall", d::DEFAULT_FALL)] {
+        if let Some(n) = after(k).and_then(|n| n.parse::<u32>().ok()) {
             if n != default {
-                out.push(Item::attr(k, Val::Int(n)));
+                out.push(Item::attr(k, Val::Int(n.into())));
             }
+        }
+    }
+    for (k, key, default) in [
+        ("client", "timeout_client", d::DEFAULT_TIMEOUT_CLIENT),
+        ("server", "timeout_server", d::DEFAULT_TIMEOUT_SERVER),
+        ("connect", "timeout_connect", d::DEFAULT_TIMEOUT_CONNECT),
+    ] {
+        let live = lines.iter().find_map(|w| match w.as_slice() {
+            ["timeout", name, t, ..] if *name == k => haproxy_time(t),
+            _ => None,
+        });
+        if let Some(t) = live.filter(|t| *t != default) {
+            out.push(Item::attr(key, Val::Dur(t)));
         }
     }
     out

@@ -12,7 +12,8 @@
 //! - Mappings, one function per spec block: [`cluster`] (nodes, fencing,
 //!   properties, VIPs, the service's resource and mode, HAProxy),
 //!   [`services`] (database, RabbitMQ, Keystone, endpoints, consumers),
-//!   [`store`]. A new block is one more mapping.
+//!   [`store`], [`tls`] (what answers on the VIPs, the PEM HAProxy
+//!   serves, the CA the consumers trust). A new block is one more mapping.
 //! - [`write`]: the spec's syntax tree, written and formatted.
 //! - [`verify`]: the import's own check: the spec compiles, and its diff
 //!   against the inputs it came from is empty.
@@ -31,6 +32,7 @@ mod secrets;
 mod services;
 mod store;
 mod swift_conf;
+mod tls;
 mod verify;
 mod write;
 
@@ -346,7 +348,7 @@ fn compose(cx: &mut Ctx) -> Vec<Item> {
     }
     items.push(Item::Blank);
     items.push(Item::Directive("release".into(), cx.release.name().into()));
-    let blocks: [fn(&mut Ctx) -> Vec<Item>; 10] = [
+    let blocks: [fn(&mut Ctx) -> Vec<Item>; 11] = [
         cluster::cluster,
         cluster::vips,
         services::database,
@@ -356,6 +358,7 @@ fn compose(cx: &mut Ctx) -> Vec<Item> {
         cluster::service,
         cluster::haproxy,
         services::endpoints,
+        tls::tls,
         services::consumers,
     ];
     for block in blocks {

@@ -4,12 +4,15 @@
 //! the OCF agent's credentials), `endpoints` (the endpoint list) and the
 //! `consumer`s (nova.conf, cinder.conf).
 
+use super::tls::Front;
 use super::write::{Item, Val};
 use super::Ctx;
 use crate::model::Mode;
 use crate::plan::catalog::LiveEndpoint;
+use crate::plan::url::UrlHost;
 use crate::plan::{AgentRef, Url, Value};
 use crate::release::settings::{exists, Setting};
+use std::net::IpAddr;
 
 /// What the keystone block says, for the service's agent params.
 #[derive(Debug, Clone)]
@@ -581,12 +584,14 @@ pub(crate) fn endpoints(cx: &mut Ctx) -> Vec<Item> {
     if common_port != port {
         body.push(Item::attr("port", Val::Int(common_port.into())));
     }
+    let fronts = super::tls::fronts(cx);
     for (iface, u) in &chosen {
-        let host = cx.host_value(&u.host.to_string());
-        if u.scheme.as_str() == scheme && u.port == common_port {
+        let (host, vip) = endpoint_host(cx, &mut out, &fronts, &chosen, iface, u);
+        if u.scheme.as_str() == scheme && u.port == common_port && vip.is_none() {
             body.push(Item::attr(iface, host));
         } else {
             let mut b = vec![Item::attr("host", host)];
+            b.extend(vip.map(|v| Item::attr("vip", v)));
             if u.scheme.as_str() != scheme {
                 b.push(Item::attr("scheme", Val::str(u.scheme.as_str())));
             }
@@ -598,6 +603,103 @@ pub(crate) fn endpoints(cx: &mut Ctx) -> Vec<Item> {
     }
     out.push(Item::block("endpoints", &["image"], body));
     out
+}
+
+/// Whether an image endpoint of the live catalog is https.
+pub(crate) fn live_https(cx: &Ctx) -> bool {
+    cx.endpoints
+        .map(image_rows)
+        .unwrap_or_default()
+        .iter()
+        .any(|r| r.url.starts_with("https://"))
+}
+
+/// The VIP that serves `u`: one with a listener of its scheme and port,
+/// preferring one no other endpoint names by address, then the one named
+/// as the interface.
+fn serving_vip(
+    cx: &Ctx,
+    fronts: &[Front],
+    chosen: &[(&str, Url)],
+    iface: &str,
+    u: &Url,
+) -> Option<String> {
+    let served = |ip: IpAddr| {
+        fronts
+            .iter()
+            .any(|f| f.address == ip && f.port == u.port && f.scheme == u.scheme)
+    };
+    let others: Vec<IpAddr> = chosen
+        .iter()
+        .filter(|(i, _)| *i != iface)
+        .filter_map(|(_, o)| match o.host {
+            UrlHost::Ip(ip) => Some(ip),
+            UrlHost::Name(_) => None,
+        })
+        .collect();
+    let cands: Vec<(&str, IpAddr)> = cx
+        .cluster
+        .vips
+        .iter()
+        .filter(|v| served(v.ip))
+        .map(|v| (v.name.as_str(), v.ip))
+        .collect();
+    let best = |pool: Vec<&(&str, IpAddr)>| {
+        pool.iter()
+            .find(|(n, _)| *n == iface)
+            .or(pool.first())
+            .map(|(n, _)| n.to_string())
+    };
+    best(
+        cands
+            .iter()
+            .filter(|(_, ip)| !others.contains(ip))
+            .collect(),
+    )
+    .or_else(|| best(cands.iter().collect()))
+}
+
+/// An endpoint's `host` and (for a DNS name) `vip`. A name is tied to the
+/// VIP that serves its scheme and port; an address no VIP holds is served
+/// by nothing glha configures (E0501): such an endpoint is written on the
+/// VIP that serves it, and noted.
+fn endpoint_host(
+    cx: &mut Ctx,
+    out: &mut Vec<Item>,
+    fronts: &[Front],
+    chosen: &[(&str, Url)],
+    iface: &str,
+    u: &Url,
+) -> (Val, Option<Val>) {
+    let vip = serving_vip(cx, fronts, chosen, iface, u);
+    let fallback = vip
+        .clone()
+        .or_else(|| {
+            cx.cluster
+                .vips
+                .iter()
+                .find(|v| v.name == iface)
+                .map(|v| v.name.clone())
+        })
+        .or_else(|| cx.cluster.vips.first().map(|v| v.name.clone()));
+    match &u.host {
+        UrlHost::Name(n) => {
+            if vip.is_none() {
+                if let Some(f) = &fallback {
+                    out.push(cx.not_expressed("endpoints", format!("the {iface} URL {u}: no VIP serves {} on port {}; its name is tied to vip.{f}, which glha makes serve it", u.scheme, u.port)));
+                }
+            }
+            (Val::host(n), fallback.map(|f| Val::Ref("vip", f)))
+        }
+        UrlHost::Ip(ip) if cx.cluster.vips.iter().all(|v| v.ip != *ip) => match fallback {
+            Some(f) => {
+                out.push(cx.not_expressed("endpoints", format!("the {iface} URL {u} is on {ip}, which no VIP resource holds, so nothing glha configures answers there: written on vip.{f}, which serves the API; if {ip} is a VIP of the cluster, declare it (`vip {iface} {{ address = {ip}/PREFIX }}`) and add it to the service's `vip`")));
+                (Val::Ref("vip", f), None)
+            }
+            None => (cx.host_value(&ip.to_string()), None),
+        },
+        UrlHost::Ip(ip) => (cx.host_value(&ip.to_string()), None),
+    }
 }
 
 /// `consumer nova {}` and `consumer cinder {}` for the files present, with

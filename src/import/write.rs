@@ -71,11 +71,16 @@ impl Val {
     }
 }
 
-/// A duration as the spec language writes one: whole seconds as `Ns`,
-/// anything else in milliseconds.
+/// A duration as the spec language writes one: whole hours as `Nh`,
+/// whole seconds as `Ns`, anything else in milliseconds.
 fn duration(d: Duration) -> String {
+    const HOUR: u64 = 3_600_000;
     let ms = d.as_ms();
-    if ms % 1000 == 0 {
+    // Whole hours as hours: HAProxy's long timeouts read as the stdlib
+    // writes them (`6h`); anything shorter in seconds, as the examples.
+    if ms != 0 && ms % HOUR == 0 {
+        format!("{}h", ms / HOUR)
+    } else if ms % 1000 == 0 {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
