@@ -1083,8 +1083,6 @@ pub(crate) fn cross_check(spec: &Spec, diags: &mut Diagnostics) {
 mod tests {
     use super::*;
 
-    // The service writes its monitor: without the stdlib its agent advises
-    // none, and this test is about the store's defaults.
     const BASE: &str = r#"
 release "2025.2"
 cluster {
@@ -1093,10 +1091,7 @@ cluster {
   fencing = waived "lab"
 }
 vip internal { address = 10.0.0.11/24 }
-service glance-api {
-  agent = systemd "glance-api"  config = "/etc/glance/glance-api.conf"  vip = vip.internal
-  op monitor { interval = 60s  timeout = 100s }
-}
+service glance-api { agent = systemd "glance-api"  config = "/etc/glance/glance-api.conf"  vip = vip.internal }
 "#;
 
     fn files(text: &str) -> Vec<(String, String)> {

@@ -85,10 +85,15 @@ pub(super) fn primitive(
     }
 }
 
-/// The spec's ops, plus the monitor the agent advises when the spec writes
-/// none: without a recurring monitor Pacemaker never notices the resource
-/// has died, and pcs (which always files a monitor) and crm would build
-/// different CIBs.
+/// The monitor of an agent no imported module describes: the stdlib's
+/// advice for systemd units (Pacemaker's systemd class advises 100s for
+/// every operation; every minute is what pcs files by default).
+const FALLBACK_MONITOR: (u16, u16) = (60, 100);
+
+/// The spec's ops, plus the monitor the agent advises (or the fallback)
+/// when the spec writes none: without a recurring monitor Pacemaker never
+/// notices the resource has died, and pcs (which always files a monitor)
+/// and crm would build different CIBs.
 fn with_advised_monitor(res: &model::Resource) -> Vec<model::Op> {
     let mut ops = res.ops.clone();
     if ops.iter().any(|o| o.name == "monitor") {
@@ -99,14 +104,19 @@ fn with_advised_monitor(res: &model::Resource) -> Vec<model::Op> {
             .iter()
             .find(|(o, _, interval)| o == "monitor" && interval.is_some())
     });
-    if let Some((_, timeout, interval)) = advised {
-        ops.push(model::Op {
-            name: "monitor".into(),
-            interval: *interval,
-            timeout: *timeout,
-            span: res.agent.span,
-        });
-    }
+    let (interval, timeout) = match advised {
+        Some((_, timeout, interval)) => (*interval, *timeout),
+        None => (
+            Some(Duration::seconds(FALLBACK_MONITOR.0)),
+            Some(Duration::seconds(FALLBACK_MONITOR.1)),
+        ),
+    };
+    ops.push(model::Op {
+        name: "monitor".into(),
+        interval,
+        timeout,
+        span: res.agent.span,
+    });
     ops
 }
 
