@@ -3,11 +3,17 @@
 # for Zed and re-addressed into our loopback block
 # (tests/e2e/specs/examples: seed, split-vips; the active-active copy is
 # scenario 2's spec). Each goes through build, diff and apply against the
-# package's files, glance-api on its VIP with its store mounted as the
-# bundle's p_fs_glance-api says, the catalog by the reviewed apply, and an
-# image up and down through the catalog. Like scenario 1, without
-# Pacemaker: the seed's glance-api agent is not packaged any more and
-# systemd does not run here (scenario 3 runs the Pacemaker side).
+# package's files, glance-api where the bundle binds it with its store
+# mounted as the bundle's p_fs_glance-api says, the catalog by the
+# reviewed apply, every endpoint served with its scheme, and an image up
+# and down through the catalog. split-vips has an https endpoint, so its
+# bundle puts HAProxy in front (the A/P group: mount, VIPs, p_haproxy,
+# glance-api on 127.0.0.1): HAProxy runs from the applied haproxy.cfg
+# (Debian's global and defaults around the bundle's section) with a PEM
+# made here at the path the section names, and the image goes up and down
+# through the https endpoint with the CA in OS_CACERT. Like scenario 1,
+# without Pacemaker: the seed's glance-api agent is not packaged any more
+# and systemd does not run here (scenario 3 runs the Pacemaker side).
 
 scenario_examples() {
     secrets_init
@@ -16,9 +22,9 @@ scenario_examples() {
     # The guide's literals: the database password and RabbitMQ's default
     # user (guest, which RabbitMQ lets in from loopback only).
     S4_ACCOUNTS=s4_seed_accounts \
-        s4_example seed "admin $url_int" "internal $url_int" "public http://$E2E_NET.31:9292"
+        s4_example seed "admin $url_int" "internal $url_int" "public $url_int"
     S4_ACCOUNTS=s4_env_accounts \
-        s4_example split-vips "internal $url_int" "public http://$E2E_NET.41:9292"
+        s4_example split-vips "internal $url_int" "public https://$E2E_NET.41:9292"
 }
 
 s4_seed_accounts() {
@@ -52,8 +58,14 @@ s4_example() {
     must "$name: the bundle's store mount (p_fs_glance-api) is a bind mount" bundle_mount "$bundle"
     read -r device directory <"$E2E_STATE/last.out"
     store_dir "$name" >/dev/null
-    glance_start "glance-$name" "$E2E_VIP" "$root" "$device" "$directory"
-    pass "$name: glance-api (the applied files, the store mounted) answers /healthcheck on $E2E_VIP"
+    local bind
+    bind=$(s4_bind_host "$root")
+    glance_start "glance-$name" "$bind" "$root" "$device" "$directory"
+    pass "$name: glance-api (the applied files, the store mounted) answers /healthcheck on $bind, its bind_host"
+    unset OS_CACERT
+    if [[ -f $bundle/files/etc/haproxy/haproxy.cfg ]]; then
+        s4_haproxy "$name" "$dir" "$bundle" "$root"
+    fi
 
     # The catalog, the reviewed way.
     ks endpoint-list-json >"$dir/endpoints.json"
@@ -65,19 +77,76 @@ s4_example() {
     check "$name: the catalog has the example's endpoints" s4_endpoints "$@"
     s4_served "$name" "$@"
 
-    # An image, through the internal endpoint of the catalog.
+    # An image up through the public endpoint of the catalog (https with
+    # the CA in OS_CACERT where the example says https), down through
+    # each interface.
     random_file "$E2E_STATE/images/$name.raw" 4
-    must "$name: an image up through the catalog" \
-        env OS_INTERFACE=internal "$E2E_DIR/lib/keystone-api" image-create "e2e-$name" \
+    must "$name: an image up through the catalog's public endpoint ($(s4_url public "$@"))" \
+        env OS_INTERFACE=public "$E2E_DIR/lib/keystone-api" image-create "e2e-$name" \
         "$E2E_STATE/images/$name.raw"
-    local id
+    local id pair i u
     id=$(tail -n 1 "$E2E_STATE/last.out")
-    check "$name: ... and down, byte-equal" s4_download_equal "$name"
+    for pair in "$@"; do
+        read -r i u <<<"$pair"
+        check "$name: ... and down through its $i endpoint ($u), byte-equal" \
+            s4_download_equal "$name" "$i"
+    done
     check "$name: its location is in the store the spec declared (file://$directory/images/)" \
         s4_in_store "$id" "$directory" "$E2E_STATE/store/$name" "$name"
     check "$name: glance-api's log has no messaging error" \
         not_grep 'ERROR oslo_messaging' "$E2E_STATE/logs/glance-$name.log"
     stop_proc "glance-$name"
+    if [[ -f $bundle/files/etc/haproxy/haproxy.cfg ]]; then
+        stop_proc "haproxy-$name"
+        unset OS_CACERT
+    fi
+}
+
+# s4_bind_host ROOT: the address glance-api binds, from the applied file.
+s4_bind_host() {
+    awk -F' *= *' '$1 == "bind_host" { a = $2 } END { print a }' \
+        "$1/etc/glance/glance-api.conf"
+}
+
+s4_url() { # INTERFACE "INTERFACE URL"...
+    local want=$1 pair i u
+    shift
+    for pair in "$@"; do
+        read -r i u <<<"$pair"
+        [[ $i == "$want" ]] && echo "$u"
+    done
+    return 0
+}
+
+# HAProxy in front of glance-api, as the bundle's A/P group runs it after
+# the VIPs: the applied haproxy.cfg, the PEM its TLS binds name, and
+# glance-api behind it on 127.0.0.1 only.
+s4_haproxy() { # NAME DIR BUNDLE ROOT
+    local name=$1 dir=$2 bundle=$3 root=$4
+    check "$name: glance-api binds 127.0.0.1 behind HAProxy (bind_host)" \
+        test "$(s4_bind_host "$root")" = 127.0.0.1
+    check "$name: ... and nothing else listens on 9292 yet (no wildcard, no VIP)" \
+        s4_listeners "127.0.0.1:9292"
+    if [[ -n $(bundle_tls "$bundle") ]]; then
+        must "$name: openssl makes a CA and a certificate for every TLS bind, at the PEM path the section names" \
+            tls_for_bundle "$dir/tls" "$bundle" "$root"
+        export OS_CACERT=$dir/tls/ca.pem
+    fi
+    check "$name: the applied haproxy.cfg (Debian's global and defaults, glha's listen section) passes haproxy -c" \
+        s2_haproxy_check "$root"
+    haproxy_start "haproxy-$name" "$root"
+    wait_ready "haproxy-$name" 30 "$name: HAProxy sees glance-api (127.0.0.1:9292) UP" \
+        s4_backend_up "$name"
+    pass "$name: HAProxy (the applied haproxy.cfg) on the VIPs, its backend UP"
+}
+
+s4_backend_up() { [[ $(haproxy_status "haproxy-$1" glance-api local) == UP ]]; }
+
+s4_listeners() { # WANT: the sockets listening on port 9292, sorted
+    local got
+    got=$(ss -Hltn 'sport = :9292' | awk '{ print $4 }' | sort | paste -sd' ')
+    echo "listeners on 9292: $got"
+    [[ $got == "$1" ]]
 }
 
 s4_endpoints() { # "INTERFACE URL"...
@@ -92,25 +161,27 @@ s4_endpoints() { # "INTERFACE URL"...
     [[ $got == "$want" ]]
 }
 
-# Each of the example's endpoints answers /healthcheck. The seed's public
-# endpoint is on its public VIP, which no resource holds and glance-api
-# does not bind: nobody serves it (issue 11 makes that an error).
+# Each of the example's endpoints answers /healthcheck with its scheme
+# (https verified against the run's CA), and an https one refuses plain
+# http.
 s4_served() { # NAME "INTERFACE URL"...
     local name=$1 pair i u
     shift
     for pair in "$@"; do
         read -r i u <<<"$pair"
-        if [[ $name == seed && $i == public ]]; then
-            known_fault 11 "$name: its $i endpoint $u is served" http_ok "$u/healthcheck"
+        if [[ $u == https://* ]]; then
+            check "$name: its $i endpoint $u is served, TLS verified with the run's CA" \
+                http_ok "$u/healthcheck" --cacert "$OS_CACERT"
+            refuses "$name: ... and not as plain http" http_ok "http://${u#https://}/healthcheck"
         else
             check "$name: its $i endpoint $u is served" http_ok "$u/healthcheck"
         fi
     done
 }
 
-s4_download_equal() { # NAME
+s4_download_equal() { # NAME INTERFACE
     rm -f "$E2E_STATE/images/$1.out"
-    OS_INTERFACE=internal ks image-save "e2e-$1" "$E2E_STATE/images/$1.out" &&
+    OS_INTERFACE=$2 ks image-save "e2e-$1" "$E2E_STATE/images/$1.out" &&
         cmp "$E2E_STATE/images/$1.raw" "$E2E_STATE/images/$1.out"
 }
 
