@@ -389,7 +389,7 @@ haproxy_status() {
         awk -F, -v p="$2" -v s="$3" '$1 == p && $2 == s { print $18 }'
 }
 
-# A CA and a server certificate for each ADDRESS (IP SANs), both
+# A CA and a server certificate for each ADDRESS (an IP or DNS SAN), both
 # self-signed material made here: CA.pem for clients (--os-cacert,
 # OS_CACERT), PEM for HAProxy (certificate then key, as `bind ... ssl crt`
 # reads it).
@@ -401,7 +401,9 @@ tls_material() { # DIR ADDRESS...
         -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
     openssl req -newkey rsa:2048 -nodes -subj "/CN=$1" \
         -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
-    printf 'subjectAltName = %s\n' "$(printf 'IP:%s\n' "$@" | paste -sd,)" >"$dir/san.ext"
+    printf 'subjectAltName = %s\n' \
+        "$(printf '%s\n' "$@" | awk '{ print (/^[0-9.]+$/ ? "IP:" : "DNS:") $0 }' | paste -sd,)" \
+        >"$dir/san.ext"
     openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
         -CAcreateserial -days 2 -extfile "$dir/san.ext" -out "$dir/server.crt" 2>/dev/null
     cat "$dir/server.crt" "$dir/server.key" >"$dir/server.pem"
@@ -418,19 +420,25 @@ bundle_tls() {
              print addr, pem } }' "$1/files/etc/haproxy/haproxy.cfg"
 }
 
-# tls_for_bundle DIR BUNDLE ROOT...: a CA and one certificate for every
-# address the bundle's HAProxy serves with TLS, installed in each node's
-# ROOT at the path the section names (HAProxy's view of /etc/haproxy is
-# ROOT's); prints nothing, fails if the bundle has no TLS bind.
+# tls_for_bundle DIR BUNDLE ROOT... [-- NAME...]: a CA and one certificate
+# for every address the bundle's HAProxy serves with TLS (and each DNS
+# NAME), installed in each node's ROOT at the path the section names
+# (HAProxy's view of /etc/haproxy is ROOT's); fails if the bundle has no
+# TLS bind.
 tls_for_bundle() {
-    local dir=$1 bundle=$2 addrs pems pem root
+    local dir=$1 bundle=$2 addrs pems pem root roots=()
     shift 2
+    while (($# > 0)) && [[ $1 != -- ]]; do
+        roots+=("$1")
+        shift
+    done
+    (($# == 0)) || shift
     addrs=$(bundle_tls "$bundle" | awk '{ print $1 }' | sort -u)
     pems=$(bundle_tls "$bundle" | awk '{ print $2 }' | sort -u)
     [[ -n $addrs ]] || return 1
     # shellcheck disable=SC2086 # one word per address
-    tls_material "$dir" $addrs || return 1
-    for root in "$@"; do
+    tls_material "$dir" $addrs "$@" || return 1
+    for root in "${roots[@]}"; do
         for pem in $pems; do
             install -D -m 0600 "$dir/server.pem" "$root$pem" || return 1
         done

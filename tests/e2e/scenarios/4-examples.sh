@@ -14,6 +14,9 @@
 # through the https endpoint with the CA in OS_CACERT. Like scenario 1,
 # without Pacemaker: the seed's glance-api agent is not packaged any more
 # and systemd does not run here (scenario 3 runs the Pacemaker side).
+# Last, the https example's copy: active/active on the three node
+# addresses of e2e0, HAProxy terminating TLS on both VIPs, the public
+# endpoint under a name (images.e2e.test) the clients map to its VIP.
 
 scenario_examples() {
     secrets_init
@@ -25,6 +28,7 @@ scenario_examples() {
         s4_example seed "admin $url_int" "internal $url_int" "public $url_int"
     S4_ACCOUNTS=s4_env_accounts \
         s4_example split-vips "internal $url_int" "public https://$E2E_NET.41:9292"
+    s4_https
 }
 
 s4_seed_accounts() {
@@ -170,9 +174,14 @@ s4_served() { # NAME "INTERFACE URL"...
     for pair in "$@"; do
         read -r i u <<<"$pair"
         if [[ $u == https://* ]]; then
+            local resolve=()
+            if [[ -n ${E2E_RESOLVE:-} ]]; then
+                resolve=(--resolve "${E2E_RESOLVE%%=*}:${u##*:}:${E2E_RESOLVE#*=}")
+            fi
             check "$name: its $i endpoint $u is served, TLS verified with the run's CA" \
-                http_ok "$u/healthcheck" --cacert "$OS_CACERT"
-            refuses "$name: ... and not as plain http" http_ok "http://${u#https://}/healthcheck"
+                http_ok "$u/healthcheck" --cacert "$OS_CACERT" "${resolve[@]}"
+            refuses "$name: ... and not as plain http" \
+                http_ok "http://${u#https://}/healthcheck" "${resolve[@]}"
         else
             check "$name: its $i endpoint $u is served" http_ok "$u/healthcheck"
         fi
@@ -190,4 +199,104 @@ s4_in_store() { # IMAGE_ID DIRECTORY DEVICE NAME
     loc=$(image_locations "$1")
     echo "image_locations: $loc"
     [[ $loc == "file://$2/images/$1" ]] && cmp "$E2E_STATE/images/$4.raw" "$3/images/$1"
+}
+
+# The https example's copy: each node's files applied, three glance-api on
+# the node addresses, HAProxy (ctl1's haproxy.cfg) on both VIPs with TLS,
+# the catalog by the reviewed apply, an image up through the public
+# endpoint's name and down through both endpoints.
+s4_https() {
+    local name=https spec=$E2E_DIR/specs/examples/https.glha dir=$E2E_STATE/s4/https
+    local bundle=$dir/bundle node root roots=() device directory i vip
+    mkdir -p "$dir"
+    must "$name: glhac build" glhac build "$spec" -o "$bundle"
+    for node in "${E2E_AA_NODES[@]}"; do
+        root=$(node_root "https-$node")
+        roots+=("$root")
+        must "$name: $node: glhac diff --node $node reports changes (exit 1)" \
+            exits_with 1 glhac diff "$spec" --root "$root" --node "$node" \
+            --save-plan "$dir/plan-$node.json"
+        must "$name: $node: glhac apply" glhac apply "$dir/plan-$node.json" --root "$root"
+    done
+    must "$name: openssl makes a CA and a certificate for both TLS binds and images.e2e.test, at the PEM path the section names" \
+        tls_for_bundle "$dir/tls" "$bundle" "${roots[@]}" -- images.e2e.test
+    export OS_CACERT=$dir/tls/ca.pem
+    check "$name: ctl1's haproxy.cfg (Debian's global and defaults, glha's listen section) passes haproxy -c" \
+        s2_haproxy_check "${roots[0]}"
+
+    # The database is the one the seed's copy synced (the same schema).
+    must "$name: the bundle's store mount (p_fs_glance-api) is a bind mount" bundle_mount "$bundle"
+    read -r device directory <"$E2E_STATE/last.out"
+    store_dir "$name" >/dev/null
+    for i in "${!E2E_AA_NODES[@]}"; do
+        glance_spawn "glance-https-${E2E_AA_NODES[i]}" "${roots[i]}" "$device" "$directory"
+    done
+    for i in "${!E2E_AA_NODES[@]}"; do
+        glance_wait "glance-https-${E2E_AA_NODES[i]}" "${E2E_AA_ADDRS[i]}"
+    done
+    pass "$name: glance-api answers on each node's own address (${E2E_AA_ADDRS[*]})"
+
+    # The VIPs, as IPaddr2 adds them.
+    local vips
+    vips=$(bundle_tls "$bundle" | awk '{ print $1 }' | sort -u)
+    for vip in $vips; do
+        ip addr replace "$vip/24" dev e2e0
+    done
+    haproxy_start haproxy-https "${roots[0]}"
+    for node in "${E2E_AA_NODES[@]}"; do
+        wait_ready haproxy-https 30 "$name: HAProxy sees $node UP" s4_https_up "$node"
+    done
+    pass "$name: HAProxy on both VIPs ($(paste -sd' ' <<<"$vips")), every backend UP"
+
+    E2E_RESOLVE=images.e2e.test=$(s4_public_vip "$bundle")
+    export E2E_RESOLVE
+    local url_pub=https://images.e2e.test:9292 url_int="https://$E2E_AA_VIP:9292"
+    ks endpoint-list-json >"$dir/endpoints.json"
+    must "$name: glhac diff --endpoints, plan saved (exit 0 or 1)" \
+        exits_with_one_of "0 1" glhac diff "$spec" --root "${roots[0]}" --node ctl1 \
+        --endpoints "$dir/endpoints.json" --save-plan "$dir/plan-endpoints.json"
+    must "$name: glhac apply --endpoints" \
+        glhac apply "$dir/plan-endpoints.json" --root "${roots[0]}" --endpoints
+    check "$name: the catalog has the example's endpoints" \
+        s4_endpoints "internal $url_int" "public $url_pub"
+    s4_served "$name" "internal $url_int" "public $url_pub"
+
+    random_file "$E2E_STATE/images/$name.raw" 4
+    must "$name: an image up through the catalog's public endpoint ($url_pub, the name mapped to $E2E_RESOLVE)" \
+        env OS_INTERFACE=public "$E2E_DIR/lib/keystone-api" image-create "e2e-$name" \
+        "$E2E_STATE/images/$name.raw"
+    local id
+    id=$(tail -n 1 "$E2E_STATE/last.out")
+    check "$name: ... and down through its internal endpoint ($url_int), byte-equal" \
+        s4_download_equal "$name" internal
+    check "$name: ... and down through its public endpoint ($url_pub), byte-equal" \
+        s4_download_equal "$name" public
+    check "$name: its location is in the store the spec declared (file://$directory/images/)" \
+        s4_in_store "$id" "$directory" "$E2E_STATE/store/$name" "$name"
+    check "$name: HAProxy carried it over TLS (bytes in and out of its frontend)" \
+        s4_https_bytes
+    for node in "${E2E_AA_NODES[@]}"; do
+        stop_proc "glance-https-$node"
+    done
+    stop_proc haproxy-https
+    for vip in $vips; do
+        [[ $vip == "$E2E_AA_VIP" ]] || ip addr del "$vip/24" dev e2e0
+    done
+    unset OS_CACERT E2E_RESOLVE
+}
+
+s4_https_up() { [[ $(haproxy_status haproxy-https glance-api "$1") == UP ]]; }
+
+# The public VIP of the bundle: the address of p_ip_glance-api_public.
+s4_public_vip() { # BUNDLE
+    awk '$1 == "primitive" { pub = ($2 == "p_ip_glance-api_public") }
+         pub && / ip="/ { sub(/.* ip="/, ""); sub(/".*/, ""); print; exit }' \
+        "$1/pacemaker/glance-api.crm"
+}
+
+s4_https_bytes() {
+    haproxy_cmd haproxy-https "show stat" |
+        awk -F, '$1 == "glance-api" && $2 == "FRONTEND" {
+            print "bin", $9, "bout", $10; ok = ($9 >= 4194304 && $10 >= 8388608) }
+            END { exit !ok }'
 }
