@@ -174,7 +174,7 @@ glance_call() {
     local method=$1 url=$2 code
     shift 2
     code=$(curl -sS -o "$E2E_STATE/s2/response" -w '%{http_code}' -X "$method" \
-        -H @"$E2E_STATE/s2/auth-header" "$@" "$url")
+        ${OS_CACERT:+--cacert "$OS_CACERT"} -H @"$E2E_STATE/s2/auth-header" "$@" "$url")
     cat "$E2E_STATE/s2/response"
     echo
     echo "HTTP $code"
@@ -182,7 +182,7 @@ glance_call() {
 }
 
 s2_image_active() { # ID
-    glance_call GET "http://$E2E_AA_VIP:9292/v2/images/$1" | grep -q '"status": *"active"'
+    glance_call GET "$S2_URL/v2/images/$1" | grep -q '"status": *"active"'
 }
 
 s2_haproxy_check() { # ROOT
@@ -230,7 +230,7 @@ s2_requests_during_failover() {
     local failed=0 total=0 deadline=$((SECONDS + 20))
     while ((SECONDS < deadline)) && ! s2_status_is ctl1 DOWN; do
         total=$((total + 1))
-        http_ok "$S2_URL/healthcheck" || failed=$((failed + 1))
+        http_ok "$S2_URL/healthcheck" ${OS_CACERT:+--cacert "$OS_CACERT"} || failed=$((failed + 1))
         sleep 0.5
     done
     echo "requests $total"

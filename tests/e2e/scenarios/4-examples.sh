@@ -262,7 +262,7 @@ s4_https() {
     s4_served "$name" "internal $url_int" "public $url_pub"
 
     random_file "$E2E_STATE/images/$name.raw" 4
-    must "$name: an image up through the catalog's public endpoint ($url_pub, the name mapped to $E2E_RESOLVE)" \
+    must "$name: an image up through the catalog's public endpoint ($url_pub, the name mapped to ${E2E_RESOLVE#*=})" \
         env OS_INTERFACE=public "$E2E_DIR/lib/keystone-api" image-create "e2e-$name" \
         "$E2E_STATE/images/$name.raw"
     local id
