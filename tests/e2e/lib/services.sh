@@ -444,3 +444,32 @@ tls_for_bundle() {
         done
     done
 }
+
+# bundle_endpoint BUNDLE INTERFACE: the URL endpoints.sh registers for it.
+bundle_endpoint() {
+    awk -v i="'$2'" '$1 == "ensure_endpoint" && $2 == i { gsub(/\047/, "", $3); print $3 }' \
+        "$1/keystone/endpoints.sh"
+}
+
+# bundle_vips BUNDLE: ADDRESS/CIDR of each IPaddr2 resource of the bundle.
+bundle_vips() {
+    awk '$1 == "primitive" { vip = ($3 == "ocf:heartbeat:IPaddr2") }
+         vip { for (i = 1; i <= NF; i++) if (split($i, kv, "=") == 2) {
+                   gsub(/"/, "", kv[2]); p[kv[1]] = kv[2] }
+               if (p["ip"] != "" && p["cidr_netmask"] != "") {
+                   print p["ip"] "/" p["cidr_netmask"]; delete p; vip = 0 } }' \
+        "$1/pacemaker/glance-api.crm"
+}
+
+# resolve_public BUNDLE: when the public endpoint is a name, maps it to the
+# public VIP for the harness's clients (E2E_RESOLVE, curl --resolve), so
+# that it is never looked up.
+resolve_public() {
+    local host
+    host=$(bundle_endpoint "$1" public | sed -E 's|^[a-z]+://||; s|[:/].*||')
+    [[ $host =~ ^[0-9.]+$ ]] && return 0
+    E2E_RESOLVE=$host=$(awk '$1 == "primitive" { pub = ($2 == "p_ip_glance-api_public") }
+         pub && / ip="/ { sub(/.* ip="/, ""); sub(/".*/, ""); print; exit }' \
+        "$1/pacemaker/glance-api.crm")
+    export E2E_RESOLVE
+}

@@ -1,18 +1,18 @@
 # shellcheck shell=bash
-# Scenario 2: active/active, three glance-api behind the real HAProxy.
-# Spec: the active-active example's copy,
-# tests/e2e/specs/examples/active-active.glha (VIP 198.18.77.10, nodes
-# ctl1-3 at .11-.13 on e2e0, inside the run's network namespace; images on
-# a bind mount of one persistent directory, as the bundle's cloned
-# p_fs_glance-api would mount it on every node).
-#
-# Plain http, as the example registers its endpoints. When a bundle's
-# `listen` section has `bind … ssl crt PEM`, s2_tls makes that PEM (and
-# the CA the client is given with OS_CACERT) and the URLs become https;
-# nothing else here changes (scenario 4 runs https through HAProxy).
+# Scenario 2: active/active with TLS, three glance-api behind the real
+# HAProxy. Spec: the https example's copy,
+# tests/e2e/specs/examples/https.glha (VIPs 198.18.77.10 internal and .30
+# public, nodes ctl1-3 at .11-.13 on e2e0, inside the run's network
+# namespace; images on a bind mount of one persistent directory, as the
+# bundle's cloned p_fs_glance-api would mount it on every node). HAProxy
+# terminates TLS on both VIPs with a PEM s2_tls makes at the path the
+# bundle's `bind … ssl crt` names; clients get the CA in OS_CACERT. The
+# public endpoint's name (under .test) is mapped to its VIP by the
+# harness's clients and never looked up; the openstack CLI uses the
+# internal endpoint (https on the internal VIP).
 
 scenario_active_active() {
-    local spec=$E2E_DIR/specs/examples/active-active.glha
+    local spec=$E2E_DIR/specs/examples/https.glha
     local dir=$E2E_STATE/s2
     local bundle=$dir/bundle
     mkdir -p "$dir"
@@ -38,10 +38,10 @@ scenario_active_active() {
         roots+=("$(node_root "aa-$node")")
     done
     root1=${roots[0]}
+    s2_tls "$dir" "${roots[@]}"
     check "the merged haproxy.cfg (Debian's global and defaults, glha's listen section) passes haproxy -c" \
         s2_haproxy_check "$root1"
     check "... the same on every node" s2_same_haproxy "${roots[@]}"
-    s2_tls "$dir" "${roots[@]}"
 
     glance_accounts
     openstack_rabbit_user
@@ -51,7 +51,7 @@ scenario_active_active() {
     local device directory i
     must "the bundle's store mount (p_fs_glance-api) is a bind mount" bundle_mount "$bundle"
     read -r device directory <"$E2E_STATE/last.out"
-    store_dir active-active >/dev/null
+    store_dir "${device##*/}" >/dev/null
     for i in "${!E2E_AA_NODES[@]}"; do
         glance_spawn "glance-aa-${E2E_AA_NODES[i]}" "${roots[i]}" "$device" "$directory"
     done
@@ -62,8 +62,11 @@ scenario_active_active() {
     check "... each binding only its own address (no wildcard listener on 9292)" \
         s2_binds_only_own
 
-    # The VIP, as IPaddr2 adds it (scenario 3 shows IPaddr2 doing so).
-    ip addr add "$E2E_AA_VIP/24" dev e2e0
+    # The VIPs, as IPaddr2 adds them (scenario 3 shows IPaddr2 doing so).
+    local vip
+    for vip in $(bundle_vips "$bundle"); do
+        ip addr replace "$vip" dev e2e0
+    done
     haproxy_start haproxy-ctl1 "$root1"
     for node in "${E2E_AA_NODES[@]}"; do
         wait_ready "" 30 "HAProxy sees $node UP" s2_status_is "$node" UP
@@ -71,11 +74,11 @@ scenario_active_active() {
     pass "HAProxy (ctl1's haproxy.cfg) on the VIP, every backend UP"
 
     must "endpoints.sh points the catalog at the VIP" sh "$bundle/keystone/endpoints.sh"
-    check "one public and one internal endpoint, each $S2_URL" s2_endpoints
+    check "the public endpoint $S2_PUBLIC_URL and the internal one $S2_URL" s2_endpoints
 
     random_file "$E2E_STATE/images/s2.raw" 200
     local t0=$SECONDS
-    must "a 200 MiB image uploaded through HAProxy (openstack image create --file)" \
+    must "a 200 MiB image uploaded over https through HAProxy (openstack image create --file, the CA in OS_CACERT)" \
         image_upload e2e-s2 "$E2E_STATE/images/s2.raw"
     local id
     id=$(tail -n 1 "$E2E_STATE/last.out")
@@ -115,14 +118,13 @@ s2_same_haproxy() { # ROOT...
     done
 }
 
-# The example declares public and internal endpoints (no admin): those
-# two are the VIP's; an admin endpoint an earlier scenario left is not
-# this spec's business.
+# The example declares public and internal endpoints (no admin); an
+# admin endpoint an earlier scenario left is not this spec's business.
 s2_endpoints() {
     local got
     got=$(image_endpoints | awk '$1 != "admin"')
     echo "$got"
-    [[ $got == "internal $E2E_REGION $S2_URL"$'\n'"public $E2E_REGION $S2_URL" ]]
+    [[ $got == "internal $E2E_REGION $S2_URL"$'\n'"public $E2E_REGION $S2_PUBLIC_URL" ]]
 }
 
 s2_location_in_store() { # IMAGE_ID DIRECTORY
@@ -132,7 +134,10 @@ s2_location_in_store() { # IMAGE_ID DIRECTORY
     [[ $loc == "file://$2/images/$1" ]]
 }
 
+# The internal and public URLs: http on the VIP until s2_tls reads the
+# bundle's.
 S2_URL="http://$E2E_AA_VIP:9292"
+S2_PUBLIC_URL=$S2_URL
 
 # Interoperable image import across the nodes: the data is staged on ctl1,
 # the import is asked of ctl2, which must proxy it to ctl1 through the
@@ -238,9 +243,10 @@ s2_requests_during_failover() {
 }
 
 # https through HAProxy when the bundle asks for it (a `bind … ssl crt
-# PEM` in its section): the PEM in each node's root, the CA for clients.
-# The active-active example registers http endpoints, so this copy runs
-# over http; the certificate recipe is checked all the same.
+# PEM` in its section): the PEM in each node's root (its certificate
+# names every TLS address and the public endpoint's name), the CA for
+# clients, the endpoints' URLs as the bundle registers them, and the CLI
+# on the internal endpoint.
 s2_tls() { # DIR ROOT...
     local dir=$1
     shift
@@ -249,8 +255,10 @@ s2_tls() { # DIR ROOT...
             tls_material "$dir/tls" "$E2E_AA_VIP"
         return 0
     fi
-    must "openssl makes a CA and a certificate for every TLS bind, at the PEM path the section names" \
-        tls_for_bundle "$dir/tls" "$dir/bundle" "$@"
-    export OS_CACERT=$dir/tls/ca.pem
-    S2_URL="https://$E2E_AA_VIP:9292"
+    resolve_public "$dir/bundle"
+    must "openssl makes a CA and a certificate for every TLS bind${E2E_RESOLVE:+ and ${E2E_RESOLVE%%=*}}, at the PEM path the section names" \
+        tls_for_bundle "$dir/tls" "$dir/bundle" "$@" -- ${E2E_RESOLVE:+"${E2E_RESOLVE%%=*}"}
+    export OS_CACERT=$dir/tls/ca.pem OS_INTERFACE=internal
+    S2_URL=$(bundle_endpoint "$dir/bundle" internal)
+    S2_PUBLIC_URL=$(bundle_endpoint "$dir/bundle" public)
 }

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # Scenario 4: the active/passive examples, as committed copies compiled
 # for Zed and re-addressed into our loopback block
-# (tests/e2e/specs/examples: seed, split-vips; the active-active copy is
-# scenario 2's spec). Each goes through build, diff and apply against the
+# (tests/e2e/specs/examples: seed, split-vips, active-active; the https
+# copy is scenario 2's spec). Each goes through build, diff and apply against the
 # package's files, glance-api where the bundle binds it with its store
 # mounted as the bundle's p_fs_glance-api says, the catalog by the
 # reviewed apply, every endpoint served with its scheme, and an image up
@@ -14,9 +14,9 @@
 # through the https endpoint with the CA in OS_CACERT. Like scenario 1,
 # without Pacemaker: the seed's glance-api agent is not packaged any more
 # and systemd does not run here (scenario 3 runs the Pacemaker side).
-# Last, the https example's copy: active/active on the three node
-# addresses of e2e0, HAProxy terminating TLS on both VIPs, the public
-# endpoint under a name (images.e2e.test) the clients map to its VIP.
+# Last, the active-active example's copy (scenario 2 runs the https one
+# with its 200 MiB image and a backend killed): three glance-api on the
+# node addresses of e2e0 behind HAProxy on the VIP.
 
 scenario_examples() {
     secrets_init
@@ -28,7 +28,7 @@ scenario_examples() {
         s4_example seed "admin $url_int" "internal $url_int" "public $url_int"
     S4_ACCOUNTS=s4_env_accounts \
         s4_example split-vips "internal $url_int" "public https://$E2E_NET.41:9292"
-    s4_https
+    s4_active_active active-active
 }
 
 s4_seed_accounts() {
@@ -209,26 +209,29 @@ s4_in_store() { # IMAGE_ID DIRECTORY DEVICE NAME
     [[ $loc == "file://$2/images/$1" ]] && cmp "$E2E_STATE/images/$4.raw" "$3/images/$1"
 }
 
-# The https example's copy: each node's files applied, three glance-api on
-# the node addresses, HAProxy (ctl1's haproxy.cfg) on both VIPs with TLS,
-# the catalog by the reviewed apply, an image up through the public
-# endpoint's name and down through both endpoints.
-s4_https() {
-    local name=https spec=$E2E_DIR/specs/examples/https.glha dir=$E2E_STATE/s4/https
+# An active/active copy: each node's files applied, three glance-api on
+# the node addresses, HAProxy (ctl1's haproxy.cfg) on the VIPs (with TLS
+# where the section says), the catalog by the reviewed apply, an image up
+# through the public endpoint and down through both.
+s4_active_active() { # NAME
+    local name=$1 spec=$E2E_DIR/specs/examples/$1.glha dir=$E2E_STATE/s4/$1
     local bundle=$dir/bundle node root roots=() device directory i vip
     mkdir -p "$dir"
     must "$name: glhac build" glhac build "$spec" -o "$bundle"
     for node in "${E2E_AA_NODES[@]}"; do
-        root=$(node_root "https-$node")
+        root=$(node_root "$name-$node")
         roots+=("$root")
         must "$name: $node: glhac diff --node $node reports changes (exit 1)" \
             exits_with 1 glhac diff "$spec" --root "$root" --node "$node" \
             --save-plan "$dir/plan-$node.json"
         must "$name: $node: glhac apply" glhac apply "$dir/plan-$node.json" --root "$root"
     done
-    must "$name: openssl makes a CA and a certificate for both TLS binds and images.e2e.test, at the PEM path the section names" \
-        tls_for_bundle "$dir/tls" "$bundle" "${roots[@]}" -- images.e2e.test
-    export OS_CACERT=$dir/tls/ca.pem
+    resolve_public "$bundle"
+    if [[ -n $(bundle_tls "$bundle") ]]; then
+        must "$name: openssl makes a CA and a certificate for every TLS bind${E2E_RESOLVE:+ and ${E2E_RESOLVE%%=*}}, at the PEM path the section names" \
+            tls_for_bundle "$dir/tls" "$bundle" "${roots[@]}" -- ${E2E_RESOLVE:+"${E2E_RESOLVE%%=*}"}
+        export OS_CACERT=$dir/tls/ca.pem
+    fi
     check "$name: ctl1's haproxy.cfg (Debian's global and defaults, glha's listen section) passes haproxy -c" \
         s2_haproxy_check "${roots[0]}"
 
@@ -237,28 +240,28 @@ s4_https() {
     read -r device directory <"$E2E_STATE/last.out"
     store_dir "$name" >/dev/null
     for i in "${!E2E_AA_NODES[@]}"; do
-        glance_spawn "glance-https-${E2E_AA_NODES[i]}" "${roots[i]}" "$device" "$directory"
+        glance_spawn "glance-$name-${E2E_AA_NODES[i]}" "${roots[i]}" "$device" "$directory"
     done
     for i in "${!E2E_AA_NODES[@]}"; do
-        glance_wait "glance-https-${E2E_AA_NODES[i]}" "${E2E_AA_ADDRS[i]}"
+        glance_wait "glance-$name-${E2E_AA_NODES[i]}" "${E2E_AA_ADDRS[i]}"
     done
     pass "$name: glance-api answers on each node's own address (${E2E_AA_ADDRS[*]})"
 
     # The VIPs, as IPaddr2 adds them.
     local vips
-    vips=$(bundle_tls "$bundle" | awk '{ print $1 }' | sort -u)
+    vips=$(bundle_vips "$bundle")
     for vip in $vips; do
-        ip addr replace "$vip/24" dev e2e0
+        ip addr replace "$vip" dev e2e0
     done
-    haproxy_start haproxy-https "${roots[0]}"
+    haproxy_start "haproxy-$name" "${roots[0]}"
     for node in "${E2E_AA_NODES[@]}"; do
-        wait_ready haproxy-https 30 "$name: HAProxy sees $node UP" s4_https_up "$node"
+        wait_ready "haproxy-$name" 30 "$name: HAProxy sees $node UP" s4_aa_up "$name" "$node"
     done
-    pass "$name: HAProxy on both VIPs ($(paste -sd' ' <<<"$vips")), every backend UP"
+    pass "$name: HAProxy on the VIPs ($(paste -sd' ' <<<"$vips")), every backend UP"
 
-    E2E_RESOLVE=images.e2e.test=$(s4_public_vip "$bundle")
-    export E2E_RESOLVE
-    local url_pub=https://images.e2e.test:9292 url_int="https://$E2E_AA_VIP:9292"
+    local url_pub url_int
+    url_pub=$(bundle_endpoint "$bundle" public)
+    url_int=$(bundle_endpoint "$bundle" internal)
     ks endpoint-list-json >"$dir/endpoints.json"
     must "$name: glhac diff --endpoints, plan saved (exit 0 or 1)" \
         exits_with_one_of "0 1" glhac diff "$spec" --root "${roots[0]}" --node ctl1 \
@@ -270,7 +273,7 @@ s4_https() {
     s4_served "$name" "internal $url_int" "public $url_pub"
 
     random_file "$E2E_STATE/images/$name.raw" 4
-    must "$name: an image up through the catalog's public endpoint ($url_pub, the name mapped to ${E2E_RESOLVE#*=})" \
+    must "$name: an image up through the catalog's public endpoint ($url_pub${E2E_RESOLVE:+, ${E2E_RESOLVE%%=*} mapped to ${E2E_RESOLVE#*=}})" \
         env OS_INTERFACE=public "$E2E_DIR/lib/keystone-api" image-create "e2e-$name" \
         "$E2E_STATE/images/$name.raw"
     local id
@@ -281,29 +284,21 @@ s4_https() {
         s4_download_equal "$name" public
     check "$name: its location is in the store the spec declared (file://$directory/images/)" \
         s4_in_store "$id" "$directory" "$E2E_STATE/store/$name" "$name"
-    check "$name: HAProxy carried it over TLS (bytes in and out of its frontend)" \
-        s4_https_bytes
+    check "$name: HAProxy carried it (bytes in and out of its frontend)" s4_aa_bytes "$name"
     for node in "${E2E_AA_NODES[@]}"; do
-        stop_proc "glance-https-$node"
+        stop_proc "glance-$name-$node"
     done
-    stop_proc haproxy-https
+    stop_proc "haproxy-$name"
     for vip in $vips; do
-        [[ $vip == "$E2E_AA_VIP" ]] || ip addr del "$vip/24" dev e2e0
+        [[ ${vip%/*} == "$E2E_AA_VIP" ]] || ip addr del "$vip" dev e2e0
     done
     unset OS_CACERT E2E_RESOLVE
 }
 
-s4_https_up() { [[ $(haproxy_status haproxy-https glance-api "$1") == UP ]]; }
+s4_aa_up() { [[ $(haproxy_status "haproxy-$1" glance-api "$2") == UP ]]; }
 
-# The public VIP of the bundle: the address of p_ip_glance-api_public.
-s4_public_vip() { # BUNDLE
-    awk '$1 == "primitive" { pub = ($2 == "p_ip_glance-api_public") }
-         pub && / ip="/ { sub(/.* ip="/, ""); sub(/".*/, ""); print; exit }' \
-        "$1/pacemaker/glance-api.crm"
-}
-
-s4_https_bytes() {
-    haproxy_cmd haproxy-https "show stat" |
+s4_aa_bytes() { # NAME: at least the image in, twice the image out
+    haproxy_cmd "haproxy-$1" "show stat" |
         awk -F, '$1 == "glance-api" && $2 == "FRONTEND" {
             print "bin", $9, "bout", $10; ok = ($9 >= 4194304 && $10 >= 8388608) }
             END { exit !ok }'
