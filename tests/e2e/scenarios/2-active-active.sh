@@ -71,9 +71,9 @@ scenario_active_active() {
     for node in "${E2E_AA_NODES[@]}"; do
         wait_ready "" 30 "HAProxy sees $node UP" s2_status_is "$node" UP
     done
-    pass "HAProxy (ctl1's haproxy.cfg) on the VIP, every backend UP"
+    pass "HAProxy (ctl1's haproxy.cfg) on the VIPs, every backend UP"
 
-    must "endpoints.sh points the catalog at the VIP" sh "$bundle/keystone/endpoints.sh"
+    must "endpoints.sh points the catalog at the VIPs" sh "$bundle/keystone/endpoints.sh"
     check "the public endpoint $S2_PUBLIC_URL and the internal one $S2_URL" s2_endpoints
 
     random_file "$E2E_STATE/images/s2.raw" 200
