@@ -11,9 +11,9 @@
 E2E_NET=127.77.0
 E2E_VIP=$E2E_NET.11      # MariaDB, RabbitMQ, Keystone; glance-api's VIP in scenario 1
 E2E_PCMK_VIP=$E2E_NET.21 # scenario 3: the VIP Pacemaker adds to lo
-# The cluster network of active/active (scenario 2), on e2e0: only inside
-# the run's network namespace (netns_init). The nodes ctl1, ctl2 and ctl3
-# of the active-active example's copy.
+# The cluster network of active/active (scenarios 2 and 4), on e2e0: only
+# inside the run's network namespace (netns_init). The nodes ctl1, ctl2
+# and ctl3 of the active-active and https examples' copies.
 E2E_CNET=198.18.77
 E2E_AA_VIP=$E2E_CNET.10
 E2E_AA_NODES=(ctl1 ctl2 ctl3)

@@ -389,20 +389,87 @@ haproxy_status() {
         awk -F, -v p="$2" -v s="$3" '$1 == p && $2 == s { print $18 }'
 }
 
-# A CA and a server certificate for ADDRESS (IP SAN), both self-signed
-# material made here: CA.pem for clients (--os-cacert), PEM for HAProxy
-# (certificate then key, as `bind ... ssl crt` reads it).
-tls_material() { # DIR ADDRESS
-    local dir=$1 address=$2
+# A CA and a server certificate for each ADDRESS (an IP or DNS SAN), both
+# self-signed material made here: CA.pem for clients (--os-cacert,
+# OS_CACERT), PEM for HAProxy (certificate then key, as `bind ... ssl crt`
+# reads it).
+tls_material() { # DIR ADDRESS...
+    local dir=$1
+    shift
     mkdir -p "$dir"
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=glha e2e CA" \
         -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
-    openssl req -newkey rsa:2048 -nodes -subj "/CN=$address" \
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$1" \
         -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
-    printf 'subjectAltName = IP:%s\n' "$address" >"$dir/san.ext"
+    printf 'subjectAltName = %s\n' \
+        "$(printf '%s\n' "$@" | awk '{ print (/^[0-9.]+$/ ? "IP:" : "DNS:") $0 }' | paste -sd,)" \
+        >"$dir/san.ext"
     openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
         -CAcreateserial -days 2 -extfile "$dir/san.ext" -out "$dir/server.crt" 2>/dev/null
     cat "$dir/server.crt" "$dir/server.key" >"$dir/server.pem"
     chmod 0600 "$dir/server.pem" "$dir/ca.key" "$dir/server.key"
     openssl verify -CAfile "$dir/ca.pem" "$dir/server.crt" >/dev/null
+}
+
+# bundle_tls BUNDLE: "ADDRESS PEM" for each `bind ADDRESS:PORT ssl crt
+# PEM` of the bundle's HAProxy section (HAProxy's quotes removed).
+bundle_tls() {
+    awk '$1 == "bind" { for (i = 3; i < NF; i++) if ($i == "crt") {
+             pem = $(i + 1); gsub(/\047|"/, "", pem)
+             addr = $2; sub(/:[0-9]+$/, "", addr)
+             print addr, pem } }' "$1/files/etc/haproxy/haproxy.cfg"
+}
+
+# tls_for_bundle DIR BUNDLE ROOT... [-- NAME...]: a CA and one certificate
+# for every address the bundle's HAProxy serves with TLS (and each DNS
+# NAME), installed in each node's ROOT at the path the section names
+# (HAProxy's view of /etc/haproxy is ROOT's); fails if the bundle has no
+# TLS bind.
+tls_for_bundle() {
+    local dir=$1 bundle=$2 addrs pems pem root roots=()
+    shift 2
+    while (($# > 0)) && [[ $1 != -- ]]; do
+        roots+=("$1")
+        shift
+    done
+    (($# == 0)) || shift
+    addrs=$(bundle_tls "$bundle" | awk '{ print $1 }' | sort -u)
+    pems=$(bundle_tls "$bundle" | awk '{ print $2 }' | sort -u)
+    [[ -n $addrs ]] || return 1
+    # shellcheck disable=SC2086 # one word per address
+    tls_material "$dir" $addrs "$@" || return 1
+    for root in "${roots[@]}"; do
+        for pem in $pems; do
+            install -D -m 0600 "$dir/server.pem" "$root$pem" || return 1
+        done
+    done
+}
+
+# bundle_endpoint BUNDLE INTERFACE: the URL endpoints.sh registers for it.
+bundle_endpoint() {
+    awk -v i="'$2'" '$1 == "ensure_endpoint" && $2 == i { gsub(/\047/, "", $3); print $3 }' \
+        "$1/keystone/endpoints.sh"
+}
+
+# bundle_vips BUNDLE: ADDRESS/CIDR of each IPaddr2 resource of the bundle.
+bundle_vips() {
+    awk '$1 == "primitive" { vip = ($3 == "ocf:heartbeat:IPaddr2") }
+         vip { for (i = 1; i <= NF; i++) if (split($i, kv, "=") == 2) {
+                   gsub(/"/, "", kv[2]); p[kv[1]] = kv[2] }
+               if (p["ip"] != "" && p["cidr_netmask"] != "") {
+                   print p["ip"] "/" p["cidr_netmask"]; delete p; vip = 0 } }' \
+        "$1/pacemaker/glance-api.crm"
+}
+
+# resolve_public BUNDLE: when the public endpoint is a name, maps it to the
+# public VIP for the harness's clients (E2E_RESOLVE, curl --resolve), so
+# that it is never looked up.
+resolve_public() {
+    local host
+    host=$(bundle_endpoint "$1" public | sed -E 's|^[a-z]+://||; s|[:/].*||')
+    [[ $host =~ ^[0-9.]+$ ]] && return 0
+    E2E_RESOLVE=$host=$(awk '$1 == "primitive" { pub = ($2 == "p_ip_glance-api_public") }
+         pub && / ip="/ { sub(/.* ip="/, ""); sub(/".*/, ""); print; exit }' \
+        "$1/pacemaker/glance-api.crm")
+    export E2E_RESOLVE
 }

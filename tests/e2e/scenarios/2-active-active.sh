@@ -1,18 +1,18 @@
 # shellcheck shell=bash
-# Scenario 2: active/active, three glance-api behind the real HAProxy.
-# Spec: the active-active example's copy,
-# tests/e2e/specs/examples/active-active.glha (VIP 198.18.77.10, nodes
-# ctl1-3 at .11-.13 on e2e0, inside the run's network namespace; images on
-# a bind mount of one persistent directory, as the bundle's cloned
-# p_fs_glance-api would mount it on every node).
-#
-# Plain http for now: TLS through HAProxy is issue 11. When a bundle's
-# `listen` section has `bind … ssl crt PEM`, s2_tls makes that PEM (and
-# the CA the client is given with OS_CACERT) and the URLs become https;
-# nothing else here changes.
+# Scenario 2: active/active with TLS, three glance-api behind the real
+# HAProxy. Spec: the https example's copy,
+# tests/e2e/specs/examples/https.glha (VIPs 198.18.77.10 internal and .30
+# public, nodes ctl1-3 at .11-.13 on e2e0, inside the run's network
+# namespace; images on a bind mount of one persistent directory, as the
+# bundle's cloned p_fs_glance-api would mount it on every node). HAProxy
+# terminates TLS on both VIPs with a PEM s2_tls makes at the path the
+# bundle's `bind … ssl crt` names; clients get the CA in OS_CACERT. The
+# public endpoint's name (under .test) is mapped to its VIP by the
+# harness's clients and never looked up; the openstack CLI uses the
+# internal endpoint (https on the internal VIP).
 
 scenario_active_active() {
-    local spec=$E2E_DIR/specs/examples/active-active.glha
+    local spec=$E2E_DIR/specs/examples/https.glha
     local dir=$E2E_STATE/s2
     local bundle=$dir/bundle
     mkdir -p "$dir"
@@ -38,10 +38,10 @@ scenario_active_active() {
         roots+=("$(node_root "aa-$node")")
     done
     root1=${roots[0]}
+    s2_tls "$dir" "${roots[@]}"
     check "the merged haproxy.cfg (Debian's global and defaults, glha's listen section) passes haproxy -c" \
         s2_haproxy_check "$root1"
     check "... the same on every node" s2_same_haproxy "${roots[@]}"
-    s2_tls "$dir" "${roots[@]}"
 
     glance_accounts
     openstack_rabbit_user
@@ -51,7 +51,7 @@ scenario_active_active() {
     local device directory i
     must "the bundle's store mount (p_fs_glance-api) is a bind mount" bundle_mount "$bundle"
     read -r device directory <"$E2E_STATE/last.out"
-    store_dir active-active >/dev/null
+    store_dir "${device##*/}" >/dev/null
     for i in "${!E2E_AA_NODES[@]}"; do
         glance_spawn "glance-aa-${E2E_AA_NODES[i]}" "${roots[i]}" "$device" "$directory"
     done
@@ -62,20 +62,23 @@ scenario_active_active() {
     check "... each binding only its own address (no wildcard listener on 9292)" \
         s2_binds_only_own
 
-    # The VIP, as IPaddr2 adds it (scenario 3 shows IPaddr2 doing so).
-    ip addr add "$E2E_AA_VIP/24" dev e2e0
+    # The VIPs, as IPaddr2 adds them (scenario 3 shows IPaddr2 doing so).
+    local vip
+    for vip in $(bundle_vips "$bundle"); do
+        ip addr replace "$vip" dev e2e0
+    done
     haproxy_start haproxy-ctl1 "$root1"
     for node in "${E2E_AA_NODES[@]}"; do
         wait_ready "" 30 "HAProxy sees $node UP" s2_status_is "$node" UP
     done
-    pass "HAProxy (ctl1's haproxy.cfg) on the VIP, every backend UP"
+    pass "HAProxy (ctl1's haproxy.cfg) on the VIPs, every backend UP"
 
-    must "endpoints.sh points the catalog at the VIP" sh "$bundle/keystone/endpoints.sh"
-    check "one public and one internal endpoint, each $S2_URL" s2_endpoints
+    must "endpoints.sh points the catalog at the VIPs" sh "$bundle/keystone/endpoints.sh"
+    check "the public endpoint $S2_PUBLIC_URL and the internal one $S2_URL" s2_endpoints
 
     random_file "$E2E_STATE/images/s2.raw" 200
     local t0=$SECONDS
-    must "a 200 MiB image uploaded through HAProxy (openstack image create --file)" \
+    must "a 200 MiB image uploaded over https through HAProxy (openstack image create --file, the CA in OS_CACERT)" \
         image_upload e2e-s2 "$E2E_STATE/images/s2.raw"
     local id
     id=$(tail -n 1 "$E2E_STATE/last.out")
@@ -93,8 +96,7 @@ scenario_active_active() {
     # One backend dies.
     crash_proc glance-aa-ctl1
     s2_requests_during_failover >"$dir/failover-requests.txt"
-    known_fault 11 \
-        "requests through the VIP in the seconds before HAProxy marks the dead backend down all succeed (option redispatch, retries)" \
+    check "requests through the VIP in the seconds before HAProxy marks the dead backend down all succeed (option redispatch, retries)" \
         s2_none_failed "$dir/failover-requests.txt"
     wait_ready "" 30 "HAProxy marks ctl1 DOWN" s2_status_is ctl1 DOWN
     pass "HAProxy marks the killed backend DOWN (stats socket: $(s2_statuses))"
@@ -116,14 +118,13 @@ s2_same_haproxy() { # ROOT...
     done
 }
 
-# The example declares public and internal endpoints (no admin): those
-# two are the VIP's; an admin endpoint an earlier scenario left is not
-# this spec's business.
+# The example declares public and internal endpoints (no admin); an
+# admin endpoint an earlier scenario left is not this spec's business.
 s2_endpoints() {
     local got
     got=$(image_endpoints | awk '$1 != "admin"')
     echo "$got"
-    [[ $got == "internal $E2E_REGION $S2_URL"$'\n'"public $E2E_REGION $S2_URL" ]]
+    [[ $got == "internal $E2E_REGION $S2_URL"$'\n'"public $E2E_REGION $S2_PUBLIC_URL" ]]
 }
 
 s2_location_in_store() { # IMAGE_ID DIRECTORY
@@ -133,7 +134,10 @@ s2_location_in_store() { # IMAGE_ID DIRECTORY
     [[ $loc == "file://$2/images/$1" ]]
 }
 
+# The internal and public URLs: http on the VIP until s2_tls reads the
+# bundle's.
 S2_URL="http://$E2E_AA_VIP:9292"
+S2_PUBLIC_URL=$S2_URL
 
 # Interoperable image import across the nodes: the data is staged on ctl1,
 # the import is asked of ctl2, which must proxy it to ctl1 through the
@@ -175,7 +179,7 @@ glance_call() {
     local method=$1 url=$2 code
     shift 2
     code=$(curl -sS -o "$E2E_STATE/s2/response" -w '%{http_code}' -X "$method" \
-        -H @"$E2E_STATE/s2/auth-header" "$@" "$url")
+        ${OS_CACERT:+--cacert "$OS_CACERT"} -H @"$E2E_STATE/s2/auth-header" "$@" "$url")
     cat "$E2E_STATE/s2/response"
     echo
     echo "HTTP $code"
@@ -183,7 +187,7 @@ glance_call() {
 }
 
 s2_image_active() { # ID
-    glance_call GET "http://$E2E_AA_VIP:9292/v2/images/$1" | grep -q '"status": *"active"'
+    glance_call GET "$S2_URL/v2/images/$1" | grep -q '"status": *"active"'
 }
 
 s2_haproxy_check() { # ROOT
@@ -231,30 +235,30 @@ s2_requests_during_failover() {
     local failed=0 total=0 deadline=$((SECONDS + 20))
     while ((SECONDS < deadline)) && ! s2_status_is ctl1 DOWN; do
         total=$((total + 1))
-        http_ok "$S2_URL/healthcheck" || failed=$((failed + 1))
+        http_ok "$S2_URL/healthcheck" ${OS_CACERT:+--cacert "$OS_CACERT"} || failed=$((failed + 1))
         sleep 0.5
     done
     echo "requests $total"
     echo "failed $failed"
 }
 
-# https through HAProxy, once the bundle asks for it (issue 11): the PEM
-# its `bind … ssl crt` names, in each node's root, and the CA for clients.
+# https through HAProxy when the bundle asks for it (a `bind … ssl crt
+# PEM` in its section): the PEM in each node's root (its certificate
+# names every TLS address and the public endpoint's name), the CA for
+# clients, the endpoints' URLs as the bundle registers them, and the CLI
+# on the internal endpoint.
 s2_tls() { # DIR ROOT...
-    local dir=$1 pem root
+    local dir=$1
     shift
-    pem=$(awk '$1 == "bind" { for (i = 1; i < NF; i++) if ($i == "crt") print $(i + 1) }' \
-        "$dir/bundle/files/etc/haproxy/haproxy.cfg" | head -n 1)
-    if [[ -z $pem ]]; then
-        # Keep the certificate recipe working until then.
-        check "openssl makes a CA and a certificate for the VIP (for https once issue 11 lands)" \
+    if [[ -z $(bundle_tls "$dir/bundle") ]]; then
+        check "openssl makes a CA and a certificate for the VIP (the recipe https bundles use)" \
             tls_material "$dir/tls" "$E2E_AA_VIP"
         return 0
     fi
-    must "openssl makes a CA and a certificate for the VIP" tls_material "$dir/tls" "$E2E_AA_VIP"
-    for root in "$@"; do
-        install -D -m 0600 "$dir/tls/server.pem" "$root$pem"
-    done
-    export OS_CACERT=$dir/tls/ca.pem
-    S2_URL="https://$E2E_AA_VIP:9292"
+    resolve_public "$dir/bundle"
+    must "openssl makes a CA and a certificate for every TLS bind${E2E_RESOLVE:+ and ${E2E_RESOLVE%%=*}}, at the PEM path the section names" \
+        tls_for_bundle "$dir/tls" "$dir/bundle" "$@" -- ${E2E_RESOLVE:+"${E2E_RESOLVE%%=*}"}
+    export OS_CACERT=$dir/tls/ca.pem OS_INTERFACE=internal
+    S2_URL=$(bundle_endpoint "$dir/bundle" internal)
+    S2_PUBLIC_URL=$(bundle_endpoint "$dir/bundle" public)
 }
