@@ -50,23 +50,10 @@ fn glhac(args: &[&str], cwd: &Utf8Path, env: &[(String, String)]) -> Output {
         .unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use common::output_text as text;
 
 fn tools() -> bool {
-    let python = Command::new("python3")
-        .args(["-c", "import yaml"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !python {
-        common::missing_tool("python3 with PyYAML (scripts/gen-sample-conf.py)");
-    }
-    python && pcmk::tools_present()
+    common::python_yaml() && pcmk::tools_present()
 }
 
 /// The sample file of `service` for `release`: from its own option data,
@@ -210,26 +197,8 @@ fn load_cib(dir: &Utf8Path, plan: &Plan, values: &BTreeMap<String, String>, node
         ..Default::default()
     };
     let bundle = glha::emit::emit(&p, &opts, "import").unwrap();
-    let cib = dir.join("load.xml");
-    let empty = Command::new("cibadmin").arg("--empty").output().unwrap();
-    std::fs::write(&cib, empty.stdout).unwrap();
-    let c = |args: &[&str]| {
-        pcmk::on_cib(cib.as_std_path(), "cibadmin", args);
-    };
-    c(&["--modify", "--xml-text", "<cib have-quorum=\"1\"/>"]);
-    for (i, n) in nodes.iter().enumerate() {
-        let id = i + 1;
-        c(&[
-            "--create",
-            "-o",
-            "nodes",
-            "--xml-text",
-            &format!("<node id=\"{id}\" uname=\"{n}\"/>"),
-        ]);
-        c(&["--create", "-o", "status", "--xml-text", &format!(
-            "<node_state id=\"{id}\" uname=\"{n}\" in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\"/>"
-        )]);
-    }
+    let cib =
+        Utf8PathBuf::from_path_buf(pcmk::nodes_cib(dir.as_std_path(), "load.xml", nodes)).unwrap();
     let fenced = !plan
         .pacemaker
         .primitives

@@ -35,23 +35,10 @@ fn glhac(args: &[&str], cwd: &Utf8Path) -> Output {
         .unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use common::output_text as text;
 
 fn tools() -> bool {
-    let python = Command::new("python3")
-        .args(["-c", "import yaml"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !python {
-        common::missing_tool("python3 with PyYAML (scripts/gen-sample-conf.py)");
-    }
-    python && common::tool("/usr/bin/oslo-config-validator")
+    common::python_yaml() && common::tool("/usr/bin/oslo-config-validator")
 }
 
 /// The sample file of a dump, as scripts/gen-sample-conf.py writes it.

@@ -5,7 +5,7 @@ pub mod gen;
 pub mod guide;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 pub mod live;
 pub mod pcmk;
@@ -59,6 +59,29 @@ pub fn missing_tool(what: &str) {
         panic!("required tool {what} is missing (GLHA_REQUIRE_TOOLS=1); run .ci/install-tools");
     }
     eprintln!("\n*** SKIPPED: {what} is not installed; run `bash .ci/install-tools` (as root) to test conformance ***\n");
+}
+
+/// A finished command's stdout then stderr, as text (for assertion
+/// messages).
+pub fn output_text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Whether python3 can import PyYAML, which scripts/gen-sample-conf.py
+/// needs (reported like a missing tool when it cannot).
+pub fn python_yaml() -> bool {
+    let found = Command::new("python3")
+        .args(["-c", "import yaml"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        missing_tool("python3 with PyYAML (scripts/gen-sample-conf.py)");
+    }
+    found
 }
 
 /// Runs a command; panics with its output unless it succeeds.

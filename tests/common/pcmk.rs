@@ -63,6 +63,19 @@ pub fn on_cib(cib: &Path, program: &str, args: &[&str]) -> String {
 /// A CIB with `nodes` online and fenced by one `stonith:null` device, at
 /// `dir/NAME`.
 pub fn base_cib(dir: &Path, name: &str, nodes: &[String]) -> PathBuf {
+    let cib = nodes_cib(dir, name, nodes);
+    let c = |args: &[&str]| {
+        on_cib(&cib, "cibadmin", args);
+    };
+    c(&["--create", "-o", "resources", "--xml-text", &format!(
+        "<primitive id=\"st-null\" class=\"stonith\" type=\"null\"><instance_attributes id=\"st-null-ia\"><nvpair id=\"st-null-hostlist\" name=\"hostlist\" value=\"{}\"/></instance_attributes></primitive>",
+        nodes.join(" ")
+    )]);
+    cib
+}
+
+/// A CIB with `nodes` online (quorate) and nothing else, at `dir/NAME`.
+pub fn nodes_cib(dir: &Path, name: &str, nodes: &[String]) -> PathBuf {
     let cib = dir.join(name);
     let empty = Command::new("cibadmin")
         .arg("--empty")
@@ -87,10 +100,6 @@ pub fn base_cib(dir: &Path, name: &str, nodes: &[String]) -> PathBuf {
             "<node_state id=\"{id}\" uname=\"{n}\" in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\"/>"
         )]);
     }
-    c(&["--create", "-o", "resources", "--xml-text", &format!(
-        "<primitive id=\"st-null\" class=\"stonith\" type=\"null\"><instance_attributes id=\"st-null-ia\"><nvpair id=\"st-null-hostlist\" name=\"hostlist\" value=\"{}\"/></instance_attributes></primitive>",
-        nodes.join(" ")
-    )]);
     cib
 }
 
