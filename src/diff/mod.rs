@@ -5,7 +5,9 @@
 //! host's file tree (or `/`) for the ini files, a CIB (XML or
 //! `crm configure show` text) and `openstack endpoint list -f json` output.
 //! Each is read into the plan's own model and compared semantically
-//! (`ini`; `cib` and `crm_show` into the plan's Pacemaker model, compared
+//! (`ini`; a Swift store's glance-swift.conf in glance_store's own dialect,
+//! `swift_conf`, reported as one more ini file of glance-api's; `cib` and
+//! `crm_show` into the plan's Pacemaker model, compared
 //! by `pacemaker`; `endpoints` and `compare`). `impact` predicts the
 //! transition Pacemaker would run (crm_simulate on a candidate CIB) and the
 //! restarts the changed files need. The result, a [`DiffReport`], renders
@@ -331,7 +333,7 @@ pub struct DiffReport {
     pub root: Option<String>,
     /// The node the root belongs to.
     pub node: Option<String>,
-    /// Every ini file of the plan.
+    /// Every ini file of the plan, then a Swift store's glance-swift.conf.
     pub ini: Vec<IniReport>,
     /// The cluster.
     pub pacemaker: PacemakerReport,
