@@ -452,3 +452,171 @@ fn a_rabbitmq_password_the_driver_cannot_carry_is_refused_by_id() {
         .unwrap()
         .contains("transport_url = rabbit://openstack:pa-ss-9f3c@10.0.0.11:5672/\n"));
 }
+
+/// The swift example's secrets, as the operator's environment gives them;
+/// the Swift password has a `%`, which glance-swift.conf writes `%%`.
+const SWIFT_ENV: [(&str, &str); 4] = [
+    ("GLANCE_DB_PASSWORD", "dbpw-NEVER-SHOWN"),
+    ("RABBIT_PASSWORD", "rabbitpw-NEVER-SHOWN"),
+    ("GLANCE_KEYSTONE_PASSWORD", "kspw-NEVER-SHOWN"),
+    ("GLANCE_SWIFT_PASSWORD", "Sw1ft%pw-NEVER-SHOWN"),
+];
+
+/// `glhac diff` of the swift example against `root` as JSON, with `env`;
+/// asserts no secret value is in the output.
+fn swift_diff(dir: &Path, env: &[(&str, &str)], extra: &[&str]) -> serde_json::Value {
+    let spec = common::root().join("examples/swift.glha");
+    let mut args = vec!["diff", spec.as_str(), "--root", "root"];
+    args.extend(extra);
+    let o = glhac(&args, dir, env);
+    assert!(matches!(code(&o), 0 | 1), "{}", text(&o));
+    assert!(!text(&o).contains("NEVER-SHOWN"), "{}", text(&o));
+    let mut json_args = args.clone();
+    json_args.retain(|a| !a.starts_with("--save-plan") && !a.ends_with(".json"));
+    json_args.extend(["--format", "json"]);
+    let o = glhac(&json_args, dir, env);
+    assert!(!text(&o).contains("NEVER-SHOWN"), "{}", text(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The known changes of a diff, as `TARGET [SECTION] KEY KIND LIVE PLANNED`.
+fn swift_changes(v: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in v["ini"].as_array().unwrap() {
+        for c in f["changes"].as_array().unwrap() {
+            if c["kind"] != "unknown" {
+                out.push(format!(
+                    "{} [{}] {} {} {} {}",
+                    f["target"].as_str().unwrap(),
+                    c["section"].as_str().unwrap(),
+                    c["key"].as_str().unwrap(),
+                    c["kind"].as_str().unwrap(),
+                    c["live"],
+                    c["planned"],
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_swift_stores_credentials_file_is_diffed_and_applied_without_showing_the_password() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let root = dir.join("root");
+    std::fs::create_dir_all(root.join("etc/glance")).unwrap();
+    std::fs::create_dir_all(root.join("etc/nova")).unwrap();
+    let swift = root.join("etc/glance/glance-swift.conf");
+
+    // No glance-swift.conf yet: diff shows it to create, glance-api to restart.
+    let spec = common::root().join("examples/swift.glha");
+    let o = glhac(
+        &[
+            "diff",
+            spec.as_str(),
+            "--root",
+            "root",
+            "--save-plan",
+            "plan.json",
+        ],
+        dir,
+        &SWIFT_ENV,
+    );
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let out = text(&o);
+    assert!(!out.contains("NEVER-SHOWN"), "{out}");
+    assert!(
+        out.contains("  /etc/glance/glance-swift.conf: new file, 6 to add\n"),
+        "{out}"
+    );
+    assert!(out.contains("key = changed (sensitive)"), "{out}");
+    let v = swift_diff(dir, &SWIFT_ENV, &[]);
+    let restarts = v["restarts"].to_string();
+    assert!(
+        restarts.contains("/etc/glance/glance-swift.conf"),
+        "{restarts}"
+    );
+    let plan = std::fs::read_to_string(dir.join("plan.json")).unwrap();
+    assert!(plan.contains("/etc/glance/glance-swift.conf") && !plan.contains("NEVER-SHOWN"));
+
+    // Skipping glance-api's files leaves it out; applying them writes it,
+    // 0640, with the password resolved and `%` doubled.
+    let o = apply(dir, &["--skip", "glance-api"], &SWIFT_ENV);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(!swift.exists());
+    let o = apply(dir, &["--format", "json"], &SWIFT_ENV);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(!text(&o).contains("NEVER-SHOWN"), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["done"]["files"]["written"][1],
+        "root/etc/glance/glance-swift.conf"
+    );
+    let written = std::fs::read_to_string(&swift).unwrap();
+    assert!(written.contains("[images]\n"), "{written}");
+    assert!(
+        written.contains("\nkey = Sw1ft%%pw-NEVER-SHOWN\n"),
+        "{written}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&swift).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+
+    // The second diff is clean, and says so with the secrets compared.
+    let v = swift_diff(dir, &SWIFT_ENV, &[]);
+    assert_eq!(swift_changes(&v), Vec::<String>::new());
+    let o = glhac(&["diff", spec.as_str(), "--root", "root"], dir, &SWIFT_ENV);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+
+    // Keys glha does not write stay; a changed value in the live file is
+    // one change, and so is a changed container in glance-api.conf.
+    let edited = written
+        .replace(
+            "auth_address = http://192.168.20.20:5000/v3",
+            "auth_address = http://192.168.20.99:5000/v3",
+        )
+        .replace(
+            "[images]\n",
+            "[images]\nswift_store_cacert = /etc/ssl/swift.pem\n",
+        );
+    std::fs::write(&swift, &edited).unwrap();
+    let api = root.join("etc/glance/glance-api.conf");
+    let api_text = std::fs::read_to_string(&api).unwrap();
+    std::fs::write(
+        &api,
+        api_text.replace(
+            "swift_store_container = glance-images",
+            "swift_store_container = old-images",
+        ),
+    )
+    .unwrap();
+    let v = swift_diff(dir, &SWIFT_ENV, &[]);
+    assert_eq!(
+        swift_changes(&v),
+        [
+            "/etc/glance/glance-api.conf [images] swift_store_container change \"old-images\" \"glance-images\"",
+            "/etc/glance/glance-swift.conf [images] auth_address change \"http://192.168.20.99:5000/v3\" \"http://192.168.20.20:5000/v3\"",
+        ]
+    );
+    std::fs::write(&swift, &written).unwrap();
+    std::fs::write(&api, &api_text).unwrap();
+
+    // A rotated password: one sensitive change, neither value shown; apply
+    // writes the new one.
+    let mut rotated = SWIFT_ENV;
+    rotated[3].1 = "R0tated-NEVER-SHOWN";
+    let v = swift_diff(dir, &rotated, &["--save-plan", "plan.json"]);
+    assert_eq!(
+        swift_changes(&v),
+        ["/etc/glance/glance-swift.conf [images] key change \"(sensitive)\" \"(sensitive)\""]
+    );
+    let o = apply(dir, &[], &rotated);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(!text(&o).contains("NEVER-SHOWN"), "{}", text(&o));
+    let now = std::fs::read_to_string(&swift).unwrap();
+    assert_eq!(
+        now,
+        written.replace("Sw1ft%%pw-NEVER-SHOWN", "R0tated-NEVER-SHOWN")
+    );
+}

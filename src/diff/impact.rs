@@ -640,14 +640,19 @@ pub(crate) fn restarts(
         if !f.changes.iter().any(|c| c.kind != ChangeKind::Unknown) {
             continue;
         }
-        let Some(file) = plan
+        // glance-swift.conf is glance-api's too.
+        let swift = super::swift_conf::of(plan)
+            .filter(|c| c.target == f.target && f.node.is_none())
+            .map(|_| ServiceKind::GlanceApi);
+        let Some(kind) = plan
             .ini
             .iter()
             .find(|p| p.target == f.target && p.node == f.node)
+            .map(|p| p.service)
+            .or(swift)
         else {
             continue;
         };
-        let kind = file.service;
         let daemons = kind.daemons().iter().map(|d| d.to_string()).collect();
         let how = if kind == ServiceKind::GlanceApi {
             let resource = plan.service_resource();

@@ -254,7 +254,7 @@ fn want(v: &Value, secrets: &SecretValues) -> Want {
 }
 
 /// Whether `live` could be the template whose literal pieces are `lits`.
-fn skeleton_matches(live: &str, lits: &[String]) -> bool {
+pub(crate) fn skeleton_matches(live: &str, lits: &[String]) -> bool {
     let (first, last) = (&lits[0], &lits[lits.len() - 1]);
     if !live.starts_with(first.as_str())
         || live.len() < first.len() + last.len()
@@ -320,6 +320,15 @@ impl Merge {
     }
 }
 
+/// The live lines with the masked values replaced by `(sensitive)`.
+pub(crate) fn display_masked(lines: &[Line], mask: &[Option<usize>]) -> String {
+    lines
+        .iter()
+        .zip(mask)
+        .map(|(l, m)| mask_line(&l.text, m.map(|at| (at, SENSITIVE))))
+        .collect()
+}
+
 fn mask_line(text: &str, mask: Option<(usize, &str)>) -> String {
     match mask {
         None => text.to_string(),
@@ -343,7 +352,10 @@ fn show(vals: &[String], sensitive: bool) -> Option<String> {
 
 /// Which live lines hold a sensitive value, and where the value starts:
 /// a key line whose key is sensitive, and its continuation lines.
-fn live_masks(lines: &[Line], is_sens: &dyn Fn(&str, &str) -> bool) -> Vec<Option<usize>> {
+pub(crate) fn live_masks(
+    lines: &[Line],
+    is_sens: &dyn Fn(&str, &str) -> bool,
+) -> Vec<Option<usize>> {
     let mut owner_sensitive = false;
     lines
         .iter()
@@ -389,7 +401,7 @@ fn compare_values(live_vals: &[String], wants: &[Want], exists: bool) -> Option<
 
 /// The edits a merge makes to the live lines, collected before the merged
 /// file is assembled.
-struct Edits {
+pub(crate) struct Edits {
     /// Live lines dropped (a replaced or removed key and its continuations).
     deleted: Vec<bool>,
     /// New lines to insert before a live line (`lines.len()`: at the end).
@@ -399,6 +411,15 @@ struct Edits {
 }
 
 impl Edits {
+    /// No edits yet to a file of `n` lines.
+    pub(crate) fn new(n: usize) -> Self {
+        Edits {
+            deleted: vec![false; n],
+            before: BTreeMap::new(),
+            new_sections: Vec::new(),
+        }
+    }
+
     fn delete_entries(&mut self, lines: &[Line], at: &[usize]) {
         for &i in at {
             for d in &mut self.deleted[i..entry_end(lines, i)] {
@@ -409,7 +430,7 @@ impl Edits {
 
     /// Puts `new` where the setting was (`at`), else at the end of its
     /// section, else in a new section.
-    fn place(&mut self, lines: &[Line], section: &str, at: &[usize], new: Vec<OutLine>) {
+    pub(crate) fn place(&mut self, lines: &[Line], section: &str, at: &[usize], new: Vec<OutLine>) {
         if let Some(&first) = at.first() {
             self.delete_entries(lines, at);
             self.before.entry(first).or_default().extend(new);
@@ -423,7 +444,7 @@ impl Edits {
     }
 
     /// The merged file: live lines kept, new lines in place.
-    fn assemble(mut self, lines: &[Line], live_mask: &[Option<usize>]) -> Vec<OutLine> {
+    pub(crate) fn assemble(mut self, lines: &[Line], live_mask: &[Option<usize>]) -> Vec<OutLine> {
         let mut out: Vec<OutLine> = Vec::new();
         let push = |out: &mut Vec<OutLine>, l: OutLine| {
             if let Some(last) = out.last_mut() {
@@ -538,18 +559,10 @@ fn merge_lines(
         is_sensitive_name(key) || sensitive_keys.contains(&(section.to_string(), norm_key(key)))
     };
     let live_mask = live_masks(lines, &is_sens);
-    let live_display = lines
-        .iter()
-        .zip(&live_mask)
-        .map(|(l, m)| mask_line(&l.text, m.map(|at| (at, SENSITIVE))))
-        .collect();
+    let live_display = display_masked(lines, &live_mask);
 
     let mut changes = Vec::new();
-    let mut edits = Edits {
-        deleted: vec![false; lines.len()],
-        before: BTreeMap::new(),
-        new_sections: Vec::new(),
-    };
+    let mut edits = Edits::new(lines.len());
     for s in &file.settings {
         let at = entries(lines, &s.section, &s.key);
         let live_vals: Vec<String> = at.iter().map(|&i| live_value(lines, i)).collect();

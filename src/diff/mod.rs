@@ -5,7 +5,9 @@
 //! host's file tree (or `/`) for the ini files, a CIB (XML or
 //! `crm configure show` text) and `openstack endpoint list -f json` output.
 //! Each is read into the plan's own model and compared semantically
-//! (`ini`; `cib` and `crm_show` into the plan's Pacemaker model, compared
+//! (`ini`; a Swift store's glance-swift.conf in glance_store's own dialect,
+//! `swift_conf`, reported as one more ini file of glance-api's; `cib` and
+//! `crm_show` into the plan's Pacemaker model, compared
 //! by `pacemaker`; `endpoints` and `compare`). `impact` predicts the
 //! transition Pacemaker would run (crm_simulate on a candidate CIB) and the
 //! restarts the changed files need. The result, a [`DiffReport`], renders
@@ -30,6 +32,7 @@ mod render;
 mod saved;
 mod stale;
 mod store;
+pub(crate) mod swift_conf;
 
 pub use apply::{
     apply, journal_path, ApplyError, ApplyInput, ApplyOptions, ApplyReport, EndpointsOutcome,
@@ -98,6 +101,15 @@ pub enum DiffError {
         /// Why (never contains a value).
         message: String,
     },
+    /// A live file could not be parsed, at a line.
+    ParseAt {
+        /// The file.
+        path: Utf8PathBuf,
+        /// The 1-based line.
+        line: usize,
+        /// Why (never contains a value).
+        message: String,
+    },
 }
 
 impl std::fmt::Display for DiffError {
@@ -105,6 +117,11 @@ impl std::fmt::Display for DiffError {
         match self {
             DiffError::Io { path, error } => write!(f, "cannot read {path}: {error}"),
             DiffError::Parse { path, message } => write!(f, "cannot parse {path}: {message}"),
+            DiffError::ParseAt {
+                path,
+                line,
+                message,
+            } => write!(f, "cannot parse {path}:{line}: {message}"),
         }
     }
 }
@@ -316,7 +333,7 @@ pub struct DiffReport {
     pub root: Option<String>,
     /// The node the root belongs to.
     pub node: Option<String>,
-    /// Every ini file of the plan.
+    /// Every ini file of the plan, then a Swift store's glance-swift.conf.
     pub ini: Vec<IniReport>,
     /// The cluster.
     pub pacemaker: PacemakerReport,
@@ -372,11 +389,14 @@ pub fn diff_with_secrets(
         root,
         ..live.clone()
     };
-    let ini = plan
+    let mut ini = plan
         .ini
         .iter()
         .map(|f| ini_report(plan, f, live, secrets))
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(conf) = swift_conf::of(plan) {
+        ini.push(swift_report(plan, conf, live, secrets)?);
+    }
     let pacemaker = pacemaker_report(plan, live, secrets)?;
     let endpoints = match &plan.catalog {
         None => None,
@@ -461,16 +481,7 @@ fn ini_report(
         Some(b) => Some(read::utf8(&path, b.clone())?),
     };
     if bytes.is_some() {
-        let mode = std::fs::metadata(&path)
-            .map_err(|error| DiffError::Io {
-                path: path.clone(),
-                error,
-            })?
-            .permissions()
-            .mode()
-            & 0o7777;
-        rep.live_mode = Some(format!("{mode:04o}"));
-        rep.exposed = rep.holds_secret && readable_by_others(mode);
+        live_mode(&mut rep, &path)?;
     }
     let m = ini::merge_live(text.as_deref(), f, plan.release, secrets);
     let digest_merge = ini::merge_live(text.as_deref(), f, plan.release, &SecretValues::none());
@@ -494,6 +505,85 @@ fn ini_report(
         rep.notes
             .extend(store::local_store_note(plan, text.as_deref()));
     }
+    Ok(rep)
+}
+
+/// Records the live file's mode and whether others can read its secrets.
+fn live_mode(rep: &mut IniReport, path: &Utf8Path) -> Result<(), DiffError> {
+    let mode = std::fs::metadata(path)
+        .map_err(|error| DiffError::Io {
+            path: path.to_owned(),
+            error,
+        })?
+        .permissions()
+        .mode()
+        & 0o7777;
+    rep.live_mode = Some(format!("{mode:04o}"));
+    rep.exposed = rep.holds_secret && readable_by_others(mode);
+    Ok(())
+}
+
+/// The comparison of glance-swift.conf (read by glance-api).
+fn swift_report(
+    plan: &Plan,
+    conf: &crate::plan::SwiftConf,
+    live: &LiveInputs,
+    secrets: &SecretValues,
+) -> Result<IniReport, DiffError> {
+    let mut rep = IniReport {
+        target: conf.target.clone(),
+        service: crate::plan::ServiceKind::GlanceApi.name().to_string(),
+        node: None,
+        compared: Compared::Yes,
+        live_path: None,
+        live_sha256: None,
+        merged_sha256: None,
+        changes: Vec::new(),
+        unified_diff: String::new(),
+        holds_secret: swift_conf::holds_secret(conf),
+        live_mode: None,
+        exposed: false,
+        notes: Vec::new(),
+        stale: Vec::new(),
+    };
+    let Some(root) = &live.root else {
+        rep.compared = Compared::No("no --root".into());
+        return Ok(rep);
+    };
+    let path = under_root(root, &conf.target);
+    let bytes = read::bytes_opt(&path)?;
+    let text = match &bytes {
+        None => None,
+        Some(b) => Some(read::utf8(&path, b.clone())?),
+    };
+    if bytes.is_some() {
+        live_mode(&mut rep, &path)?;
+    }
+    let merge = |s: &SecretValues| {
+        swift_conf::merge(plan, conf, text.as_deref(), s).map_err(|(line, message)| {
+            DiffError::ParseAt {
+                path: path.clone(),
+                line,
+                message,
+            }
+        })
+    };
+    let m = merge(secrets)?;
+    rep.merged_sha256 = Some(sha256_hex(merge(&SecretValues::none())?.text().as_bytes()));
+    rep.live_sha256 = bytes.as_deref().map(sha256_hex);
+    let old_name = if text.is_some() {
+        format!("a{}", conf.target)
+    } else {
+        "/dev/null".into()
+    };
+    rep.unified_diff = unified(
+        &m.live_display,
+        &m.display(),
+        &old_name,
+        &format!("b{}", conf.target),
+    );
+    rep.changes = m.changes;
+    rep.live_path = Some(path.to_string());
     Ok(rep)
 }
 

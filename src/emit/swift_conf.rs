@@ -45,9 +45,9 @@ pub fn bundle_path(conf: &SwiftConf) -> String {
     super::ini::files_path(None, &conf.target)
 }
 
-/// Renders glance-swift.conf.
-pub(crate) fn render(plan: &Plan, conf: &SwiftConf, secrets: &Secrets) -> Out {
-    let mut acc = FileSecrets::default();
+/// The comments that open glance-swift.conf: what apply starts a new
+/// file from, too.
+pub fn header(plan: &Plan, conf: &SwiftConf) -> String {
     let mut out = String::new();
     push_comment(&mut out, &generated_by(plan));
     push_comment(
@@ -58,6 +58,13 @@ pub(crate) fn render(plan: &Plan, conf: &SwiftConf, secrets: &Secrets) -> Out {
             conf.target
         ),
     );
+    out
+}
+
+/// Renders glance-swift.conf.
+pub(crate) fn render(plan: &Plan, conf: &SwiftConf, secrets: &Secrets) -> Out {
+    let mut acc = FileSecrets::default();
+    let mut out = header(plan, conf);
     out.push_str(&format!("\n[{}]\n", conf.reference));
     for (k, v) in &conf.settings {
         out.push_str(&format!("{k} = {}\n", quote(&secrets.render(v, &mut acc))));

@@ -1,6 +1,6 @@
 //! The live ini files under the root that oslo.config reads:
 //! glance-api.conf, nova.conf, cinder.conf (glance-swift.conf is
-//! configparser's: [`super::swift_conf`]).
+//! configparser's: [`crate::diff::swift_conf`]).
 //!
 //! A file oslo.config would refuse is refused here too, naming its line
 //! (the import must not guess what a broken file means); a file that is

@@ -31,7 +31,6 @@ mod ini;
 mod secrets;
 mod services;
 mod store;
-mod swift_conf;
 mod tls;
 mod verify;
 mod write;
@@ -119,6 +118,15 @@ impl From<crate::diff::DiffError> for ImportError {
             crate::diff::DiffError::Parse { path, message } => ImportError::Parse {
                 path,
                 line: None,
+                message,
+            },
+            crate::diff::DiffError::ParseAt {
+                path,
+                line,
+                message,
+            } => ImportError::Parse {
+                path,
+                line: Some(line),
                 message,
             },
         }

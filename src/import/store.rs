@@ -365,10 +365,10 @@ fn swift(cx: &mut Ctx, l: &Live, body: &mut Vec<Item>, out: &mut Vec<Item>) {
     if reference != l.name {
         out.push(cx.not_expressed("store", format!("the Swift reference `{reference}` of store {}: glha names the reference after the store", l.name)));
     }
-    let conf = match super::swift_conf::read(&cx.inputs.root, &conf_path) {
+    let conf = match crate::diff::swift_conf::read(&cx.inputs.root, &conf_path) {
         Ok(c) => c.filter(|c| c.has_section(&reference)),
         Err(e) => {
-            cx.fatal.get_or_insert(e);
+            cx.fatal.get_or_insert(e.into());
             return;
         }
     };
@@ -395,7 +395,7 @@ fn swift(cx: &mut Ctx, l: &Live, body: &mut Vec<Item>, out: &mut Vec<Item>) {
 fn swift_credentials(
     cx: &mut Ctx,
     l: &Live,
-    conf: &super::swift_conf::SwiftConf,
+    conf: &crate::diff::swift_conf::SwiftConf,
     reference: &str,
     body: &mut Vec<Item>,
     out: &mut Vec<Item>,
@@ -466,7 +466,7 @@ fn swift_credentials(
 /// domain given by the id `default` beside glha's name `Default`. Never
 /// the value of a secret.
 fn swift_unmapped(
-    conf: &super::swift_conf::SwiftConf,
+    conf: &crate::diff::swift_conf::SwiftConf,
     reference: &str,
     key: &str,
 ) -> Option<String> {

@@ -75,48 +75,11 @@ pub fn verify(import: &Import, inputs: &Inputs, name: &str) -> Verification {
     match crate::diff::diff_with_secrets(plan, &live, &import.values()) {
         Ok(report) => {
             v.changes = changes(&report);
-            v.changes.extend(swift_changes(plan, import, &inputs.root));
             v.kept = kept(plan, &report, &inputs.root);
         }
         Err(e) => v.trouble = Some(e.to_string()),
     }
     v
-}
-
-/// glance-swift.conf, which `glhac diff` does not read: each setting the
-/// spec writes in its reference, against the value glance_store reads
-/// there (with the secrets found). Sensitive values are never shown.
-fn swift_changes(
-    plan: &crate::plan::Plan,
-    import: &Import,
-    root: &camino::Utf8Path,
-) -> Vec<String> {
-    let Some(crate::plan::StorePlan::Configured(setup)) = &plan.store else {
-        return Vec::new();
-    };
-    let Some(conf) = &setup.swift else {
-        return Vec::new();
-    };
-    let live = match super::swift_conf::read(root, &conf.target) {
-        Ok(l) => l,
-        Err(e) => return vec![format!("{}: {e}", conf.target)],
-    };
-    let values = import.values();
-    let mut out = Vec::new();
-    for (key, planned) in &conf.settings {
-        let planned = planned.render(&values).text;
-        let place = format!("{} [{}] {key}", conf.target, conf.reference);
-        let got = live.as_ref().and_then(|l| l.get(&conf.reference, key));
-        match got {
-            None => out.push(format!("{place}: add")),
-            Some(g) if g.value == planned => {}
-            Some(_) if crate::secret::is_sensitive_name(key) => {
-                out.push(format!("{place}: differs (sensitive, not shown)"))
-            }
-            Some(g) => out.push(format!("{place}: {} -> {planned}", g.value)),
-        }
-    }
-    out
 }
 
 /// Per compared file, the live keys in the sections the plan writes that

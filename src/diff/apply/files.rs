@@ -12,7 +12,7 @@ use super::journal::{self, Entry};
 use super::{ApplyInput, ApplyOptions, Refusal};
 use crate::diff::saved::{SavedFile, SavedWhole};
 use crate::diff::{
-    files as whole, holds_secret, ini, read, readable_by_others, sha256_hex, under_root,
+    files as whole, holds_secret, ini, read, readable_by_others, sha256_hex, swift_conf, under_root,
 };
 use crate::plan::IniFile;
 use crate::secret::SecretValues;
@@ -111,6 +111,10 @@ fn ini_status(
     sf: &SavedFile,
     needed: &mut BTreeSet<String>,
 ) -> Result<(Status, bool), Refusal> {
+    let swift = swift_conf::of(input.plan).filter(|c| c.target == sf.target && sf.node.is_none());
+    if let Some(conf) = swift {
+        return swift_status(input, opts, sf, conf, needed);
+    }
     let file = input
         .plan
         .ini
@@ -135,6 +139,34 @@ fn ini_status(
         &|live| merge(live, input.secrets),
     )?;
     Ok((status, holds_secret(file)))
+}
+
+/// glance-swift.conf's status (it always holds the Swift password). A
+/// live file glance_store cannot read merges to nothing, which no plan
+/// digested: it is refused as changed since the plan.
+fn swift_status(
+    input: ApplyInput<'_>,
+    opts: &ApplyOptions,
+    sf: &SavedFile,
+    conf: &crate::plan::SwiftConf,
+    needed: &mut BTreeSet<String>,
+) -> Result<(Status, bool), Refusal> {
+    needed.extend(swift_conf::secret_ids(conf));
+    let merge = |live: Option<&str>, s: &SecretValues| {
+        swift_conf::merge(input.plan, conf, live, s)
+            .map(|m| m.text())
+            .unwrap_or_default()
+    };
+    let status = target_status(
+        &opts.root,
+        &sf.service,
+        &sf.target,
+        &sf.live_sha256,
+        &sf.merged_sha256,
+        &|live| merge(live, &SecretValues::none()),
+        &|live| merge(live, input.secrets),
+    )?;
+    Ok((status, swift_conf::holds_secret(conf)))
 }
 
 /// The status of a file or section glha owns whole (no secrets).

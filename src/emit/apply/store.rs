@@ -213,8 +213,9 @@ fn swift(s: &StoreSetup) -> String {
          `admin, swiftoperator`; many deployments add `member`), e.g.\n  \
          `openstack role add --project {project} --user {user} swiftoperator`.\n\
          - The container: {create}.\n\
-         - On every node: install the credentials, readable by glance only:\n  \
-         `install -m 0640 -o root -g glance {path} {}`.\n",
+         - On every node: install the credentials, readable by glance only\n  \
+         (`glhac apply` writes them with glance-api.conf; by hand:\n  \
+         `install -m 0640 -o root -g glance {path} {}`).\n",
         value("auth_address"),
         conf.target,
     )
