@@ -210,7 +210,18 @@ fn describe_char(c: char) -> String {
 /// env and file sources, or from values a library user supplies; whatever
 /// the origin, [`check_values`] decides whether a plan can write them.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct SecretValues(BTreeMap<String, String>);
+pub struct SecretValues(BTreeMap<String, String>, Placeholders);
+
+/// What rendering does with a secret that has no value.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Placeholders {
+    /// The placeholder, and the value counts as unknown.
+    #[default]
+    Unknown,
+    /// The placeholder, taken as the value itself (see
+    /// [`SecretValues::placeholders_as_values`]).
+    AsValues,
+}
 
 impl std::fmt::Debug for SecretValues {
     // The ids only: a value must not reach a log through `{:?}`.
@@ -225,9 +236,23 @@ impl SecretValues {
         Self::default()
     }
 
+    /// No values, and every secret's placeholder taken as its value: a
+    /// merge then writes placeholders over whatever a live file holds, so
+    /// a file `glhac apply` wrote (real values) masks back to exactly the
+    /// file the plan reviewed (placeholders where the secrets go).
+    pub fn placeholders_as_values() -> Self {
+        SecretValues(BTreeMap::new(), Placeholders::AsValues)
+    }
+
+    /// Whether a secret without a value renders as a known value (its
+    /// placeholder); see [`SecretValues::placeholders_as_values`].
+    pub fn placeholders_are_values(&self) -> bool {
+        self.1 == Placeholders::AsValues
+    }
+
     /// Values by id, as a library user supplies them.
     pub fn from_map(map: BTreeMap<String, String>) -> Self {
-        SecretValues(map)
+        SecretValues(map, Placeholders::Unknown)
     }
 
     /// The values written in the spec itself.
@@ -239,6 +264,7 @@ impl SecretValues {
                     _ => None,
                 })
                 .collect(),
+            Placeholders::Unknown,
         )
     }
 
@@ -283,7 +309,7 @@ impl SecretValues {
                 }),
             }
         }
-        (SecretValues(out), errors)
+        (SecretValues(out, Placeholders::Unknown), errors)
     }
 
     /// The value of a secret, if supplied.

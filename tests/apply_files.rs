@@ -563,6 +563,26 @@ fn a_swift_stores_credentials_file_is_diffed_and_applied_without_showing_the_pas
     let mode = std::fs::metadata(&swift).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o640);
 
+    // The same plan again: every file, those holding secrets included, is
+    // already as planned (a plan can be applied in parts and re-run).
+    let o = apply(dir, &[], &SWIFT_ENV);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    for f in ["glance-api.conf", "glance-swift.conf"] {
+        assert!(
+            text(&o).contains(&format!("already as planned: root/etc/glance/{f}\n")),
+            "{f}: {}",
+            text(&o)
+        );
+    }
+    // With another password than the one applied, the files no longer
+    // hold the plan's values: refused, nothing written.
+    let mut other = SWIFT_ENV;
+    other[3] = ("GLANCE_SWIFT_PASSWORD", "other-NEVER-SHOWN");
+    let o = apply(dir, &[], &other);
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert!(!text(&o).contains("NEVER-SHOWN"), "{}", text(&o));
+    assert_eq!(std::fs::read_to_string(&swift).unwrap(), written);
+
     // The second diff is clean, and says so with the secrets compared.
     let v = swift_diff(dir, &SWIFT_ENV, &[]);
     assert_eq!(swift_changes(&v), Vec::<String>::new());

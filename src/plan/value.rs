@@ -136,7 +136,9 @@ impl Value {
                         Some(v) => r.text.push_str(v),
                         None => {
                             r.text.push_str(&placeholder(id));
-                            r.missing.push(id.clone());
+                            if !values.placeholders_are_values() {
+                                r.missing.push(id.clone());
+                            }
                             continue;
                         }
                     }

@@ -135,7 +135,7 @@ fn ini_status(
         &sf.target,
         &sf.live_sha256,
         &sf.merged_sha256,
-        &|live| merge(live, &SecretValues::none()),
+        &|live, mask| merge(live, &masking(mask)),
         &|live| merge(live, input.secrets),
     )?;
     Ok((status, holds_secret(file)))
@@ -163,7 +163,7 @@ fn swift_status(
         &sf.target,
         &sf.live_sha256,
         &sf.merged_sha256,
-        &|live| merge(live, &SecretValues::none()),
+        &|live, mask| merge(live, &masking(mask)),
         &|live| merge(live, input.secrets),
     )?;
     Ok((status, swift_conf::holds_secret(conf)))
@@ -191,7 +191,7 @@ fn whole_status(
         &sw.target,
         &sw.live_sha256,
         &sw.merged_sha256,
-        &merged,
+        &|live, _| merged(live),
         &merged,
     )
 }
@@ -231,16 +231,28 @@ struct Status {
     meta: Option<std::fs::Metadata>,
 }
 
+/// The secrets a digest merge uses: none (placeholders, what the plan
+/// digested), or with `mask` placeholders taken as values, written over
+/// the secrets a live file holds.
+fn masking(mask: bool) -> SecretValues {
+    if mask {
+        SecretValues::placeholders_as_values()
+    } else {
+        SecretValues::none()
+    }
+}
+
 /// Reads a target and decides how it stands. `placeholders` merges with
-/// secrets as placeholders (what the plan digested), `values` with the
-/// secrets themselves (what apply writes).
+/// secrets as placeholders (what the plan digested; `true`: written over
+/// the live secrets), `values` with the secrets themselves (what apply
+/// writes).
 fn target_status(
     root: &Utf8Path,
     service: &str,
     target: &str,
     live_sha256: &Option<String>,
     merged_sha256: &str,
-    placeholders: &dyn Fn(Option<&str>) -> String,
+    placeholders: &dyn Fn(Option<&str>, bool) -> String,
     values: &dyn Fn(Option<&str>) -> String,
 ) -> Result<Status, Refusal> {
     let path = under_root(root, target);
@@ -273,7 +285,7 @@ fn target_status(
             .as_deref()
             .map(|b| String::from_utf8_lossy(b).into_owned());
         let sha = bytes.as_deref().map(sha256_hex);
-        let planned = sha256_hex(placeholders(text.as_deref()).as_bytes());
+        let planned = sha256_hex(placeholders(text.as_deref(), false).as_bytes());
         if sha == *live_sha256 {
             if planned != merged_sha256 {
                 return Err(Refusal::PlanMismatch {
@@ -283,9 +295,15 @@ fn target_status(
             }
             let new = values(text.as_deref());
             Ok((bytes, Live::Reviewed(new)))
-        } else if planned == merged_sha256
-            && text.as_deref() == Some(values(text.as_deref()).as_str())
+        } else if text.as_deref() == Some(values(text.as_deref()).as_str())
+            && (planned == merged_sha256
+                || sha256_hex(placeholders(text.as_deref(), true).as_bytes()) == merged_sha256)
         {
+            // Already applied: the live file holds every planned value, and
+            // masking its secrets gives the reviewed file. A secret the
+            // reviewed file did not hold yet (a new key) had a placeholder
+            // there, and apply wrote its value: masking must then write
+            // the placeholder over the value, not keep it as unknown.
             Ok((bytes, Live::Applied))
         } else {
             Err(Refusal::Stale { path: path.clone() })
