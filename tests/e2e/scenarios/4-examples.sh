@@ -48,6 +48,11 @@ s4_guest_accounts() {
     glance_accounts
     must "RabbitMQ: user guest with the example's password" \
         rabbit_user guest "$RABBIT_PASSWORD"
+    local a
+    for a in "${E2E_RABBIT_ADDRS[@]}"; do
+        check "RabbitMQ accepts AMQP on $a:5672, one of the example's three brokers" \
+            tcp_open "$a" 5672
+    done
 }
 
 s4_env_accounts() {
