@@ -19,7 +19,13 @@ use std::process::Command;
 
 /// The examples the harness runs (scenario 2: https; 4: the others),
 /// each with a copy.
-const REQUIRED: &[&str] = &["seed", "split-vips", "active-active", "https"];
+const REQUIRED: &[&str] = &[
+    "seed",
+    "split-vips",
+    "active-active",
+    "https",
+    "ipmi-three-nodes",
+];
 
 /// One difference: an item's path, its value in the example and in the
 /// copy (`None`: the file lacks it).

@@ -54,6 +54,11 @@ GRANT ALL PRIVILEGES ON \`$db\`.* TO '$user'@'%';"
 
 # ---------------------------------------------------------------- RabbitMQ
 
+# The one broker listens on the VIP and, for the IPMI example's copy whose
+# transport_url names three brokers, on its other two broker addresses
+# (one broker, three addresses: failover between brokers is not what runs).
+E2E_RABBIT_ADDRS=("$E2E_VIP" "$E2E_NET.12" "$E2E_NET.13")
+
 # Erlang's own ports stay on loopback too: epmd on 127.0.0.1 (started by
 # us, not by Erlang, so that it is recorded), the distribution port on
 # 127.0.0.1, the node name on localhost.
@@ -63,8 +68,6 @@ rabbit_env_init() {
 
         RABBITMQ_NODENAME=rabbit@localhost
         ERL_EPMD_ADDRESS=127.0.0.1
-        RABBITMQ_NODE_IP_ADDRESS="$E2E_VIP"
-        RABBITMQ_NODE_PORT=5672
         RABBITMQ_DIST_PORT=25672
         RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
         RABBITMQ_MNESIA_BASE="$dir/mnesia"
@@ -85,6 +88,10 @@ rabbitmq_start() {
     rabbit_env_init
     mkdir -p "$dir/mnesia" "$dir/log"
     : >"$dir/enabled_plugins"
+    local i
+    for i in "${!E2E_RABBIT_ADDRS[@]}"; do
+        echo "listeners.tcp.$((i + 1)) = ${E2E_RABBIT_ADDRS[i]}:5672"
+    done >"$dir/rabbitmq.conf"
     chown -R rabbitmq:rabbitmq "$dir"
     if tcp_open 127.0.0.1 4369; then
         abort "epmd (port 4369) is already running; stop it first"

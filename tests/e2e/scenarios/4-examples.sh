@@ -1,12 +1,12 @@
 # shellcheck shell=bash
 # Scenario 4: the active/passive examples, as committed copies compiled
 # for Zed and re-addressed into our loopback block
-# (tests/e2e/specs/examples: seed, split-vips, active-active; the https
-# copy is scenario 2's spec). Each goes through build, diff and apply against the
-# package's files, glance-api where the bundle binds it with its store
-# mounted as the bundle's p_fs_glance-api says, the catalog by the
-# reviewed apply, every endpoint served with its scheme, and an image up
-# and down through the catalog. split-vips has an https endpoint, so its
+# (tests/e2e/specs/examples: seed, split-vips, active-active,
+# ipmi-three-nodes; the https copy is scenario 2's spec). Each goes
+# through build, diff and apply against the package's files, glance-api
+# where the bundle binds it with its store mounted as the bundle's
+# p_fs_glance-api says, the catalog by the reviewed apply, every endpoint
+# served with its scheme, and an image up and down through the catalog. split-vips has an https endpoint, so its
 # bundle puts HAProxy in front (the A/P group: mount, VIPs, p_haproxy,
 # glance-api on 127.0.0.1): HAProxy runs from the applied haproxy.cfg
 # (Debian's global and defaults around the bundle's section) with a PEM
@@ -14,9 +14,11 @@
 # through the https endpoint with the CA in OS_CACERT. Like scenario 1,
 # without Pacemaker: the seed's glance-api agent is not packaged any more
 # and systemd does not run here (scenario 3 runs the Pacemaker side).
-# Last, the active-active example's copy (scenario 2 runs the https one
+# Then the active-active example's copy (scenario 2 runs the https one
 # with its 200 MiB image and a backend killed): three glance-api on the
-# node addresses of e2e0 behind HAProxy on the VIP.
+# node addresses of e2e0 behind HAProxy on the VIP. Last, the IPMI
+# example's copy, the seed's way: its fencing devices and its three
+# brokers' failover are not exercised (its header says why).
 
 scenario_examples() {
     secrets_init
@@ -29,11 +31,28 @@ scenario_examples() {
     S4_ACCOUNTS=s4_env_accounts \
         s4_example split-vips "internal $url_int" "public https://$E2E_NET.41:9292"
     s4_active_active active-active
+    # Last: it sets the password of RabbitMQ's guest, which the seed's
+    # copy uses with the default one.
+    S4_ACCOUNTS=s4_guest_accounts \
+        s4_example ipmi-three-nodes "internal $url_int" "public http://$E2E_NET.51:9292"
 }
 
 s4_seed_accounts() {
     must "seed: MariaDB user glance with the spec's literal password" \
         db_user glance glance password
+}
+
+# The IPMI example's broker user is guest, its password from the
+# environment (RabbitMQ lets guest in from loopback only, as here).
+s4_guest_accounts() {
+    glance_accounts
+    must "RabbitMQ: user guest with the example's password" \
+        rabbit_user guest "$RABBIT_PASSWORD"
+    local a
+    for a in "${E2E_RABBIT_ADDRS[@]}"; do
+        check "RabbitMQ accepts AMQP on $a:5672, one of the example's three brokers" \
+            tcp_open "$a" 5672
+    done
 }
 
 s4_env_accounts() {
