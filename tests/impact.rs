@@ -8,7 +8,7 @@
 mod common;
 
 use common::live::{code, glhac, seed_variant, settled_cib, text};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// diff of the seed against `cib`: exit code, text, JSON.
 fn diff(dir: &Path, cib: &Path, env: &[(&str, &str)]) -> (i32, String, serde_json::Value) {
@@ -34,18 +34,24 @@ fn impact(report: &str) -> Vec<String> {
         .collect()
 }
 
+/// A settled live CIB of the seed whose VIP is 10.0.0.99: the seed then
+/// moves it back to 10.0.0.11.
+fn vip_moved_cib(dir: &Path) -> PathBuf {
+    let live_spec = seed_variant(
+        dir,
+        "vip.glha",
+        &[("address = 10.0.0.11/24", "address = 10.0.0.99/24")],
+    );
+    settled_cib(dir, "vip", Some(&live_spec), &[])
+}
+
 #[test]
 fn a_changed_vip_restarts_the_vip_and_glance_api_through_the_group() {
     if !common::live::pacemaker_tools() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let live_spec = seed_variant(
-        tmp.path(),
-        "vip.glha",
-        &[("address = 10.0.0.11/24", "address = 10.0.0.99/24")],
-    );
-    let cib = settled_cib(tmp.path(), "vip", Some(&live_spec), &[]);
+    let cib = vip_moved_cib(tmp.path());
     let (rc, out, json) = diff(tmp.path(), &cib, &[]);
     assert_eq!(rc, 1, "{out}");
     assert!(
@@ -216,12 +222,7 @@ fn impact_not_computed_says_why() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let live_spec = seed_variant(
-        tmp.path(),
-        "vip.glha",
-        &[("address = 10.0.0.11/24", "address = 10.0.0.99/24")],
-    );
-    let cib = settled_cib(tmp.path(), "vip", Some(&live_spec), &[]);
+    let cib = vip_moved_cib(tmp.path());
     let line = |out: &str| {
         out.lines()
             .find(|l| l.starts_with("  pacemaker:"))
@@ -273,12 +274,7 @@ fn a_saved_plan_records_the_transition_and_the_cib_version() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let live_spec = seed_variant(
-        tmp.path(),
-        "vip.glha",
-        &[("address = 10.0.0.11/24", "address = 10.0.0.99/24")],
-    );
-    let cib = settled_cib(tmp.path(), "vip", Some(&live_spec), &[]);
+    let cib = vip_moved_cib(tmp.path());
     let spec = common::root().join("examples/seed.glha");
     let o = glhac(
         &[
